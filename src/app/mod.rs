@@ -1,0 +1,598 @@
+//! The eframe window: translates between a person and the engine.
+//!
+//! Widgets collect [`Command`]s and canvas actions during the frame; the app runs them once at
+//! the end of the frame, so no widget mutates the consultation behind another's back.
+
+pub mod canvas;
+pub mod commands;
+mod icons;
+mod panels;
+mod worker;
+
+use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator};
+use crate::engine::consultation::Consultation;
+use crate::engine::mask::{PixelRect, RegionKind};
+use crate::engine::preset::Preset;
+use crate::engine::sim::Stats;
+use crate::engine::{export, photo, preset, sample};
+use canvas::{CanvasAction, CanvasInput, View};
+pub use commands::Command;
+use eframe::egui::{self, Color32, ColorImage, TextureHandle, TextureOptions};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+use worker::RenderWorker;
+
+/// Opens the window on `photo`, or on the sample consultation.
+pub fn run(photo: Option<&Path>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("SMP Studio")
+            .with_app_id("smp-studio")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let photo = photo.map(Path::to_path_buf);
+    eframe::run_native(
+        "SMP Studio",
+        options,
+        Box::new(move |cc| Ok(Box::new(SmpApp::new(cc, photo.as_deref())))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the SMP Studio window: {e}"))
+}
+
+/// What the brush does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Paint(RegionKind),
+    Eraser,
+    Pan,
+}
+
+/// Settings a person chooses in the side panels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Controls {
+    pub tool: Tool,
+    /// The region the eraser removes from.
+    pub erase_region: RegionKind,
+    pub brush_diameter_mm: f32,
+    pub brush_hardness: f32,
+    pub show_region: [bool; 3],
+    pub tint_opacity: f32,
+    /// Show the photo as it is instead of the simulated result.
+    pub show_before: bool,
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Self {
+            tool: Tool::Paint(RegionKind::Bald),
+            erase_region: RegionKind::Bald,
+            brush_diameter_mm: 10.0,
+            brush_hardness: 0.6,
+            show_region: [true; 3],
+            tint_opacity: 0.22,
+            show_before: false,
+        }
+    }
+}
+
+pub const BRUSH_DIAMETER_MM: std::ops::RangeInclusive<f32> = 0.5..=60.0;
+
+/// The file dialog's purpose, carried through its thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilePurpose {
+    OpenPhoto,
+    ExportPreview,
+}
+
+/// The small window where a path can be typed (file-dialog portals are not always available).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathPrompt {
+    pub purpose: FilePurpose,
+    pub text: String,
+}
+
+/// A line shown above the status bar after something happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+struct Textures {
+    before: TextureHandle,
+    after: TextureHandle,
+    tint: TextureHandle,
+}
+
+pub struct SmpApp {
+    consultation: Consultation,
+    presets: Vec<Preset>,
+    pub controls: Controls,
+    pub view: View,
+    textures: Textures,
+    tint_image: ColorImage,
+    worker: RenderWorker,
+    /// The masks or settings changed since the last job was sent.
+    render_wanted: bool,
+    stats: Stats,
+    last_render: Option<Duration>,
+    /// Generation of the result on screen (0: none yet, the photo is shown).
+    shown_generation: u64,
+    /// The last finished render, for export.
+    last_result_image: Option<image::RgbImage>,
+    stroke: Option<StrokeInterpolator>,
+    hover_image: Option<egui::Pos2>,
+    canvas_rect: egui::Rect,
+    pub prompt: Option<PathPrompt>,
+    pub notice: Option<Notice>,
+    picks_tx: Sender<(FilePurpose, Option<PathBuf>)>,
+    picks_rx: Receiver<(FilePurpose, Option<PathBuf>)>,
+    commands: Vec<Command>,
+}
+
+impl SmpApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        style(&ctx);
+        let presets = preset::bundled();
+        let (consultation, notice) = match (photo, sample::load()) {
+            (Some(path), sample) => match open_photo(path, &presets) {
+                Ok(c) => (c, None),
+                Err(err) => match sample {
+                    Ok(s) => (s, Some(Notice { text: format!("{err:#}"), is_error: true })),
+                    Err(e) => {
+                        (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
+                    }
+                },
+            },
+            (None, Ok(s)) => (s, None),
+            (None, Err(e)) => {
+                (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
+            }
+        };
+        let wake_ctx = ctx.clone();
+        let worker = RenderWorker::spawn(move || wake_ctx.request_repaint());
+        let (picks_tx, picks_rx) = channel();
+        let tint_image = ColorImage::filled([1, 1], Color32::TRANSPARENT);
+        let textures = Textures {
+            before: ctx.load_texture("before", ColorImage::filled([1, 1], Color32::BLACK), texture_options()),
+            after: ctx.load_texture("after", ColorImage::filled([1, 1], Color32::BLACK), texture_options()),
+            tint: ctx.load_texture("tint", tint_image.clone(), texture_options()),
+        };
+        let mut app = Self {
+            consultation,
+            presets,
+            controls: Controls::default(),
+            view: View::default(),
+            textures,
+            tint_image,
+            worker,
+            render_wanted: true,
+            stats: Stats::default(),
+            last_render: None,
+            shown_generation: 0,
+            last_result_image: None,
+            stroke: None,
+            hover_image: None,
+            canvas_rect: egui::Rect::NOTHING,
+            prompt: None,
+            notice,
+            picks_tx,
+            picks_rx,
+            commands: Vec::new(),
+        };
+        app.reset_document_view();
+        app
+    }
+
+    // ---- read access for tests and panels ----
+
+    pub fn consultation(&self) -> &Consultation {
+        &self.consultation
+    }
+
+    /// The simulated result currently on screen has been computed from the current masks.
+    pub fn render_settled(&self) -> bool {
+        !self.render_wanted && !self.worker.busy()
+    }
+
+    /// The pixels of the "after" texture's source: the last finished render.
+    pub fn shown_generation(&self) -> u64 {
+        self.shown_generation
+    }
+
+    pub fn last_result(&self) -> Option<&image::RgbImage> {
+        self.last_result_image.as_ref()
+    }
+
+    pub fn canvas_rect(&self) -> egui::Rect {
+        self.canvas_rect
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    // ---- document changes ----
+
+    fn set_consultation(&mut self, consultation: Consultation) {
+        self.consultation = consultation;
+        self.reset_document_view();
+    }
+
+    /// New photo or sample: textures, view and render start over.
+    fn reset_document_view(&mut self) {
+        let photo = &self.consultation.photo;
+        let size = [photo.width() as usize, photo.height() as usize];
+        let image = ColorImage::from_rgb(size, photo.as_raw());
+        self.textures.before.set(image.clone(), texture_options());
+        self.textures.after.set(image, texture_options());
+        self.tint_image = ColorImage::filled(size, Color32::TRANSPARENT);
+        self.refresh_tint(PixelRect::full(photo.width(), photo.height()));
+        self.view = View::default();
+        self.stroke = None;
+        self.render_wanted = true;
+        self.last_result_image = None;
+        self.stats = Stats::default();
+    }
+
+    /// Recomputes the region tint overlay inside `rect` and uploads just that part.
+    fn refresh_tint(&mut self, rect: PixelRect) {
+        if rect.is_empty() {
+            return;
+        }
+        let masks = &self.consultation.masks;
+        let width = masks.width() as usize;
+        let opacity = self.controls.tint_opacity;
+        for y in rect.y0..rect.y1 {
+            for x in rect.x0..rect.x1 {
+                let mut color = Color32::TRANSPARENT;
+                for kind in RegionKind::ALL {
+                    if !self.controls.show_region[kind.index()] {
+                        continue;
+                    }
+                    let coverage = masks.get(kind).get(x, y);
+                    if coverage > 0 {
+                        let [r, g, b] = kind.tint_srgb();
+                        let alpha = (coverage as f32 * opacity).round() as u8;
+                        let top = Color32::from_rgba_unmultiplied(r, g, b, alpha);
+                        color = color.blend(top);
+                    }
+                }
+                self.tint_image.pixels[y as usize * width + x as usize] = color;
+            }
+        }
+        if rect == PixelRect::full(masks.width(), masks.height()) {
+            self.textures.tint.set(self.tint_image.clone(), texture_options());
+            return;
+        }
+        let w = (rect.x1 - rect.x0) as usize;
+        let h = (rect.y1 - rect.y0) as usize;
+        let mut part = ColorImage::filled([w, h], Color32::TRANSPARENT);
+        for row in 0..h {
+            let src = (rect.y0 as usize + row) * width + rect.x0 as usize;
+            part.pixels[row * w..(row + 1) * w].copy_from_slice(&self.tint_image.pixels[src..src + w]);
+        }
+        self.textures.tint.set_partial([rect.x0 as usize, rect.y0 as usize], part, texture_options());
+    }
+
+    fn paint(&mut self, points_image: &[egui::Pos2], started: bool) {
+        let kind = match self.controls.tool {
+            Tool::Paint(kind) => kind,
+            Tool::Eraser => self.controls.erase_region,
+            Tool::Pan => return,
+        };
+        let mode = if self.controls.tool == Tool::Eraser { BrushMode::Erase } else { BrushMode::Paint };
+        let scale = self.consultation.settings.scale;
+        let brush = Brush {
+            radius_px: scale.px(self.controls.brush_diameter_mm * 0.5),
+            hardness: self.controls.brush_hardness,
+            mode,
+        };
+        if started || self.stroke.is_none() {
+            self.stroke = Some(StrokeInterpolator::default());
+        }
+        let Some(stroke) = self.stroke.as_mut() else { return };
+        let mask = self.consultation.masks.get_mut(kind);
+        let mut dirty = PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 };
+        for p in points_image {
+            for (x, y) in stroke.to((p.x, p.y), brush.spacing_px()) {
+                dirty = dirty.union(brush.dab(mask, x, y));
+            }
+        }
+        if !dirty.is_empty() {
+            self.refresh_tint(dirty);
+            self.render_wanted = true;
+        }
+    }
+
+    fn submit_render_if_idle(&mut self) {
+        if self.render_wanted && !self.worker.busy() {
+            let c = &self.consultation;
+            self.worker.submit(
+                c.photo.clone(),
+                Arc::new(c.masks.clone()),
+                Arc::new(c.preset.clone()),
+                c.settings,
+            );
+            self.render_wanted = false;
+        }
+    }
+
+    fn receive_render(&mut self) {
+        if let Some(output) = self.worker.poll() {
+            let size = [output.image.width() as usize, output.image.height() as usize];
+            self.textures.after.set(ColorImage::from_rgb(size, output.image.as_raw()), texture_options());
+            self.stats = output.stats;
+            self.last_render = Some(output.elapsed);
+            self.shown_generation = output.generation;
+            self.last_result_image = Some(output.image);
+        }
+    }
+
+    fn apply_preset(&mut self, index: usize) {
+        if let Some(p) = self.presets.get(index) {
+            self.consultation.preset = p.clone();
+            let sessions = self.consultation.preset.session_count();
+            self.consultation.settings.session = self.consultation.settings.session.min(sessions);
+            self.render_wanted = true;
+        }
+    }
+
+    // ---- commands ----
+
+    fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        let step = 1.25;
+        match command {
+            Command::OpenPhoto => self.ask_path(ctx, FilePurpose::OpenPhoto),
+            Command::OpenSample => match sample::load() {
+                Ok(c) => self.set_consultation(c),
+                Err(e) => self.error(e.to_string()),
+            },
+            Command::ExportPreview => self.ask_path(ctx, FilePurpose::ExportPreview),
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::ToolHairline => self.controls.tool = Tool::Paint(RegionKind::Hairline),
+            Command::ToolBald => self.controls.tool = Tool::Paint(RegionKind::Bald),
+            Command::ToolScar => self.controls.tool = Tool::Paint(RegionKind::Scar),
+            Command::ToolEraser => {
+                if let Tool::Paint(kind) = self.controls.tool {
+                    self.controls.erase_region = kind;
+                }
+                self.controls.tool = Tool::Eraser;
+            }
+            Command::ToolPan => self.controls.tool = Tool::Pan,
+            Command::BrushSmaller => {
+                self.controls.brush_diameter_mm =
+                    (self.controls.brush_diameter_mm / step).max(*BRUSH_DIAMETER_MM.start())
+            }
+            Command::BrushLarger => {
+                self.controls.brush_diameter_mm =
+                    (self.controls.brush_diameter_mm * step).min(*BRUSH_DIAMETER_MM.end())
+            }
+            Command::ToggleBeforeAfter => self.controls.show_before = !self.controls.show_before,
+            Command::ToggleRegions => {
+                let any = self.controls.show_region.iter().any(|&v| v);
+                self.controls.show_region = [!any; 3];
+                self.refresh_all_tint();
+            }
+            Command::ZoomToFit => self.view.needs_fit = true,
+            Command::ZoomActualSize => {
+                let ppp = ctx.pixels_per_point();
+                self.view.set_zoom(self.canvas_rect, 1.0 / ppp);
+            }
+        }
+    }
+
+    fn refresh_all_tint(&mut self) {
+        let masks = &self.consultation.masks;
+        self.refresh_tint(PixelRect::full(masks.width(), masks.height()));
+    }
+
+    fn error(&mut self, text: String) {
+        self.notice = Some(Notice { text, is_error: true });
+    }
+
+    fn info(&mut self, text: String) {
+        self.notice = Some(Notice { text, is_error: false });
+    }
+
+    /// Shows the path prompt and, in the background, the system file dialog. Whichever answers
+    /// first wins; where no dialog service exists the typed path still works.
+    fn ask_path(&mut self, ctx: &egui::Context, purpose: FilePurpose) {
+        let suggestion = match purpose {
+            FilePurpose::OpenPhoto => String::new(),
+            FilePurpose::ExportPreview => {
+                default_export_path(&self.consultation.photo_name).display().to_string()
+            }
+        };
+        self.prompt = Some(PathPrompt { purpose, text: suggestion });
+        if cfg!(test) || std::env::var_os("SMP_STUDIO_NO_DIALOG").is_some() {
+            return;
+        }
+        let tx = self.picks_tx.clone();
+        let ctx = ctx.clone();
+        let name = default_export_path(&self.consultation.photo_name);
+        // If the thread cannot start, the typed-path prompt already open is the way in.
+        let _ = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+            let dialog = rfd::FileDialog::new();
+            let picked = match purpose {
+                FilePurpose::OpenPhoto => {
+                    dialog.add_filter("Photos", &["jpg", "jpeg", "png"]).set_title("Open photo").pick_file()
+                }
+                FilePurpose::ExportPreview => dialog
+                    .add_filter("PNG image", &["png"])
+                    .add_filter("JPEG image", &["jpg", "jpeg"])
+                    .set_title("Export preview")
+                    .set_file_name(
+                        name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    )
+                    .save_file(),
+            };
+            let _ = tx.send((purpose, picked));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Runs a path chosen in the dialog or typed in the prompt.
+    pub fn use_path(&mut self, purpose: FilePurpose, path: &Path) {
+        self.prompt = None;
+        match purpose {
+            FilePurpose::OpenPhoto => match open_photo(path, &self.presets_with_current()) {
+                Ok(mut c) => {
+                    c.preset = self.consultation.preset.clone();
+                    let name = c.photo_name.clone();
+                    self.set_consultation(c);
+                    self.info(format!("Opened {name}. Paint the regions to treat."));
+                }
+                Err(e) => self.error(format!("{e:#}")),
+            },
+            FilePurpose::ExportPreview => match self.last_result_image.as_ref() {
+                Some(result) => match export::save(result, path) {
+                    Ok(()) => self.info(format!("Saved the preview to {}", path.display())),
+                    Err(e) => self.error(e.to_string()),
+                },
+                None => self.error("The simulation is still rendering; export again in a moment.".into()),
+            },
+        }
+    }
+
+    fn presets_with_current(&self) -> Vec<Preset> {
+        let mut v = vec![self.consultation.preset.clone()];
+        v.extend(self.presets.iter().cloned());
+        v
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        if let Some(file) = dropped.first() {
+            let path = file.path().to_path_buf();
+            self.use_path(FilePurpose::OpenPhoto, &path);
+        }
+    }
+
+    fn collect_shortcuts(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        for command in Command::ALL {
+            if let Some(shortcut) = command.shortcut()
+                && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
+            {
+                self.commands.push(command);
+            }
+        }
+    }
+}
+
+fn texture_options() -> TextureOptions {
+    TextureOptions {
+        magnification: egui::TextureFilter::Nearest,
+        minification: egui::TextureFilter::Linear,
+        wrap_mode: egui::TextureWrapMode::ClampToEdge,
+        mipmap_mode: Some(egui::TextureFilter::Linear),
+    }
+}
+
+fn open_photo(path: &Path, presets: &[Preset]) -> anyhow::Result<Consultation> {
+    let image = photo::load(path)?;
+    let preset = presets.first().cloned().unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
+    Ok(Consultation::new(name, image, preset))
+}
+
+fn blank_consultation(presets: &[Preset]) -> Consultation {
+    let image = image::RgbImage::from_pixel(800, 600, image::Rgb([200, 170, 150]));
+    Consultation::new("untitled".into(), image, presets.first().cloned().unwrap_or_default())
+}
+
+fn default_export_path(photo_name: &str) -> PathBuf {
+    let stem =
+        Path::new(photo_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = format!("{}-smp-preview.png", if stem.is_empty() { "consultation" } else { &stem });
+    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    dir.join(name)
+}
+
+/// A calm, legible look: slightly larger type, generous spacing.
+fn style(ctx: &egui::Context) {
+    ctx.set_theme(egui::Theme::Dark);
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+        for (text_style, font) in style.text_styles.iter_mut() {
+            font.size = match text_style {
+                egui::TextStyle::Heading => 18.0,
+                egui::TextStyle::Small => 11.0,
+                _ => 14.0,
+            };
+        }
+    });
+}
+
+impl eframe::App for SmpApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.receive_render();
+        while let Ok((purpose, picked)) = self.picks_rx.try_recv() {
+            if let Some(path) = picked
+                && self.prompt.as_ref().is_some_and(|p| p.purpose == purpose)
+            {
+                self.use_path(purpose, &path);
+            }
+        }
+        self.handle_dropped_files(&ctx);
+        self.collect_shortcuts(&ctx);
+
+        panels::menu_bar(self, ui);
+        panels::status_bar(self, ui);
+        panels::tools_panel(self, ui);
+        panels::simulation_panel(self, ui);
+        let canvas = egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let image = if self.controls.show_before {
+                    self.textures.before.id()
+                } else {
+                    self.textures.after.id()
+                };
+                let tint_visible = self.controls.show_region.iter().any(|&v| v);
+                let photo = &self.consultation.photo;
+                canvas::canvas_ui(
+                    ui,
+                    CanvasInput {
+                        image_size: egui::vec2(photo.width() as f32, photo.height() as f32),
+                        image,
+                        tint: tint_visible.then(|| self.textures.tint.id()),
+                        painting_tool: self.controls.tool != Tool::Pan,
+                        brush_radius_px: self
+                            .consultation
+                            .settings
+                            .scale
+                            .px(self.controls.brush_diameter_mm * 0.5),
+                        busy: self.worker.busy() || self.render_wanted,
+                        view: &mut self.view,
+                    },
+                )
+            })
+            .inner;
+        self.canvas_rect = canvas.rect;
+        self.hover_image = canvas.hover_image;
+        for action in canvas.actions {
+            match action {
+                CanvasAction::Paint { points_image, started } => self.paint(&points_image, started),
+                CanvasAction::StrokeEnded => self.stroke = None,
+            }
+        }
+        panels::prompt_window(self, &ctx);
+
+        for command in std::mem::take(&mut self.commands) {
+            self.run_command(&ctx, command);
+        }
+        self.submit_render_if_idle();
+    }
+}

@@ -1,0 +1,195 @@
+//! Command line: the GUI by default, `render` for headless batch work and tests.
+
+use crate::engine::consultation::Consultation;
+use crate::engine::mask::{Mask, RegionKind};
+use crate::engine::sim::{self, Stage};
+use crate::engine::units::Scale;
+use crate::engine::{export, photo, preset, sample};
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(name = "smp-studio", version, about = "Scalp micropigmentation consultation studio")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A scalp photo (JPEG or PNG) to open in the window; without one, the sample consultation opens.
+    pub photo: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a simulated SMP result without opening a window.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Output image; .png or .jpg.
+    #[arg(long, value_name = "OUT.png|OUT.jpg")]
+    pub out: PathBuf,
+    /// Start from the bundled sample consultation (photo, regions, preset, scale).
+    #[arg(long)]
+    pub demo: bool,
+    /// The scalp photo (JPEG or PNG); replaces the sample's photo when used with --demo.
+    #[arg(long, value_name = "FILE")]
+    pub photo: Option<PathBuf>,
+    /// A region mask: KIND is hairline, bald or scar; FILE an 8-bit grey PNG the photo's size, white = painted.
+    #[arg(long = "mask", value_name = "KIND=FILE")]
+    pub masks: Vec<String>,
+    /// A bundled preset's name or a preset .ron file.
+    #[arg(long, value_name = "NAME_OR_RON_FILE")]
+    pub preset: Option<String>,
+    /// Photo scale in pixels per millimetre (default 10, or the sample's).
+    #[arg(long, value_name = "F")]
+    pub px_per_mm: Option<f32>,
+    /// Seed for dot placement and per-dot variation.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Show the result after session K (1-based; default: the last session).
+    #[arg(long, value_name = "K")]
+    pub session: Option<u32>,
+    /// Show fresh dots (days after the session) instead of healed ones.
+    #[arg(long, conflicts_with = "years")]
+    pub fresh: bool,
+    /// Show healed dots after Y years of fading.
+    #[arg(long, value_name = "Y")]
+    pub years: Option<f32>,
+    /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
+    #[arg(long, value_name = "FILE")]
+    pub dots_csv: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Builds the consultation the flags describe.
+fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
+    let mut consultation = if args.demo {
+        sample::load()?
+    } else {
+        let Some(path) = &args.photo else {
+            bail!("give a photo with --photo FILE, or use --demo for the bundled sample");
+        };
+        let default_preset = preset::bundled()
+            .into_iter()
+            .next()
+            .context("no bundled preset could be loaded; reinstall SMP Studio")?;
+        Consultation::new(file_name(path), photo::load(path)?, default_preset)
+    };
+    if args.demo
+        && let Some(path) = &args.photo
+    {
+        let masks = consultation.masks.clone();
+        consultation = Consultation::new(file_name(path), photo::load(path)?, consultation.preset);
+        if (masks.width(), masks.height()) == (consultation.photo.width(), consultation.photo.height()) {
+            consultation.masks = masks;
+        }
+    }
+    for spec in &args.masks {
+        let (kind, file) = spec
+            .split_once('=')
+            .with_context(|| format!("--mask {spec}: write it as KIND=FILE, e.g. --mask bald=crown.png"))?;
+        let kind = RegionKind::from_key(kind)
+            .with_context(|| format!("--mask {spec}: region `{kind}` is not one of hairline, bald, scar"))?;
+        let gray = image::open(file)
+            .with_context(|| format!("--mask {spec}: could not read {file} as an image"))?
+            .into_luma8();
+        consultation.masks.set(kind, Mask::from_gray(gray)).map_err(|(w, h)| {
+            anyhow::anyhow!(
+                "--mask {spec}: the mask is {w}×{h} but the photo is {}×{}",
+                consultation.photo.width(),
+                consultation.photo.height()
+            )
+        })?;
+    }
+    if let Some(name) = &args.preset {
+        consultation.preset = preset::resolve(name)?;
+    }
+    let settings = &mut consultation.settings;
+    if let Some(px_per_mm) = args.px_per_mm {
+        settings.scale = Scale::new(px_per_mm).with_context(|| {
+            format!(
+                "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
+                Scale::RANGE.start(),
+                Scale::RANGE.end()
+            )
+        })?;
+    }
+    if let Some(seed) = args.seed {
+        settings.seed = seed;
+    }
+    let sessions = consultation.preset.session_count();
+    settings.session = match args.session {
+        Some(k) if k == 0 || k > sessions => {
+            bail!("--session {k}: the preset plans sessions 1 to {sessions}")
+        }
+        Some(k) => k,
+        None => sessions,
+    };
+    if args.fresh {
+        settings.stage = Stage::Fresh;
+    } else if let Some(years) = args.years {
+        if !(0.0..=50.0).contains(&years) {
+            bail!("--years {years}: give a number of years from 0 to 50");
+        }
+        settings.stage = Stage::Healed { years };
+    }
+    Ok(consultation)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// `smp-studio render …`
+pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
+    let consultation = consultation(args)?;
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("could not start the render threads")?;
+    let start = Instant::now();
+    let result = pool.install(|| sim::render(&consultation.scene()));
+    let elapsed = start.elapsed();
+    export::save(&result.image, &args.out)?;
+    if let Some(csv) = &args.dots_csv {
+        write_dots_csv(csv, &result.dots).with_context(|| format!("could not write {}", csv.display()))?;
+    }
+    let mut err = std::io::stderr().lock();
+    for kind in RegionKind::ALL {
+        let s = result.stats.region(kind);
+        writeln!(
+            err,
+            "{:<9} {:>7} dots  {:>7.2} cm²  {:>6.1} dots/cm²",
+            kind.key(),
+            s.dots,
+            s.area_cm2,
+            s.dots_per_cm2()
+        )?;
+    }
+    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, args.out.display())?;
+    Ok(())
+}
+
+fn write_dots_csv(path: &Path, dots: &[sim::Dot]) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "x_px,y_px,diameter_px,darkness,region,session")?;
+    for d in dots {
+        writeln!(
+            out,
+            "{:.2},{:.2},{:.3},{:.3},{},{}",
+            d.x_px,
+            d.y_px,
+            d.diameter_px,
+            d.darkness,
+            d.region.key(),
+            d.session
+        )?;
+    }
+    out.flush()
+}

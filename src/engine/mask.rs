@@ -1,0 +1,274 @@
+//! Region layers painted by the doctor: hairline, bald spot and scar.
+
+use image::GrayImage;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of region a consultation marks on the photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegionKind {
+    Hairline,
+    Bald,
+    Scar,
+}
+
+impl RegionKind {
+    pub const ALL: [RegionKind; 3] = [RegionKind::Hairline, RegionKind::Bald, RegionKind::Scar];
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            RegionKind::Hairline => "Hairline",
+            RegionKind::Bald => "Bald spot",
+            RegionKind::Scar => "Scar",
+        }
+    }
+
+    /// Name used in files and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            RegionKind::Hairline => "hairline",
+            RegionKind::Bald => "bald",
+            RegionKind::Scar => "scar",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Tint used to show the painted region over the photo (sRGB).
+    pub fn tint_srgb(self) -> [u8; 3] {
+        match self {
+            RegionKind::Hairline => [64, 156, 255],
+            RegionKind::Bald => [255, 170, 40],
+            RegionKind::Scar => [220, 70, 200],
+        }
+    }
+}
+
+/// An axis-aligned pixel rectangle, half-open: `x0..x1`, `y0..y1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRect {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl PixelRect {
+    pub fn full(width: u32, height: u32) -> Self {
+        Self { x0: 0, y0: 0, x1: width, y1: height }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.x0 >= self.x1 || self.y0 >= self.y1
+    }
+
+    pub fn union(self, other: PixelRect) -> PixelRect {
+        if self.is_empty() {
+            return other;
+        }
+        if other.is_empty() {
+            return self;
+        }
+        PixelRect {
+            x0: self.x0.min(other.x0),
+            y0: self.y0.min(other.y0),
+            x1: self.x1.max(other.x1),
+            y1: self.y1.max(other.y1),
+        }
+    }
+
+    pub fn intersect(self, other: PixelRect) -> PixelRect {
+        PixelRect {
+            x0: self.x0.max(other.x0),
+            y0: self.y0.max(other.y0),
+            x1: self.x1.min(other.x1),
+            y1: self.y1.min(other.y1),
+        }
+    }
+
+    /// Grows the rectangle by `margin` pixels on every side, clamped to `bounds`.
+    pub fn expand(self, margin: u32, bounds: PixelRect) -> PixelRect {
+        PixelRect {
+            x0: self.x0.saturating_sub(margin),
+            y0: self.y0.saturating_sub(margin),
+            x1: self.x1.saturating_add(margin),
+            y1: self.y1.saturating_add(margin),
+        }
+        .intersect(bounds)
+    }
+
+    pub fn contains(&self, x: u32, y: u32) -> bool {
+        x >= self.x0 && x < self.x1 && y >= self.y0 && y < self.y1
+    }
+}
+
+/// One region layer: soft coverage 0–255 per photo pixel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mask {
+    width: u32,
+    height: u32,
+    data: Vec<u8>,
+}
+
+impl Mask {
+    pub fn new(width: u32, height: u32) -> Self {
+        Self { width, height, data: vec![0; width as usize * height as usize] }
+    }
+
+    pub fn from_gray(image: GrayImage) -> Self {
+        let (width, height) = image.dimensions();
+        Self { width, height, data: image.into_raw() }
+    }
+
+    pub fn to_gray(&self) -> GrayImage {
+        // The buffer always holds width × height bytes, so this cannot fail.
+        GrayImage::from_raw(self.width, self.height, self.data.clone())
+            .unwrap_or_else(|| GrayImage::new(self.width, self.height))
+    }
+
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    pub fn bounds(&self) -> PixelRect {
+        PixelRect::full(self.width, self.height)
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    #[inline]
+    pub fn get(&self, x: u32, y: u32) -> u8 {
+        self.data[y as usize * self.width as usize + x as usize]
+    }
+
+    #[inline]
+    pub fn set(&mut self, x: u32, y: u32, value: u8) {
+        self.data[y as usize * self.width as usize + x as usize] = value;
+    }
+
+    /// Number of pixels with any coverage.
+    pub fn painted_pixels(&self) -> usize {
+        self.data.iter().filter(|&&v| v > 0).count()
+    }
+
+    /// Sum of coverage in whole-pixel units (a half-covered pixel counts 0.5).
+    pub fn coverage_sum(&self) -> f64 {
+        self.data.iter().map(|&v| v as f64).sum::<f64>() / 255.0
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.data.iter().all(|&v| v == 0)
+    }
+
+    /// The smallest rectangle holding every painted pixel, or an empty one.
+    pub fn painted_bounds(&self) -> PixelRect {
+        let w = self.width as usize;
+        let mut rect = PixelRect { x0: self.width, y0: self.height, x1: 0, y1: 0 };
+        for (y, row) in self.data.chunks_exact(w.max(1)).enumerate() {
+            let Some(first) = row.iter().position(|&v| v > 0) else { continue };
+            let last = row.iter().rposition(|&v| v > 0).unwrap_or(first);
+            rect.x0 = rect.x0.min(first as u32);
+            rect.x1 = rect.x1.max(last as u32 + 1);
+            rect.y0 = rect.y0.min(y as u32);
+            rect.y1 = y as u32 + 1;
+        }
+        rect
+    }
+}
+
+/// The three region layers of one consultation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionMasks {
+    layers: [Mask; 3],
+}
+
+impl RegionMasks {
+    pub fn new(width: u32, height: u32) -> Self {
+        Self { layers: std::array::from_fn(|_| Mask::new(width, height)) }
+    }
+
+    pub fn width(&self) -> u32 {
+        self.layers[0].width()
+    }
+
+    pub fn height(&self) -> u32 {
+        self.layers[0].height()
+    }
+
+    pub fn get(&self, kind: RegionKind) -> &Mask {
+        &self.layers[kind.index()]
+    }
+
+    pub fn get_mut(&mut self, kind: RegionKind) -> &mut Mask {
+        &mut self.layers[kind.index()]
+    }
+
+    /// Replaces one layer. Fails when the layer is not the size of the others.
+    pub fn set(&mut self, kind: RegionKind, mask: Mask) -> Result<(), (u32, u32)> {
+        if (mask.width(), mask.height()) != (self.width(), self.height()) {
+            return Err((mask.width(), mask.height()));
+        }
+        self.layers[kind.index()] = mask;
+        Ok(())
+    }
+
+    /// Highest coverage of any layer at a pixel: 0 means the photo stays untouched there.
+    #[inline]
+    pub fn any(&self, x: u32, y: u32) -> u8 {
+        self.layers.iter().map(|m| m.get(x, y)).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_round_trip_through_gray_images() {
+        let mut mask = Mask::new(7, 5);
+        mask.set(3, 2, 200);
+        mask.set(6, 4, 17);
+        let back = Mask::from_gray(mask.to_gray());
+        assert_eq!(back, mask);
+        assert_eq!(back.painted_pixels(), 2);
+        assert_eq!(back.painted_bounds(), PixelRect { x0: 3, y0: 2, x1: 7, y1: 5 });
+    }
+
+    #[test]
+    fn a_layer_of_the_wrong_size_is_refused() {
+        let mut masks = RegionMasks::new(10, 10);
+        assert_eq!(masks.set(RegionKind::Scar, Mask::new(9, 10)), Err((9, 10)));
+        assert!(masks.set(RegionKind::Scar, Mask::new(10, 10)).is_ok());
+    }
+
+    #[test]
+    fn region_keys_round_trip() {
+        for kind in RegionKind::ALL {
+            assert_eq!(RegionKind::from_key(kind.key()), Some(kind));
+        }
+        assert_eq!(RegionKind::from_key("crown"), None);
+    }
+
+    #[test]
+    fn rect_expand_is_clamped() {
+        let bounds = PixelRect::full(100, 50);
+        let r = PixelRect { x0: 2, y0: 40, x1: 10, y1: 45 }.expand(8, bounds);
+        assert_eq!(r, PixelRect { x0: 0, y0: 32, x1: 18, y1: 50 });
+    }
+}

@@ -1,0 +1,185 @@
+//! Dot placement and the per-dot model (size, darkness, shade, needle cluster).
+
+use super::pattern::{PatternPoint, SIDE, pattern};
+use super::{Scene, Stage};
+use crate::engine::mask::{PixelRect, RegionKind};
+use crate::engine::preset::{NeedleGrouping, Preset};
+use crate::engine::rng::{Rng, hash3};
+
+/// One pigment impression, in photo pixels (the CSV and the renderer share this).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    pub x_px: f32,
+    pub y_px: f32,
+    /// Diameter of the whole impression at this stage (fresh dots are wider).
+    pub diameter_px: f32,
+    /// Pigment load 0–1.5 at this stage.
+    pub darkness: f32,
+    pub region: RegionKind,
+    /// The session (1-based) that placed the dot.
+    pub session: u32,
+    /// Index into the preset's shades.
+    pub shade: u8,
+    /// Number of needle points in the impression (1 or 3).
+    pub needles: u8,
+    /// Orientation of a 3-point cluster, radians.
+    pub angle: f32,
+}
+
+impl Dot {
+    /// Whether the dot's footprint, grown by `reach_px` of blur, overlaps `rect`.
+    pub fn touches(&self, rect: PixelRect, reach_px: f32) -> bool {
+        let r = self.diameter_px * 0.5 + reach_px;
+        self.x_px + r >= rect.x0 as f32
+            && self.x_px - r <= rect.x1 as f32
+            && self.y_px + r >= rect.y0 as f32
+            && self.y_px - r <= rect.y1 as f32
+    }
+
+    /// Centres and diameters of the needle points of this impression, in pixels.
+    pub fn points(&self) -> impl Iterator<Item = (f32, f32, f32)> + '_ {
+        let three = self.needles >= 3;
+        let sub_d = if three { self.diameter_px * 0.55 } else { self.diameter_px };
+        let offset = if three { self.diameter_px * 0.225 } else { 0.0 };
+        (0..self.needles.max(1)).map(move |i| {
+            let a = self.angle + i as f32 * std::f32::consts::TAU / 3.0;
+            (self.x_px + offset * a.cos(), self.y_px + offset * a.sin(), sub_d)
+        })
+    }
+}
+
+const TAG_OFFSET: u64 = 0x0FF5;
+const TAG_DOT: u64 = 0xD07;
+
+/// Relative density (0–1) and the region that wins at a pixel.
+fn density_at(scene: &Scene, x: u32, y: u32) -> Option<(f32, RegionKind)> {
+    let mut best: Option<(f32, RegionKind)> = None;
+    for kind in RegionKind::ALL {
+        let coverage = scene.masks.get(kind).get(x, y) as f32 / 255.0;
+        if coverage <= 0.0 {
+            continue;
+        }
+        if best.is_none_or(|(d, _)| coverage > d) {
+            best = Some((coverage, kind));
+        }
+    }
+    best
+}
+
+/// Places the dots whose centres fall in `rect` (photo pixels), in a fixed order.
+///
+/// The decision for each candidate depends only on the candidate and the density at its own
+/// pixel, so any rectangle gives the same dots as the whole photo restricted to it.
+pub fn place_dots(scene: &Scene, rect: PixelRect) -> Vec<Dot> {
+    let preset = scene.preset;
+    let settings = scene.settings;
+    let mut dots = Vec::new();
+    if rect.is_empty() {
+        return dots;
+    }
+    let px_per_mm = settings.scale.px_per_mm as f64;
+    // Normalised pattern units → mm: the pattern has one point per unit² at full density.
+    let pattern = pattern();
+    let dots_per_mm2 = preset.density.target_dots_per_cm2 as f64 / 100.0;
+    // At full density a share `mean_gain` of the points are kept, so that share sets the scale.
+    let mm_per_unit = (pattern.mean_gain / dots_per_mm2).sqrt();
+    let px_per_unit = px_per_mm * mm_per_unit;
+    let mut offset_rng = Rng::new(hash3(settings.seed, TAG_OFFSET, 0, 0));
+    let (ox, oy) = (offset_rng.range(0.0, SIDE), offset_rng.range(0.0, SIDE));
+
+    let session = settings.session.clamp(1, preset.session_count());
+    let shown_fraction = preset.session_fraction(session);
+
+    let tile_px = SIDE * px_per_unit;
+    let tx0 = ((rect.x0 as f64 / px_per_unit + ox) / SIDE).floor() as i64 - 1;
+    let tx1 = ((rect.x1 as f64 / px_per_unit + ox) / SIDE).floor() as i64 + 1;
+    let ty0 = ((rect.y0 as f64 / px_per_unit + oy) / SIDE).floor() as i64 - 1;
+    let ty1 = ((rect.y1 as f64 / px_per_unit + oy) / SIDE).floor() as i64 + 1;
+    for ty in ty0..=ty1 {
+        for tx in tx0..=tx1 {
+            let base_x = tx as f64 * tile_px - ox * px_per_unit;
+            let base_y = ty as f64 * tile_px - oy * px_per_unit;
+            for (i, p) in pattern.points.iter().enumerate() {
+                if !p.kept(shown_fraction) {
+                    continue;
+                }
+                let x = base_x + p.x * px_per_unit;
+                let y = base_y + p.y * px_per_unit;
+                if x < rect.x0 as f64 || y < rect.y0 as f64 || x >= rect.x1 as f64 || y >= rect.y1 as f64 {
+                    continue;
+                }
+                let (xi, yi) = (x as u32, y as u32);
+                let Some((density, region)) = density_at(scene, xi, yi) else { continue };
+                if !p.kept(shown_fraction * density) {
+                    continue;
+                }
+                let placed_in = first_session(preset, p, density);
+                let key = hash3(settings.seed, TAG_DOT, tx * 65_536 + ty, i as i64);
+                dots.push(make_dot(scene, x as f32, y as f32, region, placed_in, key));
+            }
+        }
+    }
+    dots
+}
+
+/// The earliest session whose cumulative density already includes this candidate.
+fn first_session(preset: &Preset, point: &PatternPoint, density: f32) -> u32 {
+    (1..=preset.session_count())
+        .find(|&s| point.kept(preset.session_fraction(s) * density))
+        .unwrap_or(preset.session_count())
+}
+
+fn make_dot(scene: &Scene, x_px: f32, y_px: f32, region: RegionKind, session: u32, key: u64) -> Dot {
+    let preset = scene.preset;
+    let px_per_mm = scene.settings.scale.px_per_mm;
+    let mut rng = Rng::new(key);
+    let style = &preset.dots;
+
+    let (base_diameter_mm, needles) = match region {
+        RegionKind::Hairline => (style.hairline_dot_diameter_mm, 1),
+        _ => (
+            style.dot_diameter_mm,
+            match preset.needle.grouping {
+                NeedleGrouping::Single => 1,
+                NeedleGrouping::Three => 3,
+            },
+        ),
+    };
+    let mut size_sd = style.size_jitter;
+    let mut darkness = style.darkness;
+    if region == RegionKind::Scar {
+        size_sd = (size_sd * size_sd + preset.scar.extra_size_jitter * preset.scar.extra_size_jitter).sqrt();
+        darkness *= preset.scar.retention;
+    }
+    let size_factor = (1.0 + size_sd * rng.normal() as f32).clamp(0.5, 1.6);
+    let dark_factor = (1.0 + style.darkness_jitter * rng.normal() as f32).clamp(0.4, 1.6);
+    let (stage_size, stage_dark) = match scene.settings.stage {
+        Stage::Fresh => (preset.aging.fresh_size_factor, preset.aging.fresh_darkness_factor),
+        Stage::Healed { years } => (1.0, (1.0 - preset.aging.fade_per_year).max(0.0).powf(years.max(0.0))),
+    };
+    Dot {
+        x_px,
+        y_px,
+        diameter_px: base_diameter_mm * size_factor * stage_size * px_per_mm,
+        darkness: (darkness * dark_factor * stage_dark).clamp(0.0, 1.5),
+        region,
+        session,
+        shade: pick_shade(preset, rng.unit()),
+        needles,
+        angle: (rng.unit() * std::f64::consts::TAU) as f32,
+    }
+}
+
+/// Weighted choice of a pigment shade from a uniform value in [0, 1).
+fn pick_shade(preset: &Preset, u: f64) -> u8 {
+    let shades = &preset.pigment.shades;
+    let total: f64 = shades.iter().map(|s| s.weight.max(0.0) as f64).sum();
+    let mut acc = 0.0;
+    for (i, shade) in shades.iter().enumerate() {
+        acc += shade.weight.max(0.0) as f64 / total.max(1e-9);
+        if u < acc {
+            return i as u8;
+        }
+    }
+    shades.len().saturating_sub(1) as u8
+}

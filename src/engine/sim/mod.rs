@@ -1,0 +1,172 @@
+//! The SMP simulation: where dots go, what each dot is, and how pigment under skin looks.
+//!
+//! Everything here is in real units (mm, dots/cm², years); pixels appear only when reading the
+//! photo and the masks and when writing the result.
+
+mod dots;
+mod optics;
+pub mod pattern;
+
+pub use dots::{Dot, place_dots};
+
+use crate::engine::mask::{PixelRect, RegionKind, RegionMasks};
+use crate::engine::preset::Preset;
+use crate::engine::units::Scale;
+use image::RgbImage;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Side of the square tiles the renderer works in, in pixels.
+pub const TILE_PX: u32 = 128;
+
+/// Where the pigment is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Stage {
+    /// The first days after a session: dots larger and darker, skin slightly red around them.
+    Fresh,
+    /// Healed (about a month on), then `years` of fading.
+    Healed { years: f32 },
+}
+
+impl Default for Stage {
+    fn default() -> Self {
+        Stage::Healed { years: 0.0 }
+    }
+}
+
+/// The choices that are not part of the preset: scale, seed, which session and when.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimSettings {
+    pub scale: Scale,
+    pub seed: u64,
+    /// 1-based session to show; the result includes all earlier sessions' dots.
+    pub session: u32,
+    pub stage: Stage,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        Self { scale: Scale::DEFAULT, seed: 1, session: 3, stage: Stage::default() }
+    }
+}
+
+/// Everything one render reads.
+#[derive(Clone, Copy)]
+pub struct Scene<'a> {
+    pub photo: &'a RgbImage,
+    pub masks: &'a RegionMasks,
+    pub preset: &'a Preset,
+    pub settings: SimSettings,
+}
+
+/// Dot count, area and density of one region.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RegionStats {
+    pub dots: usize,
+    pub area_cm2: f64,
+}
+
+impl RegionStats {
+    pub fn dots_per_cm2(&self) -> f64 {
+        if self.area_cm2 > 0.0 { self.dots as f64 / self.area_cm2 } else { 0.0 }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub regions: [RegionStats; 3],
+}
+
+impl Stats {
+    pub fn region(&self, kind: RegionKind) -> RegionStats {
+        self.regions[kind.index()]
+    }
+
+    pub fn total_dots(&self) -> usize {
+        self.regions.iter().map(|r| r.dots).sum()
+    }
+}
+
+/// A finished simulation.
+#[derive(Clone, Debug)]
+pub struct Render {
+    pub image: RgbImage,
+    pub dots: Vec<Dot>,
+    pub stats: Stats,
+}
+
+/// Renders the whole photo.
+pub fn render(scene: &Scene) -> Render {
+    let bounds = PixelRect::full(scene.photo.width(), scene.photo.height());
+    let mut image = scene.photo.clone();
+    let dots = render_into(scene, &mut image, bounds);
+    let stats = stats(scene, &dots);
+    Render { image, dots, stats }
+}
+
+/// Re-renders the tiles that touch `dirty` into `image` (a previous render of the same scene
+/// elsewhere) and returns every dot of the scene. The pixels equal those of a full render.
+pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec<Dot> {
+    let (width, height) = scene.photo.dimensions();
+    let bounds = PixelRect::full(width, height);
+    let painted = RegionKind::ALL
+        .iter()
+        .map(|&k| scene.masks.get(k).painted_bounds())
+        .fold(PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 }, PixelRect::union);
+    let dots = place_dots(scene, painted);
+    let dirty = dirty.intersect(bounds);
+    if dirty.is_empty() {
+        return dots;
+    }
+    let tiles: Vec<PixelRect> = tiles_covering(dirty, bounds);
+    let reach_px = optics::max_reach_px(scene);
+    let rendered: Vec<(PixelRect, Vec<u8>)> = tiles
+        .par_iter()
+        .map(|&tile| {
+            let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
+            (tile, optics::render_tile(scene, tile, &near))
+        })
+        .collect();
+    for (tile, pixels) in rendered {
+        let w = (tile.x1 - tile.x0) as usize;
+        for (row, y) in (tile.y0..tile.y1).enumerate() {
+            for (col, x) in (tile.x0..tile.x1).enumerate() {
+                let i = (row * w + col) * 3;
+                image.put_pixel(x, y, image::Rgb([pixels[i], pixels[i + 1], pixels[i + 2]]));
+            }
+        }
+    }
+    dots
+}
+
+/// The grid tiles (aligned to multiples of [`TILE_PX`]) that overlap `rect`.
+fn tiles_covering(rect: PixelRect, bounds: PixelRect) -> Vec<PixelRect> {
+    let mut tiles = Vec::new();
+    let mut ty = rect.y0 / TILE_PX * TILE_PX;
+    while ty < rect.y1 {
+        let mut tx = rect.x0 / TILE_PX * TILE_PX;
+        while tx < rect.x1 {
+            tiles.push(PixelRect { x0: tx, y0: ty, x1: tx + TILE_PX, y1: ty + TILE_PX }.intersect(bounds));
+            tx += TILE_PX;
+        }
+        ty += TILE_PX;
+    }
+    tiles
+}
+
+/// Dots per region and painted area per region.
+pub fn stats(scene: &Scene, dots: &[Dot]) -> Stats {
+    let mut stats = Stats::default();
+    let mm2_per_px = scene.settings.scale.mm2_per_px();
+    for kind in RegionKind::ALL {
+        let area_mm2 = scene.masks.get(kind).coverage_sum() * mm2_per_px;
+        stats.regions[kind.index()].area_cm2 = area_mm2 / 100.0;
+    }
+    for dot in dots {
+        stats.regions[dot.region.index()].dots += 1;
+    }
+    stats
+}
+
+#[cfg(test)]
+mod tests;
