@@ -1,0 +1,148 @@
+//! The headless `render` contract, exercised through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_smp-studio"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("smp-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn sample_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample").join(name)
+}
+
+#[test]
+fn demo_render_changes_the_photo_only_inside_painted_regions() {
+    let dir = scratch("demo");
+    let out_png = dir.join("preview.png");
+    let csv = dir.join("dots.csv");
+    let out =
+        bin().args(["render", "--demo", "--out"]).arg(&out_png).arg("--dots-csv").arg(&csv).output().unwrap();
+    assert!(out.status.success(), "render failed: {}", stderr(&out));
+    let log = stderr(&out);
+    for region in ["hairline", "bald", "scar"] {
+        assert!(log.contains(region), "no {region} count in: {log}");
+    }
+    assert!(log.contains("rendered in"), "no timing in: {log}");
+
+    let photo = image::open(sample_file("scalp.jpg")).unwrap().to_rgb8();
+    let result = image::open(&out_png).unwrap().to_rgb8();
+    assert_eq!(result.dimensions(), photo.dimensions());
+
+    let masks: Vec<image::GrayImage> = ["hairline.png", "bald.png", "scar.png"]
+        .iter()
+        .map(|m| image::open(sample_file(m)).unwrap().to_luma8())
+        .collect();
+    let mut changed_inside = 0usize;
+    for (x, y, p) in result.enumerate_pixels() {
+        let inside = masks.iter().any(|m| m.get_pixel(x, y).0[0] > 0);
+        if !inside {
+            assert_eq!(p, photo.get_pixel(x, y), "pixel ({x},{y}) outside every region changed");
+        } else if p != photo.get_pixel(x, y) {
+            changed_inside += 1;
+        }
+    }
+    assert!(changed_inside > 20_000, "only {changed_inside} pixels changed inside the regions");
+
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("x_px,y_px,diameter_px,darkness,region,session"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() > 1000, "only {} dots", rows.len());
+    assert!(rows.iter().any(|r| r.ends_with(",scar,3") || r.contains(",scar,")));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_a_failure_code() {
+    let dir = scratch("bad");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["render".into(), "--out".into(), dir.join("a.png").display().to_string()], "--photo"),
+        (
+            vec![
+                "render".into(),
+                "--photo".into(),
+                "/nonexistent/photo.jpg".into(),
+                "--out".into(),
+                dir.join("b.png").display().to_string(),
+            ],
+            "/nonexistent/photo.jpg",
+        ),
+        (
+            vec![
+                "render".into(),
+                "--demo".into(),
+                "--mask".into(),
+                "crown=x.png".into(),
+                "--out".into(),
+                dir.join("c.png").display().to_string(),
+            ],
+            "crown",
+        ),
+        (
+            vec![
+                "render".into(),
+                "--demo".into(),
+                "--preset".into(),
+                "No such preset".into(),
+                "--out".into(),
+                dir.join("d.png").display().to_string(),
+            ],
+            "No such preset",
+        ),
+        (
+            vec![
+                "render".into(),
+                "--demo".into(),
+                "--px-per-mm".into(),
+                "0".into(),
+                "--out".into(),
+                dir.join("e.png").display().to_string(),
+            ],
+            "--px-per-mm",
+        ),
+        (
+            vec!["render".into(), "--demo".into(), "--out".into(), dir.join("f.tiffy").display().to_string()],
+            ".png",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = bin().args(&args).output().unwrap();
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: expected `{expected}` in: {err}");
+        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: more than one line: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn help_documents_every_render_flag() {
+    let out = bin().args(["render", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--out",
+        "--demo",
+        "--photo",
+        "--mask",
+        "--preset",
+        "--px-per-mm",
+        "--seed",
+        "--dots-csv",
+        "--threads",
+    ] {
+        assert!(text.contains(flag), "{flag} missing from --help");
+    }
+}
