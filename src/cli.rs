@@ -138,6 +138,7 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
         }
         settings.stage = Stage::Healed { years };
     }
+    consultation.refresh_hair();
     Ok(consultation)
 }
 

@@ -314,12 +314,14 @@ impl SmpApp {
     fn submit_render_if_idle(&mut self) {
         if self.render_wanted && !self.worker.busy() {
             let c = &self.consultation;
-            self.worker.submit(
-                c.photo.clone(),
-                Arc::new(c.masks.clone()),
-                Arc::new(c.preset.clone()),
-                c.settings,
-            );
+            self.worker.submit(worker::RenderJob {
+                generation: 0,
+                photo: c.photo.clone(),
+                hair: c.hair.clone(),
+                masks: Arc::new(c.masks.clone()),
+                preset: Arc::new(c.preset.clone()),
+                settings: c.settings,
+            });
             self.render_wanted = false;
         }
     }

@@ -1,6 +1,7 @@
 //! Renders off the UI thread. Jobs carry a generation number; a job superseded before it
 //! starts is skipped, and the window only ever shows results newer than what it shows.
 
+use crate::engine::hair::HairMap;
 use crate::engine::mask::RegionMasks;
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Scene, SimSettings, Stats};
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 pub struct RenderJob {
     pub generation: u64,
     pub photo: Arc<RgbImage>,
+    pub hair: Arc<HairMap>,
     pub masks: Arc<RegionMasks>,
     pub preset: Arc<Preset>,
     pub settings: SimSettings,
@@ -44,6 +46,7 @@ impl RenderWorker {
                 let start = Instant::now();
                 let scene = Scene {
                     photo: &job.photo,
+                    hair: Some(&job.hair),
                     masks: &job.masks,
                     preset: &job.preset,
                     settings: job.settings,
@@ -68,15 +71,10 @@ impl RenderWorker {
         Self { jobs, results, sent: 0, received: 0 }
     }
 
-    pub fn submit(
-        &mut self,
-        photo: Arc<RgbImage>,
-        masks: Arc<RegionMasks>,
-        preset: Arc<Preset>,
-        settings: SimSettings,
-    ) {
+    /// Queues a render; the job's generation is assigned here.
+    pub fn submit(&mut self, job: RenderJob) {
         self.sent += 1;
-        let job = RenderJob { generation: self.sent, photo, masks, preset, settings };
+        let job = RenderJob { generation: self.sent, ..job };
         // A closed channel means the worker is gone; the UI keeps the last result.
         let _ = self.jobs.send(job);
     }

@@ -7,6 +7,7 @@ pub mod brush;
 pub mod color;
 pub mod consultation;
 pub mod export;
+pub mod hair;
 pub mod mask;
 pub mod photo;
 pub mod preset;

@@ -164,6 +164,11 @@ pub struct Aging {
 pub struct Optics {
     /// Scattering radius (σ) of light in the dermis for green light; red spreads wider.
     pub dermal_blur_mm: f32,
+    /// Radius (σ) of the wide, faint scattering halo around each dot: the soft grey cast between
+    /// dots that makes healed SMP read as shadow rather than stipple.
+    pub halo_mm: f32,
+    /// Share of each dot's pigment seen through the halo, 0–0.8.
+    pub halo_share: f32,
     /// Share of light remitted above the pigment layer, so a dot never reads as pure black.
     pub epidermal_veil: f32,
 }
@@ -268,7 +273,7 @@ impl Default for Aging {
 
 impl Default for Optics {
     fn default() -> Self {
-        Self { dermal_blur_mm: 0.05, epidermal_veil: 0.12 }
+        Self { dermal_blur_mm: 0.05, halo_mm: 0.2, halo_share: 0.35, epidermal_veil: 0.12 }
     }
 }
 
@@ -390,6 +395,8 @@ impl Preset {
         in_range("aging.spread_mm_per_year", self.aging.spread_mm_per_year, 0.0, 0.2)?;
         in_range("aging.blue_shift_per_year", self.aging.blue_shift_per_year, 0.0, 0.5)?;
         in_range("optics.dermal_blur_mm", self.optics.dermal_blur_mm, 0.0, 0.5)?;
+        in_range("optics.halo_mm", self.optics.halo_mm, 0.0, 1.5)?;
+        in_range("optics.halo_share", self.optics.halo_share, 0.0, 0.8)?;
         in_range("optics.epidermal_veil", self.optics.epidermal_veil, 0.0, 0.8)?;
         Ok(())
     }

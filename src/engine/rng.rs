@@ -26,6 +26,20 @@ pub fn unit(h: u64) -> f64 {
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// Smooth value noise in `[0, 1]` with features about one unit across: hashed lattice values,
+/// blended with a smoothstep. Deterministic for a seed and position.
+pub fn value_noise(seed: u64, x: f64, y: f64) -> f64 {
+    let (x0, y0) = (x.floor(), y.floor());
+    let (fx, fy) = (x - x0, y - y0);
+    let (ix, iy) = (x0 as i64, y0 as i64);
+    let corner = |dx: i64, dy: i64| unit(hash3(seed, 0x4015E, ix + dx, iy + dy));
+    let s = |t: f64| t * t * (3.0 - 2.0 * t);
+    let (sx, sy) = (s(fx), s(fy));
+    let top = corner(0, 0) + (corner(1, 0) - corner(0, 0)) * sx;
+    let bottom = corner(0, 1) + (corner(1, 1) - corner(0, 1)) * sx;
+    top + (bottom - top) * sy
+}
+
 /// A small sequential generator for places where a stream of values hangs off one key.
 #[derive(Clone, Debug)]
 pub struct Rng {

@@ -5,8 +5,8 @@
 
 use super::consultation::{Consultation, ConsultationMeta};
 use super::mask::{Mask, RegionKind, RegionMasks};
-use super::photo;
 use super::preset;
+use super::{hair, photo};
 
 const META: &str = include_str!("../../assets/sample/consultation.ron");
 const PHOTO: &[u8] = include_bytes!("../../assets/sample/scalp.jpg");
@@ -33,7 +33,15 @@ pub fn load() -> Result<Consultation, SampleError> {
             .map_err(|(w, h)| SampleError(format!("{key} mask is {w}×{h}, not the photo's size")))?;
     }
     let preset = preset::resolve(&meta.preset).map_err(|e| SampleError(e.to_string()))?;
-    Ok(Consultation { photo_name: meta.photo, photo: photo.into(), masks, preset, settings: meta.settings })
+    let hair = hair::detect(&photo, meta.settings.scale).into();
+    Ok(Consultation {
+        photo_name: meta.photo,
+        photo: photo.into(),
+        hair,
+        masks,
+        preset,
+        settings: meta.settings,
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Dot placement and the per-dot model (size, darkness, shade, needle cluster).
 
+use super::fields::{Fields, hairline_ramp};
 use super::pattern::{PatternPoint, SIDE, pattern};
 use super::{Scene, Stage};
+use crate::engine::hair::FULL_COVERAGE;
 use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::{NeedleGrouping, Preset};
 use crate::engine::rng::{Rng, hash3};
@@ -51,26 +53,50 @@ impl Dot {
 const TAG_OFFSET: u64 = 0x0FF5;
 const TAG_DOT: u64 = 0xD07;
 
-/// Relative density (0–1) and the region that wins at a pixel.
-fn density_at(scene: &Scene, x: u32, y: u32) -> Option<(f32, RegionKind)> {
-    let mut best: Option<(f32, RegionKind)> = None;
+/// What the regions ask for at one pixel.
+#[derive(Clone, Copy, Debug)]
+struct Local {
+    /// Share of the target density, 0–1.
+    density: f32,
+    region: RegionKind,
+    /// Position across the hairline feather (1 outside the hairline's transition).
+    hairline_t: f32,
+}
+
+/// Relative density (0–1), the region that wins at a pixel, and the hairline ramp there.
+fn local_at(scene: &Scene, fields: &Fields, x: u32, y: u32) -> Option<Local> {
+    let mut best: Option<Local> = None;
     for kind in RegionKind::ALL {
         let coverage = scene.masks.get(kind).get(x, y) as f32 / 255.0;
         if coverage <= 0.0 {
             continue;
         }
-        if best.is_none_or(|(d, _)| coverage > d) {
-            best = Some((coverage, kind));
+        let (factor, hairline_t) = match (kind, &fields.hairline) {
+            (RegionKind::Hairline, Some(depth)) => {
+                let ramp = hairline_ramp(scene, depth.depth_mm(x, y), x, y);
+                (ramp.density, ramp.t)
+            }
+            _ => (1.0, 1.0),
+        };
+        let density = coverage * factor;
+        if best.is_none_or(|b| density > b.density) {
+            best = Some(Local { density, region: kind, hairline_t });
         }
     }
-    best
+    let mut local = best?;
+    if let Some(hair) = scene.hair {
+        // Hair already covering the skin does part of the work: hair + dots approach the target.
+        let hair_share = (hair.coverage(x, y) / FULL_COVERAGE).min(1.0);
+        local.density *= 1.0 - scene.preset.density.hair_compensation * hair_share;
+    }
+    Some(local)
 }
 
 /// Places the dots whose centres fall in `rect` (photo pixels), in a fixed order.
 ///
 /// The decision for each candidate depends only on the candidate and the density at its own
 /// pixel, so any rectangle gives the same dots as the whole photo restricted to it.
-pub fn place_dots(scene: &Scene, rect: PixelRect) -> Vec<Dot> {
+pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
     let preset = scene.preset;
     let settings = scene.settings;
     let mut dots = Vec::new();
@@ -109,13 +135,18 @@ pub fn place_dots(scene: &Scene, rect: PixelRect) -> Vec<Dot> {
                     continue;
                 }
                 let (xi, yi) = (x as u32, y as u32);
-                let Some((density, region)) = density_at(scene, xi, yi) else { continue };
-                if !p.kept(shown_fraction * density) {
+                let Some(local) = local_at(scene, fields, xi, yi) else { continue };
+                if !p.kept(shown_fraction * local.density) {
                     continue;
                 }
-                let placed_in = first_session(preset, p, density);
+                let placed_in = first_session(preset, p, local.density);
                 let key = hash3(settings.seed, TAG_DOT, tx * 65_536 + ty, i as i64);
-                dots.push(make_dot(scene, x as f32, y as f32, region, placed_in, key));
+                let dot = make_dot(scene, x as f32, y as f32, local, placed_in, key);
+                // Dots go between hairs, never on them.
+                if scene.hair.is_some_and(|hair| hair.hair_near(dot.x_px, dot.y_px, dot.diameter_px * 0.5)) {
+                    continue;
+                }
+                dots.push(dot);
             }
         }
     }
@@ -129,24 +160,25 @@ fn first_session(preset: &Preset, point: &PatternPoint, density: f32) -> u32 {
         .unwrap_or(preset.session_count())
 }
 
-fn make_dot(scene: &Scene, x_px: f32, y_px: f32, region: RegionKind, session: u32, key: u64) -> Dot {
+fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key: u64) -> Dot {
     let preset = scene.preset;
     let px_per_mm = scene.settings.scale.px_per_mm;
     let mut rng = Rng::new(key);
     let style = &preset.dots;
+    let region = local.region;
 
-    let (base_diameter_mm, needles) = match region {
-        RegionKind::Hairline => (style.hairline_dot_diameter_mm, 1),
-        _ => (
-            style.dot_diameter_mm,
-            match preset.needle.grouping {
-                NeedleGrouping::Single => 1,
-                NeedleGrouping::Three => 3,
-            },
-        ),
+    let bulk_needles = match preset.needle.grouping {
+        NeedleGrouping::Single => 1,
+        NeedleGrouping::Three => 3,
     };
+    // Across the hairline feather: a single needle and smaller, lighter dots at the front.
+    let t = local.hairline_t;
+    let base_diameter_mm =
+        style.hairline_dot_diameter_mm + (style.dot_diameter_mm - style.hairline_dot_diameter_mm) * t;
+    let needles = if region == RegionKind::Hairline && t < 0.5 { 1 } else { bulk_needles };
+    let strength = preset.hairline.front_strength + (1.0 - preset.hairline.front_strength) * t;
     let mut size_sd = style.size_jitter;
-    let mut darkness = style.darkness;
+    let mut darkness = style.darkness * strength;
     if region == RegionKind::Scar {
         size_sd = (size_sd * size_sd + preset.scar.extra_size_jitter * preset.scar.extra_size_jitter).sqrt();
         darkness *= preset.scar.retention;

@@ -4,11 +4,13 @@
 //! photo and the masks and when writing the result.
 
 mod dots;
+mod fields;
 mod optics;
 pub mod pattern;
 
 pub use dots::{Dot, place_dots};
 
+use crate::engine::hair::HairMap;
 use crate::engine::mask::{PixelRect, RegionKind, RegionMasks};
 use crate::engine::preset::Preset;
 use crate::engine::units::Scale;
@@ -54,6 +56,8 @@ impl Default for SimSettings {
 #[derive(Clone, Copy)]
 pub struct Scene<'a> {
     pub photo: &'a RgbImage,
+    /// Hairs found on the photo; dots avoid them and fewer are needed where hair remains.
+    pub hair: Option<&'a HairMap>,
     pub masks: &'a RegionMasks,
     pub preset: &'a Preset,
     pub settings: SimSettings,
@@ -113,7 +117,8 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
         .iter()
         .map(|&k| scene.masks.get(k).painted_bounds())
         .fold(PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 }, PixelRect::union);
-    let dots = place_dots(scene, painted);
+    let fields = fields::Fields::compute(scene);
+    let dots = place_dots(scene, &fields, painted);
     let dirty = dirty.intersect(bounds);
     if dirty.is_empty() {
         return dots;

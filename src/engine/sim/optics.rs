@@ -11,6 +11,11 @@ use super::{Scene, Stage};
 use crate::engine::color::{linear_to_srgb8, srgb8_to_linear};
 use crate::engine::mask::PixelRect;
 
+/// Absorbance of a fully loaded healed dot relative to a layer that shows the shade's own colour:
+/// a dot's pigment is packed densely in a small volume, so its centre reads darker than the
+/// shade swatch.
+const PIGMENT_LOAD: f32 = 2.2;
+
 /// How much wider each channel's scattering is than green's (R, G, B).
 const CHANNEL_SPREAD: [f32; 3] = [1.6, 1.0, 0.75];
 /// How the epidermal veil differs per channel: more blue comes back from above the pigment.
@@ -22,6 +27,9 @@ const REDNESS_ABSORBANCE: [f32; 3] = [0.0, 0.30, 0.22];
 struct Optics {
     /// Scattering σ per channel.
     sigma_px: [f32; 3],
+    /// σ of the wide halo per channel, and the share of pigment seen through it.
+    halo_sigma_px: [f32; 3],
+    halo_share: f32,
     /// Absorbance per unit pigment load, per shade and channel.
     shade_absorbance: Vec<[f32; 3]>,
     veil: [f32; 3],
@@ -40,6 +48,10 @@ fn optics(scene: &Scene) -> Optics {
         let s = preset.optics.dermal_blur_mm * m;
         (s * s + spread_mm * spread_mm).sqrt() * px_per_mm
     });
+    let halo_sigma_px = CHANNEL_SPREAD.map(|m| {
+        let s = preset.optics.halo_mm * m;
+        (s * s + spread_mm * spread_mm).sqrt() * px_per_mm
+    });
     // Old pigment loses red faster than blue: the blue shift grows with the years.
     let blue_shift = preset.aging.blue_shift_per_year * years;
     let channel_gain = [1.0 + blue_shift, 1.0 + 0.5 * blue_shift, 1.0];
@@ -49,19 +61,23 @@ fn optics(scene: &Scene) -> Optics {
         .iter()
         .map(|shade| {
             let lin = shade.srgb.to_linear();
-            std::array::from_fn(|c| -(lin[c].max(0.004)).ln() * (1.0 - shade.dilution) * channel_gain[c])
+            std::array::from_fn(|c| {
+                PIGMENT_LOAD * -(lin[c].max(0.004)).ln() * (1.0 - shade.dilution) * channel_gain[c]
+            })
         })
         .collect();
     let veil_base = if fresh { preset.optics.epidermal_veil * 0.5 } else { preset.optics.epidermal_veil };
     let veil = CHANNEL_VEIL.map(|m| (veil_base * m).clamp(0.0, 0.95));
     let redness = if fresh { preset.aging.fresh_redness } else { 0.0 };
-    Optics { sigma_px, shade_absorbance, veil, redness }
+    Optics { sigma_px, halo_sigma_px, halo_share: preset.optics.halo_share, shade_absorbance, veil, redness }
 }
 
 /// How far beyond its own edge a dot can change pixels.
 pub(super) fn max_reach_px(scene: &Scene) -> f32 {
     let o = optics(scene);
-    let sigma = o.sigma_px.iter().fold(0.0f32, |a, &b| a.max(b));
+    let core = o.sigma_px.iter().fold(0.0f32, |a, &b| a.max(b));
+    let halo = if o.halo_share > 0.0 { o.halo_sigma_px.iter().fold(0.0f32, |a, &b| a.max(b)) } else { 0.0 };
+    let sigma = core.max(halo * 0.85);
     let halo = if o.redness > 0.0 { redness_sigma(scene) * 3.0 } else { 0.0 };
     (3.0 * sigma + 1.0).max(halo)
 }
@@ -89,6 +105,13 @@ fn blurred_disk(d: f32, r: f32, s: f32) -> f32 {
     amplitude * 0.5 * erfc((d - r) / (std::f32::consts::SQRT_2 * s))
 }
 
+/// A Gaussian holding the same amount of pigment as a disk of radius `r` (πr²), of σ `s`.
+#[inline]
+fn halo(d: f32, r: f32, s: f32) -> f32 {
+    let s = s.max(0.5);
+    r * r / (2.0 * s * s) * (-0.5 * d * d / (s * s)).exp()
+}
+
 /// Renders one tile: returns its RGB bytes, row-major.
 pub(super) fn render_tile(scene: &Scene, tile: PixelRect, dots: &[&Dot]) -> Vec<u8> {
     let o = optics(scene);
@@ -101,8 +124,13 @@ pub(super) fn render_tile(scene: &Scene, tile: PixelRect, dots: &[&Dot]) -> Vec<
     for dot in dots {
         let k = o.shade_absorbance.get(dot.shade as usize).copied().unwrap_or([1.0; 3]);
         for (cx, cy, d) in dot.points() {
+            let share = o.halo_share;
             splat(&mut absorbance, tile, (cx, cy), d * 0.5, reach, |dist, r| {
-                std::array::from_fn(|c| dot.darkness * k[c] * blurred_disk(dist, r, o.sigma_px[c]))
+                std::array::from_fn(|c| {
+                    let core = blurred_disk(dist, r, o.sigma_px[c]);
+                    let halo = halo(dist, r, o.halo_sigma_px[c]);
+                    dot.darkness * k[c] * ((1.0 - share) * core + share * halo)
+                })
             });
         }
         if o.redness > 0.0 {

@@ -22,7 +22,8 @@ fn pixels_outside_every_region_are_untouched() {
     let photo = skin_photo(300, 200);
     let masks = painted(300, 200, RegionKind::Bald, (150.0, 100.0), 60.0);
     let preset = preset();
-    let scene = Scene { photo: &photo, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene =
+        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
     let result = render(&scene);
     let mut changed_inside = 0;
     for (x, y, p) in result.image.enumerate_pixels() {
@@ -42,10 +43,11 @@ fn same_seed_same_bytes_other_seed_other_dots() {
     let masks = painted(256, 256, RegionKind::Bald, (128.0, 128.0), 100.0);
     let preset = preset();
     let settings = SimSettings { seed: 42, ..SimSettings::default() };
-    let a = render(&Scene { photo: &photo, masks: &masks, preset: &preset, settings });
-    let b = render(&Scene { photo: &photo, masks: &masks, preset: &preset, settings });
+    let a = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
+    let b = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
     assert_eq!(a.image, b.image);
     let c = render(&Scene {
+        hair: None,
         photo: &photo,
         masks: &masks,
         preset: &preset,
@@ -59,7 +61,8 @@ fn dots_darken_the_skin_they_sit_in() {
     let photo = skin_photo(200, 200);
     let masks = painted(200, 200, RegionKind::Bald, (100.0, 100.0), 90.0);
     let preset = preset();
-    let scene = Scene { photo: &photo, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene =
+        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
     let result = render(&scene);
     for dot in result.dots.iter().take(50) {
         let (x, y) = (dot.x_px as u32, dot.y_px as u32);
@@ -74,7 +77,8 @@ fn thread_count_does_not_change_the_result() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Scar, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene = Scene { photo: &photo, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene =
+        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| render(&scene));
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap().install(|| render(&scene));
     assert_eq!(one.image, two.image);
@@ -86,7 +90,8 @@ fn a_partial_render_equals_the_full_render() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Bald, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene = Scene { photo: &photo, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene =
+        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
     let full = render(&scene);
     let mut image = full.image.clone();
     // Scribble over one area, then re-render only there.

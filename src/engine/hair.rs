@@ -1,0 +1,216 @@
+//! Existing hair on the photo: dots go between hairs, and fewer are needed where hair remains.
+//!
+//! Hairs are thin dark structures, so a morphological black-hat (grey closing minus the image)
+//! with a structuring element a few hair widths across lights them up while the slowly varying
+//! skin, its shading and its shine stay dark.
+
+use super::mask::PixelRect;
+use super::units::Scale;
+use image::{GrayImage, RgbImage};
+
+/// Hair width used to size the structuring element (terminal hair, DOMAIN.md: 0.06–0.10 mm).
+const HAIR_WIDTH_MM: f32 = 0.08;
+
+/// A pixel counts as hair where it is darker than the closing (the skin around it) by this
+/// share of the skin's brightness, so light and dark skin are judged alike.
+const RELATIVE_THRESHOLD: f32 = 0.1;
+
+/// Radius over which local hair coverage is measured for density compensation.
+const COVERAGE_RADIUS_MM: f32 = 1.2;
+
+/// Coverage of skin by hair (share of pixels) that counts as "full hair" for compensation.
+pub const FULL_COVERAGE: f32 = 0.22;
+
+/// Where the photo shows hair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HairMap {
+    /// The photo scale the map was made for (kernel sizes are in mm).
+    pub scale: Scale,
+    width: u32,
+    height: u32,
+    /// 255 on hair pixels, 0 elsewhere.
+    mask: Vec<u8>,
+    /// Share of hair pixels within [`COVERAGE_RADIUS_MM`], 0–1.
+    coverage: Vec<f32>,
+}
+
+impl HairMap {
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    #[inline]
+    pub fn is_hair(&self, x: u32, y: u32) -> bool {
+        self.mask[y as usize * self.width as usize + x as usize] > 0
+    }
+
+    /// Whether any hair pixel lies within `radius_px` of `(x, y)`.
+    pub fn hair_near(&self, x: f32, y: f32, radius_px: f32) -> bool {
+        let r = radius_px.max(0.0);
+        let bounds = PixelRect::full(self.width, self.height);
+        let rect = PixelRect {
+            x0: (x - r).floor().max(0.0) as u32,
+            y0: (y - r).floor().max(0.0) as u32,
+            x1: ((x + r).floor() + 1.0).max(0.0) as u32,
+            y1: ((y + r).floor() + 1.0).max(0.0) as u32,
+        }
+        .intersect(bounds);
+        for py in rect.y0..rect.y1 {
+            for px in rect.x0..rect.x1 {
+                let dx = px as f32 + 0.5 - x;
+                let dy = py as f32 + 0.5 - y;
+                if dx * dx + dy * dy <= (r + 0.5) * (r + 0.5) && self.is_hair(px, py) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Local share of skin covered by hair, 0–1.
+    #[inline]
+    pub fn coverage(&self, x: u32, y: u32) -> f32 {
+        self.coverage[y as usize * self.width as usize + x as usize]
+    }
+
+    pub fn to_gray(&self) -> GrayImage {
+        GrayImage::from_raw(self.width, self.height, self.mask.clone())
+            .unwrap_or_else(|| GrayImage::new(self.width, self.height))
+    }
+
+    /// A map with no hair, for photos where detection is not wanted.
+    pub fn empty(width: u32, height: u32, scale: Scale) -> Self {
+        let n = width as usize * height as usize;
+        Self { scale, width, height, mask: vec![0; n], coverage: vec![0.0; n] }
+    }
+}
+
+/// Finds the hairs on a photo.
+pub fn detect(photo: &RgbImage, scale: Scale) -> HairMap {
+    let (width, height) = photo.dimensions();
+    let w = width as usize;
+    let h = height as usize;
+    let luma: Vec<f32> = photo
+        .pixels()
+        .map(|p| 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32)
+        .collect();
+    let radius = (scale.px(HAIR_WIDTH_MM) * 1.5).round().clamp(1.0, 12.0) as usize;
+    let closed = min_filter(&max_filter(&luma, w, h, radius), w, h, radius);
+    let mask: Vec<u8> = closed
+        .iter()
+        .zip(&luma)
+        .map(|(&c, &l)| if c - l > RELATIVE_THRESHOLD * c + 2.0 { 255 } else { 0 })
+        .collect();
+    let coverage_radius = scale.px(COVERAGE_RADIUS_MM).round().max(1.0) as usize;
+    let as_f32: Vec<f32> = mask.iter().map(|&m| if m > 0 { 1.0 } else { 0.0 }).collect();
+    let coverage = box_mean(&as_f32, w, h, coverage_radius);
+    HairMap { scale, width, height, mask, coverage }
+}
+
+/// Separable square max filter of the given radius (edges clamp).
+fn max_filter(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    separable(src, w, h, r, f32::max, f32::NEG_INFINITY)
+}
+
+fn min_filter(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    separable(src, w, h, r, f32::min, f32::INFINITY)
+}
+
+fn separable(src: &[f32], w: usize, h: usize, r: usize, op: fn(f32, f32) -> f32, init: f32) -> Vec<f32> {
+    let mut tmp = vec![0.0; src.len()];
+    for y in 0..h {
+        let row = &src[y * w..(y + 1) * w];
+        for x in 0..w {
+            let lo = x.saturating_sub(r);
+            let hi = (x + r).min(w - 1);
+            tmp[y * w + x] = row[lo..=hi].iter().copied().fold(init, op);
+        }
+    }
+    let mut out = vec![0.0; src.len()];
+    for y in 0..h {
+        let lo = y.saturating_sub(r);
+        let hi = (y + r).min(h - 1);
+        for x in 0..w {
+            out[y * w + x] = (lo..=hi).map(|yy| tmp[yy * w + x]).fold(init, op);
+        }
+    }
+    out
+}
+
+/// Mean over a (2r+1)² box, via running sums (edges use the part of the box inside the image).
+fn box_mean(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    let mut tmp = vec![0.0f32; src.len()];
+    for y in 0..h {
+        let row = &src[y * w..(y + 1) * w];
+        let mut prefix = vec![0.0f64; w + 1];
+        for x in 0..w {
+            prefix[x + 1] = prefix[x] + row[x] as f64;
+        }
+        for x in 0..w {
+            let lo = x.saturating_sub(r);
+            let hi = (x + r + 1).min(w);
+            tmp[y * w + x] = ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32;
+        }
+    }
+    let mut out = vec![0.0f32; src.len()];
+    let mut prefix = vec![0.0f64; h + 1];
+    for x in 0..w {
+        for y in 0..h {
+            prefix[y + 1] = prefix[y] + tmp[y * w + x] as f64;
+        }
+        for y in 0..h {
+            let lo = y.saturating_sub(r);
+            let hi = (y + r + 1).min(h);
+            out[y * w + x] = ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::synth::{self, HairLayout, ScalpParams};
+
+    fn scores(map: &HairMap, truth: &GrayImage) -> (f64, f64) {
+        let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
+        for (x, y, t) in truth.enumerate_pixels() {
+            match (map.is_hair(x, y), t.0[0] > 0) {
+                (true, true) => tp += 1.0,
+                (true, false) => fp += 1.0,
+                (false, true) => fn_ += 1.0,
+                _ => {}
+            }
+        }
+        (tp / (tp + fp), tp / (tp + fn_))
+    }
+
+    #[test]
+    fn finds_the_generated_hairs_on_light_and_dark_skin() {
+        for skin in [[0xe6, 0xc8, 0xa8], [0x82, 0x5c, 0x43]] {
+            let params = ScalpParams::sample()
+                .with_size(480, 360)
+                .with_layout(HairLayout::Uniform { fu_per_mm2: 0.8 })
+                .with_skin(skin);
+            let scalp = synth::generate(&params);
+            let map = detect(&scalp.photo, Scale::DEFAULT);
+            let (precision, recall) = scores(&map, &scalp.hair_mask);
+            assert!(
+                precision > 0.6 && recall > 0.6,
+                "skin {skin:?}: precision {precision:.2}, recall {recall:.2}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bald_head_has_no_hair() {
+        let params = ScalpParams::sample().with_size(320, 240).with_layout(HairLayout::Bald);
+        let map = detect(&synth::generate(&params).photo, Scale::DEFAULT);
+        let found = map.mask.iter().filter(|&&m| m > 0).count();
+        assert!(found < 320 * 240 / 200, "{found} hair pixels on a bald head");
+    }
+}

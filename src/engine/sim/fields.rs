@@ -1,0 +1,161 @@
+//! Per-render fields derived from the whole consultation: how deep each hairline pixel sits
+//! behind the front edge. They depend on more than one pixel, so they are computed once per
+//! render and then read point by point.
+
+use super::Scene;
+use crate::engine::hair::FULL_COVERAGE;
+use crate::engine::mask::{PixelRect, RegionKind};
+use crate::engine::preset::HairlineStyle;
+use crate::engine::rng::value_noise;
+
+/// Depth behind the hairline's front edge, in mm, over the hairline region's bounds.
+pub struct HairlineDepth {
+    rect: PixelRect,
+    depth_mm: Vec<f32>,
+}
+
+impl HairlineDepth {
+    /// Depth in mm at a pixel of the hairline region (∞ outside the computed area).
+    #[inline]
+    pub fn depth_mm(&self, x: u32, y: u32) -> f32 {
+        if !self.rect.contains(x, y) {
+            return f32::INFINITY;
+        }
+        let w = (self.rect.x1 - self.rect.x0) as usize;
+        self.depth_mm[(y - self.rect.y0) as usize * w + (x - self.rect.x0) as usize]
+    }
+}
+
+/// Fields shared by every dot of one render.
+pub struct Fields {
+    pub hairline: Option<HairlineDepth>,
+}
+
+impl Fields {
+    pub fn compute(scene: &Scene) -> Fields {
+        Fields { hairline: hairline_depth(scene) }
+    }
+}
+
+/// The hairline's front is where its region meets bare skin: not another region, not hair.
+/// Depth is the chamfer distance from there, so a front drawn anywhere (and in any direction)
+/// feathers inward, and the back edge against remaining hair stays at full strength.
+fn hairline_depth(scene: &Scene) -> Option<HairlineDepth> {
+    let mask = scene.masks.get(RegionKind::Hairline);
+    let painted = mask.painted_bounds();
+    if painted.is_empty() {
+        return None;
+    }
+    let scale = scene.settings.scale;
+    let margin = scale.px(4.0).ceil() as u32 + 2;
+    let rect = painted.expand(margin, mask.bounds());
+    let w = (rect.x1 - rect.x0) as usize;
+    let h = (rect.y1 - rect.y0) as usize;
+    const FAR: f32 = 1.0e9;
+    let mut dist = vec![FAR; w * h];
+    for (row, y) in (rect.y0..rect.y1).enumerate() {
+        for (col, x) in (rect.x0..rect.x1).enumerate() {
+            let outside = mask.get(x, y) < 128
+                && scene.masks.get(RegionKind::Bald).get(x, y) < 128
+                && scene.masks.get(RegionKind::Scar).get(x, y) < 128;
+            let bare = scene.hair.is_none_or(|hair| hair.coverage(x, y) < 0.5 * FULL_COVERAGE);
+            if outside && bare {
+                dist[row * w + col] = 0.0;
+            }
+        }
+    }
+    chamfer(&mut dist, w, h);
+
+    let preset = scene.preset;
+    let seed = scene.settings.seed;
+    let jitter_mm = preset.hairline.edge_jitter_mm;
+    let px_per_mm = scale.px_per_mm as f64;
+    let mut depth_mm = Vec::with_capacity(w * h);
+    for (row, y) in (rect.y0..rect.y1).enumerate() {
+        for (col, x) in (rect.x0..rect.x1).enumerate() {
+            let (x_mm, y_mm) = (x as f64 / px_per_mm, y as f64 / px_per_mm);
+            // Macro- and micro-irregularity of the edge: never a straight line.
+            let wobble = 0.65 * (value_noise(seed, x_mm / 4.0, y_mm / 4.0) * 2.0 - 1.0)
+                + 0.35 * (value_noise(seed ^ 0x77, x_mm / 1.1, y_mm / 1.1) * 2.0 - 1.0);
+            let d = dist[row * w + col] / scale.px_per_mm;
+            depth_mm.push(d + jitter_mm * wobble as f32);
+        }
+    }
+    Some(HairlineDepth { rect, depth_mm })
+}
+
+/// Two-pass 3-4 chamfer distance transform, in pixels (0 at seeds).
+fn chamfer(dist: &mut [f32], w: usize, h: usize) {
+    let (a, b) = (1.0f32, std::f32::consts::SQRT_2);
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let mut d = dist[i];
+            if x > 0 {
+                d = d.min(dist[i - 1] + a);
+            }
+            if y > 0 {
+                d = d.min(dist[i - w] + a);
+                if x > 0 {
+                    d = d.min(dist[i - w - 1] + b);
+                }
+                if x + 1 < w {
+                    d = d.min(dist[i - w + 1] + b);
+                }
+            }
+            dist[i] = d;
+        }
+    }
+    for y in (0..h).rev() {
+        for x in (0..w).rev() {
+            let i = y * w + x;
+            let mut d = dist[i];
+            if x + 1 < w {
+                d = d.min(dist[i + 1] + a);
+            }
+            if y + 1 < h {
+                d = d.min(dist[i + w] + a);
+                if x + 1 < w {
+                    d = d.min(dist[i + w + 1] + b);
+                }
+                if x > 0 {
+                    d = d.min(dist[i + w - 1] + b);
+                }
+            }
+            dist[i] = d;
+        }
+    }
+}
+
+/// How the hairline treats a point `depth_mm` behind its front.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HairlineRamp {
+    /// Share of the target density, 0–1.
+    pub density: f32,
+    /// Position across the feather, 0 at the front … 1 behind it: sizes and darkness follow it.
+    pub t: f32,
+}
+
+/// The feathering rules of the preset's hairline style.
+pub fn hairline_ramp(scene: &Scene, depth_mm: f32, x: u32, y: u32) -> HairlineRamp {
+    let h = &scene.preset.hairline;
+    if depth_mm <= 0.0 {
+        return HairlineRamp { density: 0.0, t: 0.0 };
+    }
+    let t = if h.feather_width_mm > 0.0 { (depth_mm / h.feather_width_mm).clamp(0.0, 1.0) } else { 1.0 };
+    let smooth = t * t * (3.0 - 2.0 * t);
+    let mut density = match h.style {
+        HairlineStyle::Soft | HairlineStyle::Broken => h.front_density + (1.0 - h.front_density) * smooth,
+        // An edge-up line reaches full density quickly behind a crisp front.
+        HairlineStyle::Defined => h.front_density + (1.0 - h.front_density) * t.sqrt(),
+    };
+    if h.style == HairlineStyle::Broken && t < 0.6 {
+        // Small clusters and gaps along the front, fading out by 60 % of the feather.
+        let px_per_mm = scene.settings.scale.px_per_mm as f64;
+        let n =
+            value_noise(scene.settings.seed ^ 0xB4, x as f64 / px_per_mm / 1.6, y as f64 / px_per_mm / 1.6);
+        let gap = ((0.45 - n as f32) / 0.15).clamp(0.0, 1.0) * (1.0 - t / 0.6);
+        density *= 1.0 - 0.85 * gap;
+    }
+    HairlineRamp { density, t }
+}
