@@ -121,7 +121,7 @@ fn add_fue_scars(
     let count = (area_mm2 * 0.22) as usize;
     // Scar tissue is paler and less red than the skin around it.
     let skin = mean_linear(photo);
-    let scar_lin: [f32; 3] = std::array::from_fn(|c| (skin[c] * [1.35, 1.45, 1.5][c]).min(0.95));
+    let scar_lin: [f32; 3] = std::array::from_fn(|c| (skin[c] * [1.3, 1.38, 1.42][c]).min(0.95));
     for _ in 0..count {
         let (a, r) = (rng.range(0.0, std::f64::consts::TAU) as f32, rng.unit().sqrt() as f32);
         let cx = centre.0 + a.cos() * r * radii.0;
@@ -131,7 +131,7 @@ fn add_fue_scars(
         for y in (cy - reach).max(0.0) as u32..((cy + reach) as u32 + 1).min(photo.height()) {
             for x in (cx - reach).max(0.0) as u32..((cx + reach) as u32 + 1).min(photo.width()) {
                 let d = ((x as f32 + 0.5 - cx).powi(2) + (y as f32 + 0.5 - cy).powi(2)).sqrt();
-                let t = ((radius + 0.8 - d) / 1.6).clamp(0.0, 1.0) * 0.85;
+                let t = ((radius + 0.8 - d) / 1.6).clamp(0.0, 1.0) * 0.6;
                 if t <= 0.0 {
                     continue;
                 }

@@ -24,6 +24,18 @@ pub struct Cli {
 pub enum Command {
     /// Render a simulated SMP result without opening a window.
     Render(RenderArgs),
+    /// Time the renderer on the sample consultation: full renders and brush-stroke updates.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Repetitions of each measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +73,9 @@ pub struct RenderArgs {
     /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
     #[arg(long, value_name = "FILE")]
     pub dots_csv: Option<PathBuf>,
+    /// Write the detected hair as a grey PNG (white = hair).
+    #[arg(long, value_name = "OUT.png")]
+    pub hair_map: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -158,6 +173,13 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let result = pool.install(|| sim::render(&consultation.scene()));
     let elapsed = start.elapsed();
     export::save(&result.image, &args.out)?;
+    if let Some(path) = &args.hair_map {
+        consultation
+            .hair
+            .to_gray()
+            .save(path)
+            .with_context(|| format!("could not write the hair map to {}", path.display()))?;
+    }
     if let Some(csv) = &args.dots_csv {
         write_dots_csv(csv, &result.dots).with_context(|| format!("could not write {}", csv.display()))?;
     }
@@ -193,4 +215,58 @@ fn write_dots_csv(path: &Path, dots: &[sim::Dot]) -> std::io::Result<()> {
         )?;
     }
     out.flush()
+}
+
+/// `smp-studio bench`: prints medians so runs can be compared across changes.
+pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    use crate::engine::brush::{Brush, BrushMode, stroke};
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("could not start the render threads")?;
+    let runs = args.runs.max(1);
+    let median_ms = |f: &mut dyn FnMut()| {
+        let mut times: Vec<f64> = (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let start = Instant::now();
+    let mut consultation = sample::load()?;
+    println!("load sample + hair detection   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let start = Instant::now();
+    let _ = sim::pattern::pattern();
+    println!("dot pattern (once per process) {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    pool.install(|| -> anyhow::Result<()> {
+        let full = median_ms(&mut || {
+            sim::render(&consultation.scene());
+        });
+        println!(
+            "full render {}×{}          {:>8.1} ms",
+            consultation.photo.width(),
+            consultation.photo.height(),
+            full
+        );
+        let mut image = sim::render(&consultation.scene()).image;
+        let brush =
+            Brush { radius_px: consultation.settings.scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
+        let dirty =
+            stroke(&brush, consultation.masks.get_mut(RegionKind::Bald), &[(300.0, 500.0), (420.0, 540.0)]);
+        let scene = consultation.scene();
+        let grown = dirty.expand(
+            sim::influence_px(&scene),
+            crate::engine::mask::PixelRect::full(image.width(), image.height()),
+        );
+        let partial = median_ms(&mut || {
+            sim::render_into(&scene, &mut image, grown);
+        });
+        println!("stroke update (10 mm brush)    {:>8.1} ms", partial);
+        Ok(())
+    })?;
+    Ok(())
 }

@@ -6,6 +6,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Render(args)) => smp_studio::cli::render(args),
+        Some(Command::Bench(args)) => smp_studio::cli::bench(args),
         None => smp_studio::app::run(cli.photo.as_deref()),
     };
     match result {

@@ -140,7 +140,11 @@ fn help_documents_every_render_flag() {
         "--preset",
         "--px-per-mm",
         "--seed",
+        "--session",
+        "--fresh",
+        "--years",
         "--dots-csv",
+        "--hair-map",
         "--threads",
     ] {
         assert!(text.contains(flag), "{flag} missing from --help");

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
-use worker::RenderWorker;
+use worker::{Change, RenderWorker};
 
 /// Opens the window on `photo`, or on the sample consultation.
 pub fn run(photo: Option<&Path>) -> anyhow::Result<()> {
@@ -117,8 +117,8 @@ pub struct SmpApp {
     textures: Textures,
     tint_image: ColorImage,
     worker: RenderWorker,
-    /// The masks or settings changed since the last job was sent.
-    render_wanted: bool,
+    /// What changed since the last job was sent, if anything.
+    pending: Option<Change>,
     stats: Stats,
     last_render: Option<Duration>,
     /// Generation of the result on screen (0: none yet, the photo is shown).
@@ -172,7 +172,7 @@ impl SmpApp {
             textures,
             tint_image,
             worker,
-            render_wanted: true,
+            pending: Some(Change::Everything),
             stats: Stats::default(),
             last_render: None,
             shown_generation: 0,
@@ -198,7 +198,7 @@ impl SmpApp {
 
     /// The simulated result currently on screen has been computed from the current masks.
     pub fn render_settled(&self) -> bool {
-        !self.render_wanted && !self.worker.busy()
+        self.pending.is_none() && !self.worker.busy()
     }
 
     /// The pixels of the "after" texture's source: the last finished render.
@@ -236,7 +236,7 @@ impl SmpApp {
         self.refresh_tint(PixelRect::full(photo.width(), photo.height()));
         self.view = View::default();
         self.stroke = None;
-        self.render_wanted = true;
+        self.pending = Some(Change::Everything);
         self.last_result_image = None;
         self.stats = Stats::default();
     }
@@ -307,12 +307,23 @@ impl SmpApp {
         }
         if !dirty.is_empty() {
             self.refresh_tint(dirty);
-            self.render_wanted = true;
+            // A scar's tone blending depends on the whole scar, so it re-renders in full.
+            self.changed(if kind == RegionKind::Scar { Change::Everything } else { Change::Region(dirty) });
         }
     }
 
+    /// Records that the result is out of date in `change`.
+    fn changed(&mut self, change: Change) {
+        self.pending = Some(match self.pending {
+            Some(p) => p.merge(change),
+            None => change,
+        });
+    }
+
     fn submit_render_if_idle(&mut self) {
-        if self.render_wanted && !self.worker.busy() {
+        if let Some(change) = self.pending
+            && !self.worker.busy()
+        {
             let c = &self.consultation;
             self.worker.submit(worker::RenderJob {
                 generation: 0,
@@ -321,8 +332,9 @@ impl SmpApp {
                 masks: Arc::new(c.masks.clone()),
                 preset: Arc::new(c.preset.clone()),
                 settings: c.settings,
+                change,
             });
-            self.render_wanted = false;
+            self.pending = None;
         }
     }
 
@@ -342,7 +354,7 @@ impl SmpApp {
             self.consultation.preset = p.clone();
             let sessions = self.consultation.preset.session_count();
             self.consultation.settings.session = self.consultation.settings.session.min(sessions);
-            self.render_wanted = true;
+            self.changed(Change::Everything);
         }
     }
 
@@ -576,7 +588,7 @@ impl eframe::App for SmpApp {
                             .settings
                             .scale
                             .px(self.controls.brush_diameter_mm * 0.5),
-                        busy: self.worker.busy() || self.render_wanted,
+                        busy: self.worker.busy() || self.pending.is_some(),
                         view: &mut self.view,
                     },
                 )

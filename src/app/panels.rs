@@ -284,7 +284,7 @@ pub(super) fn simulation_panel(app: &mut SmpApp, ui: &mut egui::Ui) {
             }
             if settings != app.consultation.settings {
                 app.consultation.settings = settings;
-                app.render_wanted = true;
+                app.changed(super::worker::Change::Everything);
             }
 
             section(ui, "TREATED AREA");

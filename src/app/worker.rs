@@ -2,13 +2,31 @@
 //! starts is skipped, and the window only ever shows results newer than what it shows.
 
 use crate::engine::hair::HairMap;
-use crate::engine::mask::RegionMasks;
+use crate::engine::mask::{PixelRect, RegionMasks};
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Scene, SimSettings, Stats};
 use image::RgbImage;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
+
+/// What changed since the previous job: only some pixels' regions, or anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Region masks changed inside this rectangle only.
+    Region(PixelRect),
+    /// Photo, preset or settings changed: render everything.
+    Everything,
+}
+
+impl Change {
+    pub fn merge(self, other: Change) -> Change {
+        match (self, other) {
+            (Change::Region(a), Change::Region(b)) => Change::Region(a.union(b)),
+            _ => Change::Everything,
+        }
+    }
+}
 
 pub struct RenderJob {
     pub generation: u64,
@@ -17,6 +35,7 @@ pub struct RenderJob {
     pub masks: Arc<RegionMasks>,
     pub preset: Arc<Preset>,
     pub settings: SimSettings,
+    pub change: Change,
 }
 
 pub struct RenderOutput {
@@ -39,9 +58,13 @@ impl RenderWorker {
         let (jobs, job_rx) = channel::<RenderJob>();
         let (result_tx, results) = channel();
         let spawned = std::thread::Builder::new().name("smp-render".into()).spawn(move || {
+            // The last result, kept so a brush stroke re-renders only the tiles it touched.
+            let mut previous: Option<(RgbImage, Arc<RgbImage>, Arc<Preset>, SimSettings)> = None;
             while let Ok(mut job) = job_rx.recv() {
                 while let Ok(newer) = job_rx.try_recv() {
-                    job = newer;
+                    // A skipped job's changes still have to be drawn.
+                    let change = job.change.merge(newer.change);
+                    job = RenderJob { change, ..newer };
                 }
                 let start = Instant::now();
                 let scene = Scene {
@@ -51,13 +74,27 @@ impl RenderWorker {
                     preset: &job.preset,
                     settings: job.settings,
                 };
-                let render = sim::render(&scene);
-                let output = RenderOutput {
-                    generation: job.generation,
-                    image: render.image,
-                    stats: render.stats,
-                    elapsed: start.elapsed(),
+                let reusable = previous.take().filter(|(_, photo, preset, settings)| {
+                    Arc::ptr_eq(photo, &job.photo) && **preset == *job.preset && *settings == job.settings
+                });
+                let (image, stats) = match (job.change, reusable) {
+                    (Change::Region(dirty), Some((mut image, ..))) => {
+                        let dirty = dirty.expand(
+                            sim::influence_px(&scene),
+                            PixelRect::full(image.width(), image.height()),
+                        );
+                        let dots = sim::render_into(&scene, &mut image, dirty);
+                        let stats = sim::stats(&scene, &dots);
+                        (image, stats)
+                    }
+                    _ => {
+                        let render = sim::render(&scene);
+                        (render.image, render.stats)
+                    }
                 };
+                previous = Some((image.clone(), job.photo.clone(), job.preset.clone(), job.settings));
+                let output =
+                    RenderOutput { generation: job.generation, image, stats, elapsed: start.elapsed() };
                 if result_tx.send(output).is_err() {
                     break;
                 }

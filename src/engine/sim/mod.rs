@@ -129,7 +129,7 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
         .par_iter()
         .map(|&tile| {
             let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
-            (tile, optics::render_tile(scene, tile, &near))
+            (tile, optics::render_tile(scene, &fields, tile, &near))
         })
         .collect();
     for (tile, pixels) in rendered {
@@ -142,6 +142,16 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
         }
     }
     dots
+}
+
+/// How far (in pixels) a change of the region masks at one pixel can change the result: a dot's
+/// footprint and scattering, plus the hairline feather whose depth is measured from its front.
+pub fn influence_px(scene: &Scene) -> u32 {
+    let hairline = &scene.preset.hairline;
+    let feather_mm = hairline.feather_width_mm + 2.0 * hairline.edge_jitter_mm + 1.0;
+    let dot_px =
+        scene.settings.scale.px(scene.preset.dots.dot_diameter_mm * scene.preset.aging.fresh_size_factor);
+    (optics::max_reach_px(scene) + dot_px + scene.settings.scale.px(feather_mm)).ceil() as u32 + 2
 }
 
 /// The grid tiles (aligned to multiples of [`TILE_PX`]) that overlap `rect`.

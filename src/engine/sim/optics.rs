@@ -7,9 +7,10 @@
 //! pigment, which gives healed and older pigment its cool blue-grey cast.
 
 use super::dots::Dot;
+use super::fields::Fields;
 use super::{Scene, Stage};
 use crate::engine::color::{linear_to_srgb8, srgb8_to_linear};
-use crate::engine::mask::PixelRect;
+use crate::engine::mask::{PixelRect, RegionKind};
 
 /// Absorbance of a fully loaded healed dot relative to a layer that shows the shade's own colour:
 /// a dot's pigment is packed densely in a small volume, so its centre reads darker than the
@@ -113,24 +114,34 @@ fn halo(d: f32, r: f32, s: f32) -> f32 {
 }
 
 /// Renders one tile: returns its RGB bytes, row-major.
-pub(super) fn render_tile(scene: &Scene, tile: PixelRect, dots: &[&Dot]) -> Vec<u8> {
+pub(super) fn render_tile(scene: &Scene, fields: &Fields, tile: PixelRect, dots: &[&Dot]) -> Vec<u8> {
     let o = optics(scene);
     let w = (tile.x1 - tile.x0) as usize;
     let h = (tile.y1 - tile.y0) as usize;
     let mut absorbance = vec![[0.0f32; 3]; w * h];
-    let reach = max_reach_px(scene);
+    let core_reach = 3.0 * o.sigma_px.iter().fold(0.0f32, |a, &b| a.max(b)) + 1.0;
+    let halo_reach = 3.0 * o.halo_sigma_px.iter().fold(0.0f32, |a, &b| a.max(b));
     let halo_sigma = redness_sigma(scene);
+    let share = o.halo_share;
 
     for dot in dots {
         let k = o.shade_absorbance.get(dot.shade as usize).copied().unwrap_or([1.0; 3]);
+        let mut radius2_sum = 0.0;
         for (cx, cy, d) in dot.points() {
-            let share = o.halo_share;
-            splat(&mut absorbance, tile, (cx, cy), d * 0.5, reach, |dist, r| {
+            let r = d * 0.5;
+            radius2_sum += r * r;
+            splat(&mut absorbance, tile, (cx, cy), r, core_reach, |dist, r| {
                 std::array::from_fn(|c| {
-                    let core = blurred_disk(dist, r, o.sigma_px[c]);
-                    let halo = halo(dist, r, o.halo_sigma_px[c]);
-                    dot.darkness * k[c] * ((1.0 - share) * core + share * halo)
+                    dot.darkness * k[c] * (1.0 - share) * blurred_disk(dist, r, o.sigma_px[c])
                 })
+            });
+        }
+        if share > 0.0 {
+            // The halo is far wider than the needle points, so one Gaussian at the impression's
+            // centre, holding all of its points' pigment, stands for theirs.
+            let r_eff = radius2_sum.sqrt();
+            splat(&mut absorbance, tile, (dot.x_px, dot.y_px), 0.0, halo_reach, |dist, _| {
+                std::array::from_fn(|c| dot.darkness * k[c] * share * halo(dist, r_eff, o.halo_sigma_px[c]))
             });
         }
         if o.redness > 0.0 {
@@ -147,12 +158,22 @@ pub(super) fn render_tile(scene: &Scene, tile: PixelRect, dots: &[&Dot]) -> Vec<
         for (col, x) in (tile.x0..tile.x1).enumerate() {
             let px = scene.photo.get_pixel(x, y).0;
             let a = absorbance[row * w + col];
-            if scene.masks.any(x, y) == 0 || a.iter().all(|&v| v <= 1e-6) {
+            let tone = match fields.scar_tone_gain {
+                Some(gain) => {
+                    let blend = scene.preset.scar.tone_blend
+                        * scene.masks.get(RegionKind::Scar).get(x, y) as f32
+                        / 255.0;
+                    (blend > 0.0).then(|| gain.map(|g| 1.0 + (g - 1.0) * blend))
+                }
+                None => None,
+            };
+            if scene.masks.any(x, y) == 0 || (tone.is_none() && a.iter().all(|&v| v <= 1e-6)) {
                 out.extend_from_slice(&px);
                 continue;
             }
+            let tone = tone.unwrap_or([1.0; 3]);
             for c in 0..3 {
-                let skin = srgb8_to_linear(px[c]);
+                let skin = srgb8_to_linear(px[c]) * tone[c];
                 let remit = o.veil[c] + (1.0 - o.veil[c]) * (-a[c]).exp();
                 out.push(linear_to_srgb8(skin * remit));
             }

@@ -101,3 +101,28 @@ fn a_partial_render_equals_the_full_render() {
     render_into(&scene, &mut image, PixelRect { x0: 0, y0: 100, x1: 400, y1: 180 });
     assert_eq!(image, full.image);
 }
+
+#[test]
+fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
+    let photo = skin_photo(500, 360);
+    let mut masks = painted(500, 360, RegionKind::Hairline, (250.0, 120.0), 110.0);
+    let preset = preset();
+    let settings = SimSettings::default();
+    let before = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
+
+    // A new stroke of another region that overlaps the hairline's back edge.
+    let brush = Brush { radius_px: 40.0, hardness: 0.5, mode: BrushMode::Paint };
+    let dirty = crate::engine::brush::stroke(
+        &brush,
+        masks.get_mut(RegionKind::Bald),
+        &[(200.0, 230.0), (320.0, 250.0), (380.0, 300.0)],
+    );
+    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings };
+    let full = render(&scene);
+    let mut incremental = before.image.clone();
+    let grown = dirty.expand(influence_px(&scene), PixelRect::full(500, 360));
+    let dots = render_into(&scene, &mut incremental, grown);
+    assert_ne!(before.image, full.image, "the stroke changed nothing");
+    assert_eq!(incremental, full.image, "the incremental render differs from the full one");
+    assert_eq!(dots, full.dots);
+}
