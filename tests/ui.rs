@@ -81,6 +81,204 @@ fn painting_a_bald_spot_adds_dots_under_the_drag() {
     assert!(app.stats().region(RegionKind::Bald).dots > 0);
 }
 
+/// Presses at `from`, moves through `steps` evenly spaced points and releases at `to`
+/// (photo pixels).
+fn drag_on_photo(harness: &mut Harness<'static, SmpApp>, from: egui::Pos2, to: egui::Pos2, steps: usize) {
+    harness.hover_at(screen_from_image(harness, from));
+    harness.drag_at(screen_from_image(harness, from));
+    harness.step();
+    for i in 1..=steps {
+        let p = from + (to - from) * (i as f32 / steps as f32);
+        harness.hover_at(screen_from_image(harness, p));
+        harness.step();
+    }
+    harness.drop_at(screen_from_image(harness, to));
+    harness.step();
+}
+
+#[test]
+fn the_wheel_zooms_around_the_cursor() {
+    let mut harness = harness();
+    harness.step();
+    let zoom_before = harness.state().view.zoom;
+    let anchor_image = egui::pos2(400.0, 300.0);
+    let anchor_screen = screen_from_image(&harness, anchor_image);
+    harness.hover_at(anchor_screen);
+    for _ in 0..6 {
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, 4.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: egui::Modifiers::NONE,
+        });
+        harness.step();
+    }
+    for _ in 0..10 {
+        harness.step();
+    }
+    let app = harness.state();
+    assert!(app.view.zoom > zoom_before * 1.05, "zoom {} → {}", zoom_before, app.view.zoom);
+    let under_cursor = app.view.image_from_screen(app.canvas_rect(), anchor_screen);
+    assert!(
+        (under_cursor - anchor_image).length() < 1.0,
+        "the point under the cursor moved to {under_cursor:?}"
+    );
+}
+
+#[test]
+fn a_stroke_can_be_undone_and_redone() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let before = harness.state().consultation().masks.clone();
+    harness.get_by_role_and_label(Role::Button, "Scar").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 700.0), 8);
+    let after = harness.state().consultation().masks.clone();
+    assert_ne!(after, before, "the stroke painted nothing");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.step();
+    assert_eq!(harness.state().consultation().masks, before, "undo did not restore the masks");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    harness.step();
+    assert_eq!(harness.state().consultation().masks, after, "redo did not restore the stroke");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.step();
+    assert_eq!(harness.state().consultation().masks, after, "Ctrl+Y did not redo");
+}
+
+#[test]
+fn brackets_change_the_brush_size() {
+    let mut harness = harness();
+    harness.step();
+    let size = harness.state().controls.brush_diameter_mm;
+    harness.key_press(egui::Key::CloseBracket);
+    harness.step();
+    let larger = harness.state().controls.brush_diameter_mm;
+    assert!(larger > size * 1.1, "{size} → {larger}");
+    harness.key_press(egui::Key::OpenBracket);
+    harness.key_press(egui::Key::OpenBracket);
+    harness.step();
+    assert!(harness.state().controls.brush_diameter_mm < size, "smaller brush did not shrink it");
+}
+
+#[test]
+fn a_fast_drag_leaves_a_continuous_band() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    // Only two pointer samples, 900 photo pixels apart.
+    let (from, to) = (egui::pos2(250.0, 1000.0), egui::pos2(1150.0, 1000.0));
+    drag_on_photo(&mut harness, from, to, 1);
+    let mask = harness.state().consultation().masks.get(RegionKind::Bald);
+    for x in 250..1150 {
+        assert_eq!(mask.get(x, 1000), 255, "gap in the stroke at x = {x}");
+    }
+}
+
+#[test]
+fn the_split_divider_shows_the_photo_left_and_the_result_right() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.key_press(egui::Key::V);
+    harness.step();
+    assert_eq!(harness.state().split, Some(0.5));
+    let rect = harness.state().canvas_rect();
+    let handle = egui::pos2(rect.center().x, rect.center().y);
+    let target = egui::pos2(rect.left() + rect.width() * 0.75, rect.center().y);
+    harness.hover_at(handle);
+    harness.drag_at(handle);
+    harness.step();
+    harness.hover_at(handle + (target - handle) * 0.5);
+    harness.step();
+    harness.hover_at(target);
+    harness.step();
+    harness.drop_at(target);
+    harness.step();
+    let split = harness.state().split.unwrap();
+    assert!((split - 0.75).abs() < 0.02, "divider at {split}");
+
+    // The bald crown (photo x ≈ 800) is now left of the divider: it shows the photo as it is.
+    let app = harness.state();
+    let crown = egui::pos2(800.0, 744.0);
+    let crown_screen = app.view.screen_from_image(app.canvas_rect(), crown);
+    assert!(crown_screen.x < rect.left() + split * rect.width());
+    let shown = harness.render().unwrap();
+    let photo = &harness.state().consultation().photo;
+    let result = harness.state().last_result().unwrap();
+    let mean = |img: &dyn Fn(u32, u32) -> f32, x0: u32, y0: u32| {
+        let mut sum = 0.0;
+        for y in y0..y0 + 40 {
+            for x in x0..x0 + 40 {
+                sum += img(x, y);
+            }
+        }
+        sum / 1600.0
+    };
+    let luma = |p: [u8; 3]| (p[0] as f32 + p[1] as f32 + p[2] as f32) / 3.0;
+    let photo_luma = mean(&|x, y| luma(photo.get_pixel(x, y).0), 780, 720);
+    let result_luma = mean(&|x, y| luma(result.get_pixel(x, y).0), 780, 720);
+    assert!(
+        result_luma < photo_luma - 2.0,
+        "the dots should darken the crown: {photo_luma} vs {result_luma}"
+    );
+    // Screen pixels of the crown, with the region tint drawn over both sides alike.
+    let s = crown_screen;
+    let screen_luma = mean(
+        &|x, y| {
+            let p = shown.get_pixel(x, y).0;
+            luma([p[0], p[1], p[2]])
+        },
+        s.x as u32 - 10,
+        s.y as u32 - 10,
+    );
+    harness.key_press(egui::Key::V);
+    harness.step();
+    let after_only = harness.render().unwrap();
+    let after_luma = mean(
+        &|x, y| {
+            let p = after_only.get_pixel(x, y).0;
+            luma([p[0], p[1], p[2]])
+        },
+        s.x as u32 - 10,
+        s.y as u32 - 10,
+    );
+    assert!(
+        screen_luma > after_luma + 1.0,
+        "left of the divider should show the lighter photo: {screen_luma} vs {after_luma}"
+    );
+}
+
+#[test]
+fn measuring_a_line_calibrates_the_scale() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.step();
+    // A 300-pixel line that the user says is 20 mm: 15 px/mm.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 300.0), 6);
+    for _ in 0..3 {
+        harness.step();
+    }
+    let length = harness.state().measure_prompt.as_ref().map(|p| p.length_px).unwrap_or(0.0);
+    assert!((length - 300.0).abs() < 2.0, "measured {length} px");
+    harness.get_by_role(Role::TextInput).type_text("20");
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Set scale").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    let px_per_mm = harness.state().consultation().settings.scale.px_per_mm;
+    assert!((px_per_mm - length / 20.0).abs() < 1e-3, "scale {px_per_mm} px/mm");
+    assert!(harness.state().measure_prompt.is_none());
+}
+
 #[test]
 fn main_window_matches_its_snapshot() {
     let mut harness = harness();

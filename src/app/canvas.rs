@@ -59,18 +59,36 @@ impl View {
 #[derive(Clone, Debug, PartialEq)]
 pub enum CanvasAction {
     /// The primary button went down or moved while painting: photo-pixel positions, in order.
-    Paint { points_image: Vec<Pos2>, started: bool },
+    /// `erase_all` is set while Shift is held.
+    Paint { points_image: Vec<Pos2>, started: bool, erase_all: bool },
     /// The painting button was released.
     StrokeEnded,
+    /// The before/after divider moved to this share of the canvas width.
+    SplitMoved(f32),
+    /// A Measure drag, in photo pixels; `finished` when the button is released.
+    Measure { from: Pos2, to: Pos2, finished: bool },
+}
+
+/// What a primary drag on the canvas does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DragMode {
+    Paint,
+    Pan,
+    Measure,
 }
 
 pub struct CanvasInput<'a> {
     pub image_size: Vec2,
-    /// The texture to show (photo or simulated result) and the tint overlay, if shown.
-    pub image: egui::TextureId,
+    /// The photo and the simulated result.
+    pub before: egui::TextureId,
+    pub after: egui::TextureId,
+    /// Show the photo instead of the result (toggle or hold-B).
+    pub show_before: bool,
+    /// Divider position as a share of the canvas width: photo left of it, result right.
+    pub split: Option<f32>,
     pub tint: Option<egui::TextureId>,
-    /// Whether a primary drag paints (a brush tool) or pans.
-    pub painting_tool: bool,
+    pub mode: DragMode,
+    pub measure_line: Option<(Pos2, Pos2)>,
     /// Brush radius in photo pixels, for the cursor circle.
     pub brush_radius_px: f32,
     pub busy: bool,
@@ -86,10 +104,9 @@ pub struct CanvasOutput {
 
 pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-    let response = response.on_hover_cursor(if input.painting_tool {
-        egui::CursorIcon::Crosshair
-    } else {
-        egui::CursorIcon::Grab
+    let response = response.on_hover_cursor(match input.mode {
+        DragMode::Paint | DragMode::Measure => egui::CursorIcon::Crosshair,
+        DragMode::Pan => egui::CursorIcon::Grab,
     });
     let view = input.view;
     if view.needs_fit && rect.width() > 1.0 && rect.height() > 1.0 {
@@ -117,23 +134,71 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         }
     }
 
+    let primary = egui::PointerButton::Primary;
+    let shift = ui.input(|i| i.modifiers.shift);
+    // The divider takes a drag that starts on it, whatever the tool.
+    let split_id = response.id.with("split_drag");
+    let divider_x = input.split.map(|f| rect.left() + f * rect.width());
+    // Where the button went down: a drag is only recognised once the pointer has moved.
+    let press_origin = ui.input(|i| i.pointer.press_origin());
+    if response.drag_started_by(primary)
+        && let (Some(x), Some(pos)) = (divider_x, press_origin)
+        && (pos.x - x).abs() <= 10.0
+    {
+        ui.data_mut(|d| d.insert_temp(split_id, true));
+    }
+    let dragging_split = ui.data(|d| d.get_temp::<bool>(split_id)).unwrap_or(false);
+    if dragging_split {
+        if let Some(pos) = response.interact_pointer_pos() {
+            actions.push(CanvasAction::SplitMoved(((pos.x - rect.left()) / rect.width()).clamp(0.0, 1.0)));
+        }
+        if !response.dragged() {
+            ui.data_mut(|d| d.remove::<bool>(split_id));
+        }
+    }
+
     // Pan: middle drag, space + drag, or the pan tool.
     let panning = middle_down && response.hovered()
         || response.dragged_by(egui::PointerButton::Middle)
-        || (response.dragged_by(egui::PointerButton::Primary) && (space_held || !input.painting_tool));
-    if panning {
+        || (response.dragged_by(primary) && (space_held || input.mode == DragMode::Pan));
+    if dragging_split {
+        // The divider has the pointer.
+    } else if panning {
         view.offset += pointer_delta;
-    } else if input.painting_tool {
-        let primary = egui::PointerButton::Primary;
+    } else if input.mode == DragMode::Paint {
         if (response.drag_started_by(primary) || response.clicked_by(primary) || response.dragged_by(primary))
             && let Some(pos) = response.interact_pointer_pos()
         {
             let started = response.drag_started_by(primary) || response.clicked_by(primary);
-            actions
-                .push(CanvasAction::Paint { points_image: vec![view.image_from_screen(rect, pos)], started });
+            let mut points_image = Vec::with_capacity(2);
+            if response.drag_started_by(primary)
+                && let Some(origin) = press_origin
+            {
+                points_image.push(view.image_from_screen(rect, origin));
+            }
+            points_image.push(view.image_from_screen(rect, pos));
+            actions.push(CanvasAction::Paint { points_image, started, erase_all: shift });
         }
         if response.drag_stopped_by(primary) || response.clicked_by(primary) {
             actions.push(CanvasAction::StrokeEnded);
+        }
+    } else if input.mode == DragMode::Measure {
+        let measure_id = response.id.with("measure_from");
+        if response.drag_started_by(primary)
+            && let Some(origin) = press_origin
+        {
+            ui.data_mut(|d| d.insert_temp(measure_id, view.image_from_screen(rect, origin)));
+        }
+        if let Some(from) = ui.data(|d| d.get_temp::<Pos2>(measure_id)) {
+            // The line ends when the button comes up, wherever the pointer is by then.
+            let finished = !ui.input(|i| i.pointer.primary_down());
+            let pos = response.interact_pointer_pos().or_else(|| ui.input(|i| i.pointer.latest_pos()));
+            if let Some(pos) = pos {
+                actions.push(CanvasAction::Measure { from, to: view.image_from_screen(rect, pos), finished });
+            }
+            if finished {
+                ui.data_mut(|d| d.remove::<Pos2>(measure_id));
+            }
         }
     }
 
@@ -142,15 +207,37 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let image_rect =
         Rect::from_min_size(view.screen_from_image(rect, Pos2::ZERO), input.image_size * view.zoom);
     let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
-    painter.image(input.image, image_rect, uv, Color32::WHITE);
+    match divider_x {
+        Some(x) => {
+            painter.image(input.after, image_rect, uv, Color32::WHITE);
+            let left = Rect::from_min_max(rect.min, pos2(x, rect.bottom()));
+            painter.with_clip_rect(left).image(input.before, image_rect, uv, Color32::WHITE);
+        }
+        None => {
+            let image = if input.show_before { input.before } else { input.after };
+            painter.image(image, image_rect, uv, Color32::WHITE);
+        }
+    }
     if let Some(tint) = input.tint {
         painter.image(tint, image_rect, uv, Color32::WHITE);
+    }
+    if let Some(x) = divider_x {
+        divider(&painter, rect, x);
+    }
+    if let Some((a, b)) = input.measure_line {
+        let (a, b) = (view.screen_from_image(rect, a), view.screen_from_image(rect, b));
+        painter.line_segment([a, b], Stroke::new(4.0, Color32::from_black_alpha(150)));
+        painter.line_segment([a, b], Stroke::new(2.0, Color32::from_rgb(255, 220, 80)));
+        for p in [a, b] {
+            painter.circle_filled(p, 4.0, Color32::from_rgb(255, 220, 80));
+        }
     }
 
     let hover_image = hover_screen.map(|p| view.image_from_screen(rect, p));
     if let Some(p) = hover_screen
-        && input.painting_tool
+        && input.mode == DragMode::Paint
         && !space_held
+        && !dragging_split
     {
         let r = (input.brush_radius_px * view.zoom).max(1.5);
         painter.circle_stroke(p, r, Stroke::new(2.5, Color32::from_black_alpha(140)));
@@ -160,6 +247,30 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         busy_badge(&painter, rect);
     }
     CanvasOutput { actions, hover_image, rect }
+}
+
+/// The before/after divider: a line with a round handle and labels on each side.
+fn divider(painter: &egui::Painter, rect: Rect, x: f32) {
+    let top = pos2(x, rect.top());
+    let bottom = pos2(x, rect.bottom());
+    painter.line_segment([top, bottom], Stroke::new(3.0, Color32::from_black_alpha(120)));
+    painter.line_segment([top, bottom], Stroke::new(1.5, Color32::WHITE));
+    let handle = pos2(x, rect.center().y);
+    painter.circle(handle, 13.0, Color32::from_black_alpha(160), Stroke::new(1.5, Color32::WHITE));
+    for dir in [-1.0f32, 1.0] {
+        let tip = handle + vec2(dir * 8.0, 0.0);
+        let arrow = vec![tip, tip + vec2(-dir * 5.0, -5.0), tip + vec2(-dir * 5.0, 5.0)];
+        painter.add(egui::Shape::convex_polygon(arrow, Color32::WHITE, Stroke::NONE));
+    }
+    for (text, right_aligned) in [("Before", true), ("After", false)] {
+        let galley =
+            painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(13.0), Color32::WHITE);
+        let size = galley.size() + vec2(12.0, 6.0);
+        let min_x = if right_aligned { x - 10.0 - size.x } else { x + 10.0 };
+        let pill = Rect::from_min_size(pos2(min_x, rect.top() + 10.0), size);
+        painter.rect_filled(pill, 6.0, Color32::from_black_alpha(150));
+        painter.galley(pill.min + vec2(6.0, 3.0), galley, Color32::WHITE);
+    }
 }
 
 /// A small spinner in the canvas corner while a render is running; the last result stays.

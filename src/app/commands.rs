@@ -7,6 +7,8 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
+    Undo,
+    Redo,
     OpenPhoto,
     OpenSample,
     ExportPreview,
@@ -16,16 +18,21 @@ pub enum Command {
     ToolScar,
     ToolEraser,
     ToolPan,
+    ToolMeasure,
     BrushSmaller,
     BrushLarger,
     ToggleBeforeAfter,
+    ToggleSplit,
     ToggleRegions,
     ZoomToFit,
     ZoomActualSize,
 }
 
 impl Command {
-    pub const ALL: [Command; 15] = [
+    /// Redo comes before undo: its shortcut (with Shift) is the more specific one.
+    pub const ALL: [Command; 19] = [
+        Command::Redo,
+        Command::Undo,
         Command::OpenPhoto,
         Command::OpenSample,
         Command::ExportPreview,
@@ -35,9 +42,11 @@ impl Command {
         Command::ToolScar,
         Command::ToolEraser,
         Command::ToolPan,
+        Command::ToolMeasure,
         Command::BrushSmaller,
         Command::BrushLarger,
         Command::ToggleBeforeAfter,
+        Command::ToggleSplit,
         Command::ToggleRegions,
         Command::ZoomToFit,
         Command::ZoomActualSize,
@@ -45,6 +54,8 @@ impl Command {
 
     pub fn label(self) -> &'static str {
         match self {
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
             Command::OpenPhoto => "Open photo…",
             Command::OpenSample => "Open sample consultation",
             Command::ExportPreview => "Export preview…",
@@ -54,9 +65,11 @@ impl Command {
             Command::ToolScar => RegionKind::Scar.label(),
             Command::ToolEraser => "Eraser",
             Command::ToolPan => "Pan",
+            Command::ToolMeasure => "Measure",
             Command::BrushSmaller => "Smaller brush",
             Command::BrushLarger => "Larger brush",
             Command::ToggleBeforeAfter => "Before / after",
+            Command::ToggleSplit => "Split view",
             Command::ToggleRegions => "Show regions",
             Command::ZoomToFit => "Zoom to fit",
             Command::ZoomActualSize => "Zoom 100 %",
@@ -71,12 +84,15 @@ impl Command {
             Command::ToolScar => Some(Icon::Scar),
             Command::ToolEraser => Some(Icon::Eraser),
             Command::ToolPan => Some(Icon::Pan),
+            Command::ToolMeasure => Some(Icon::Measure),
             _ => None,
         }
     }
 
     pub fn tooltip(self) -> &'static str {
         match self {
+            Command::Undo => "Undo the last stroke or setting change",
+            Command::Redo => "Redo what was undone",
             Command::OpenPhoto => "Open a scalp photo (JPEG or PNG) to start a consultation",
             Command::OpenSample => "Open the bundled example consultation",
             Command::ExportPreview => {
@@ -86,33 +102,54 @@ impl Command {
             Command::ToolHairline => "Paint the hairline region: dots fade in from its front edge",
             Command::ToolBald => "Paint bald or thinning areas to fill with dots",
             Command::ToolScar => "Paint scars to camouflage: scar tissue holds less pigment",
-            Command::ToolEraser => "Erase from the region chosen below the tools",
-            Command::ToolPan => "Drag to move the photo (also: middle mouse button)",
+            Command::ToolEraser => {
+                "Erase from the region chosen below the tools; hold Shift to erase every region"
+            }
+            Command::ToolPan => "Drag to move the photo (also: middle mouse button, or Space + drag)",
+            Command::ToolMeasure => {
+                "Drag along something of known length, then type its length to calibrate the scale"
+            }
             Command::BrushSmaller => "Make the brush smaller",
             Command::BrushLarger => "Make the brush larger",
-            Command::ToggleBeforeAfter => "Switch between the photo as it is and the simulated result",
+            Command::ToggleBeforeAfter => {
+                "Switch between the photo as it is and the simulated result (hold B to peek)"
+            }
+            Command::ToggleSplit => "Photo on the left, result on the right, with a divider you can drag",
             Command::ToggleRegions => "Show or hide the coloured region tints",
             Command::ZoomToFit => "Fit the whole photo in the window",
             Command::ZoomActualSize => "Show one photo pixel per screen pixel",
         }
     }
 
+    /// The main shortcut, shown in menus and tooltips.
     pub fn shortcut(self) -> Option<KeyboardShortcut> {
-        let plain = |key| Some(KeyboardShortcut::new(Modifiers::NONE, key));
-        let command = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
+        self.shortcuts().first().copied()
+    }
+
+    /// Every shortcut that runs the command.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
+        let plain = |key| vec![KeyboardShortcut::new(Modifiers::NONE, key)];
+        let command = |key| vec![KeyboardShortcut::new(Modifiers::COMMAND, key)];
         match self {
+            Command::Undo => command(Key::Z),
+            Command::Redo => vec![
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
+            ],
             Command::OpenPhoto => command(Key::O),
-            Command::OpenSample => None,
+            Command::OpenSample => vec![],
             Command::ExportPreview => command(Key::E),
             Command::Quit => command(Key::Q),
-            Command::ToolHairline => plain(Key::H),
-            Command::ToolBald => plain(Key::B),
-            Command::ToolScar => plain(Key::S),
+            Command::ToolHairline => plain(Key::Num1),
+            Command::ToolBald => plain(Key::Num2),
+            Command::ToolScar => plain(Key::Num3),
             Command::ToolEraser => plain(Key::E),
             Command::ToolPan => plain(Key::P),
+            Command::ToolMeasure => plain(Key::M),
             Command::BrushSmaller => plain(Key::OpenBracket),
             Command::BrushLarger => plain(Key::CloseBracket),
             Command::ToggleBeforeAfter => plain(Key::Backslash),
+            Command::ToggleSplit => plain(Key::V),
             Command::ToggleRegions => plain(Key::R),
             Command::ZoomToFit => command(Key::Num0),
             Command::ZoomActualSize => command(Key::Num1),

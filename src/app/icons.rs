@@ -10,6 +10,7 @@ pub enum Icon {
     Scar,
     Eraser,
     Pan,
+    Measure,
     Before,
     After,
 }
@@ -73,6 +74,19 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, color: Color32) {
                     tip - dir * s * 0.25 - side * s * 0.25,
                 ];
                 painter.add(egui::Shape::convex_polygon(head, color, Stroke::NONE));
+            }
+        }
+        Icon::Measure => {
+            // A ruler: a long bar with ticks.
+            let a = at(-0.9, 0.45);
+            let b = at(0.9, -0.45);
+            painter.line_segment([a, b], stroke);
+            let along = (b - a).normalized();
+            let normal = vec2(-along.y, along.x);
+            for i in 0..=4 {
+                let p = a + (b - a) * (i as f32 / 4.0);
+                let len = if i % 2 == 0 { 0.45 } else { 0.25 };
+                painter.line_segment([p, p + normal * s * len], Stroke::new(stroke.width * 0.8, color));
             }
         }
         Icon::Before | Icon::After => {

@@ -11,11 +11,13 @@ mod worker;
 
 use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator};
 use crate::engine::consultation::Consultation;
-use crate::engine::mask::{PixelRect, RegionKind};
+use crate::engine::history::{Applied, Edit, History, Look, MaskPatch};
+use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::Preset;
 use crate::engine::sim::Stats;
+use crate::engine::units::Scale;
 use crate::engine::{export, photo, preset, sample};
-use canvas::{CanvasAction, CanvasInput, View};
+use canvas::{CanvasAction, CanvasInput, DragMode, View};
 pub use commands::Command;
 use eframe::egui::{self, Color32, ColorImage, TextureHandle, TextureOptions};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,8 @@ pub enum Tool {
     Paint(RegionKind),
     Eraser,
     Pan,
+    /// Drag a line of known length to calibrate the scale.
+    Measure,
 }
 
 /// Settings a person chooses in the side panels.
@@ -96,6 +100,20 @@ pub struct PathPrompt {
     pub text: String,
 }
 
+/// The length prompt after a Measure drag.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasurePrompt {
+    pub length_px: f32,
+    pub text: String,
+}
+
+/// A stroke in progress: the layers as they were when it began, for the undo step.
+struct StrokeRecord {
+    interpolator: StrokeInterpolator,
+    before: Vec<(RegionKind, Mask)>,
+    rect: PixelRect,
+}
+
 /// A line shown above the status bar after something happened.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -125,7 +143,17 @@ pub struct SmpApp {
     shown_generation: u64,
     /// The last finished render, for export.
     last_result_image: Option<image::RgbImage>,
-    stroke: Option<StrokeInterpolator>,
+    stroke: Option<StrokeRecord>,
+    history: History,
+    /// Preset and settings as of the last undo step, to notice panel edits.
+    look_anchor: Look,
+    /// Whether the scale was measured (or came with the consultation) rather than assumed.
+    pub scale_calibrated: bool,
+    /// Position of the before/after divider as a share of the canvas width, when split.
+    pub split: Option<f32>,
+    /// A Measure drag in progress or just finished, in photo pixels.
+    pub measure_line: Option<(egui::Pos2, egui::Pos2)>,
+    pub measure_prompt: Option<MeasurePrompt>,
     hover_image: Option<egui::Pos2>,
     canvas_rect: egui::Rect,
     pub prompt: Option<PathPrompt>,
@@ -155,6 +183,8 @@ impl SmpApp {
                 (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
             }
         };
+        let (consultation_preset, consultation_settings) =
+            (consultation.preset.clone(), consultation.settings);
         let wake_ctx = ctx.clone();
         let worker = RenderWorker::spawn(move || wake_ctx.request_repaint());
         let (picks_tx, picks_rx) = channel();
@@ -178,6 +208,12 @@ impl SmpApp {
             shown_generation: 0,
             last_result_image: None,
             stroke: None,
+            history: History::default(),
+            look_anchor: Look { preset: consultation_preset.clone(), settings: consultation_settings },
+            scale_calibrated: true,
+            split: None,
+            measure_line: None,
+            measure_prompt: None,
             hover_image: None,
             canvas_rect: egui::Rect::NOTHING,
             prompt: None,
@@ -220,9 +256,88 @@ impl SmpApp {
 
     // ---- document changes ----
 
-    fn set_consultation(&mut self, consultation: Consultation) {
+    fn set_consultation(&mut self, consultation: Consultation, calibrated: bool) {
         self.consultation = consultation;
+        self.scale_calibrated = calibrated;
+        self.history.clear();
+        self.look_anchor = self.look();
         self.reset_document_view();
+    }
+
+    fn look(&self) -> Look {
+        Look { preset: self.consultation.preset.clone(), settings: self.consultation.settings }
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Turns finished panel edits (a slider released, a preset chosen) into one undo step each.
+    fn commit_look_if_settled(&mut self, ctx: &egui::Context) {
+        let look = self.look();
+        if look != self.look_anchor && !ctx.input(|i| i.pointer.any_down()) {
+            let before = std::mem::replace(&mut self.look_anchor, look.clone());
+            self.history.push(Edit::Look { before: Box::new(before), after: Box::new(look) });
+        }
+    }
+
+    fn undo_redo(&mut self, redo: bool) {
+        self.end_stroke();
+        let mut look = self.look();
+        let masks = &mut self.consultation.masks;
+        let applied =
+            if redo { self.history.redo(masks, &mut look) } else { self.history.undo(masks, &mut look) };
+        match applied {
+            Some(Applied::Masks(changes)) => {
+                for (kind, rect) in changes {
+                    self.refresh_tint(rect);
+                    self.changed(if kind == RegionKind::Scar {
+                        Change::Everything
+                    } else {
+                        Change::Region(rect)
+                    });
+                }
+            }
+            Some(Applied::Look) => {
+                let scale_changed = look.settings.scale != self.consultation.settings.scale;
+                self.consultation.preset = look.preset;
+                self.consultation.settings = look.settings;
+                if scale_changed {
+                    self.consultation.refresh_hair();
+                }
+                self.look_anchor = self.look();
+                self.changed(Change::Everything);
+            }
+            None => {}
+        }
+    }
+
+    /// Closes the stroke in progress as one undo step.
+    fn end_stroke(&mut self) {
+        let Some(record) = self.stroke.take() else { return };
+        let patches: Vec<MaskPatch> = record
+            .before
+            .iter()
+            .filter_map(|(kind, before)| {
+                MaskPatch::capture(*kind, record.rect, before, &self.consultation.masks)
+            })
+            .collect();
+        if !patches.is_empty() {
+            self.history.push(Edit::Masks(patches));
+        }
+    }
+
+    /// Sets the scale from a measured line and the length a person typed.
+    pub fn calibrate(&mut self, length_px: f32, length_mm: f32) -> Result<(), String> {
+        let scale =
+            (length_mm > 0.0).then(|| Scale::new(length_px / length_mm)).flatten().ok_or_else(|| {
+                format!("{length_mm} mm over {length_px:.0} px is not a usable scale; measure a longer line")
+            })?;
+        self.consultation.settings.scale = scale;
+        self.consultation.refresh_hair();
+        self.scale_calibrated = true;
+        self.changed(Change::Everything);
+        Ok(())
     }
 
     /// New photo or sample: textures, view and render start over.
@@ -281,11 +396,12 @@ impl SmpApp {
         self.textures.tint.set_partial([rect.x0 as usize, rect.y0 as usize], part, texture_options());
     }
 
-    fn paint(&mut self, points_image: &[egui::Pos2], started: bool) {
-        let kind = match self.controls.tool {
-            Tool::Paint(kind) => kind,
-            Tool::Eraser => self.controls.erase_region,
-            Tool::Pan => return,
+    fn paint(&mut self, points_image: &[egui::Pos2], started: bool, erase_all: bool) {
+        let kinds: Vec<RegionKind> = match self.controls.tool {
+            Tool::Paint(kind) => vec![kind],
+            Tool::Eraser if erase_all => RegionKind::ALL.to_vec(),
+            Tool::Eraser => vec![self.controls.erase_region],
+            Tool::Pan | Tool::Measure => return,
         };
         let mode = if self.controls.tool == Tool::Eraser { BrushMode::Erase } else { BrushMode::Paint };
         let scale = self.consultation.settings.scale;
@@ -295,20 +411,29 @@ impl SmpApp {
             mode,
         };
         if started || self.stroke.is_none() {
-            self.stroke = Some(StrokeInterpolator::default());
+            self.end_stroke();
+            let masks = &self.consultation.masks;
+            self.stroke = Some(StrokeRecord {
+                interpolator: StrokeInterpolator::default(),
+                before: kinds.iter().map(|&k| (k, masks.get(k).clone())).collect(),
+                rect: PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 },
+            });
         }
-        let Some(stroke) = self.stroke.as_mut() else { return };
-        let mask = self.consultation.masks.get_mut(kind);
+        let Some(record) = self.stroke.as_mut() else { return };
         let mut dirty = PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 };
         for p in points_image {
-            for (x, y) in stroke.to((p.x, p.y), brush.spacing_px()) {
-                dirty = dirty.union(brush.dab(mask, x, y));
+            for (x, y) in record.interpolator.to((p.x, p.y), brush.spacing_px()) {
+                for (kind, _) in &record.before {
+                    dirty = dirty.union(brush.dab(self.consultation.masks.get_mut(*kind), x, y));
+                }
             }
         }
+        record.rect = record.rect.union(dirty);
+        // A scar's tone blending depends on the whole scar, so it re-renders in full.
+        let scar = record.before.iter().any(|(k, _)| *k == RegionKind::Scar);
         if !dirty.is_empty() {
             self.refresh_tint(dirty);
-            // A scar's tone blending depends on the whole scar, so it re-renders in full.
-            self.changed(if kind == RegionKind::Scar { Change::Everything } else { Change::Region(dirty) });
+            self.changed(if scar { Change::Everything } else { Change::Region(dirty) });
         }
     }
 
@@ -363,9 +488,11 @@ impl SmpApp {
     fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         let step = 1.25;
         match command {
+            Command::Undo => self.undo_redo(false),
+            Command::Redo => self.undo_redo(true),
             Command::OpenPhoto => self.ask_path(ctx, FilePurpose::OpenPhoto),
             Command::OpenSample => match sample::load() {
-                Ok(c) => self.set_consultation(c),
+                Ok(c) => self.set_consultation(c, true),
                 Err(e) => self.error(e.to_string()),
             },
             Command::ExportPreview => self.ask_path(ctx, FilePurpose::ExportPreview),
@@ -380,6 +507,7 @@ impl SmpApp {
                 self.controls.tool = Tool::Eraser;
             }
             Command::ToolPan => self.controls.tool = Tool::Pan,
+            Command::ToolMeasure => self.controls.tool = Tool::Measure,
             Command::BrushSmaller => {
                 self.controls.brush_diameter_mm =
                     (self.controls.brush_diameter_mm / step).max(*BRUSH_DIAMETER_MM.start())
@@ -389,6 +517,7 @@ impl SmpApp {
                     (self.controls.brush_diameter_mm * step).min(*BRUSH_DIAMETER_MM.end())
             }
             Command::ToggleBeforeAfter => self.controls.show_before = !self.controls.show_before,
+            Command::ToggleSplit => self.split = if self.split.is_some() { None } else { Some(0.5) },
             Command::ToggleRegions => {
                 let any = self.controls.show_region.iter().any(|&v| v);
                 self.controls.show_region = [!any; 3];
@@ -460,7 +589,7 @@ impl SmpApp {
                 Ok(mut c) => {
                     c.preset = self.consultation.preset.clone();
                     let name = c.photo_name.clone();
-                    self.set_consultation(c);
+                    self.set_consultation(c, false);
                     self.info(format!("Opened {name}. Paint the regions to treat."));
                 }
                 Err(e) => self.error(format!("{e:#}")),
@@ -494,9 +623,7 @@ impl SmpApp {
             return;
         }
         for command in Command::ALL {
-            if let Some(shortcut) = command.shortcut()
-                && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
-            {
+            if command.shortcuts().iter().any(|shortcut| ctx.input_mut(|i| i.consume_shortcut(shortcut))) {
                 self.commands.push(command);
             }
         }
@@ -566,23 +693,28 @@ impl eframe::App for SmpApp {
         panels::status_bar(self, ui);
         panels::tools_panel(self, ui);
         panels::simulation_panel(self, ui);
+        // Hold B to peek at the photo as it is.
+        let compare_held = !ctx.egui_wants_keyboard_input() && ctx.input(|i| i.key_down(egui::Key::B));
         let canvas = egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
-                let image = if self.controls.show_before {
-                    self.textures.before.id()
-                } else {
-                    self.textures.after.id()
-                };
                 let tint_visible = self.controls.show_region.iter().any(|&v| v);
                 let photo = &self.consultation.photo;
                 canvas::canvas_ui(
                     ui,
                     CanvasInput {
                         image_size: egui::vec2(photo.width() as f32, photo.height() as f32),
-                        image,
+                        before: self.textures.before.id(),
+                        after: self.textures.after.id(),
+                        show_before: self.controls.show_before || compare_held,
+                        split: self.split,
                         tint: tint_visible.then(|| self.textures.tint.id()),
-                        painting_tool: self.controls.tool != Tool::Pan,
+                        mode: match self.controls.tool {
+                            Tool::Paint(_) | Tool::Eraser => DragMode::Paint,
+                            Tool::Pan => DragMode::Pan,
+                            Tool::Measure => DragMode::Measure,
+                        },
+                        measure_line: self.measure_line,
                         brush_radius_px: self
                             .consultation
                             .settings
@@ -598,11 +730,23 @@ impl eframe::App for SmpApp {
         self.hover_image = canvas.hover_image;
         for action in canvas.actions {
             match action {
-                CanvasAction::Paint { points_image, started } => self.paint(&points_image, started),
-                CanvasAction::StrokeEnded => self.stroke = None,
+                CanvasAction::Paint { points_image, started, erase_all } => {
+                    self.paint(&points_image, started, erase_all)
+                }
+                CanvasAction::StrokeEnded => self.end_stroke(),
+                CanvasAction::SplitMoved(f) => self.split = Some(f),
+                CanvasAction::Measure { from, to, finished } => {
+                    self.measure_line = Some((from, to));
+                    let length_px = (to - from).length();
+                    if finished && length_px >= 5.0 {
+                        self.measure_prompt = Some(MeasurePrompt { length_px, text: String::new() });
+                    }
+                }
             }
         }
         panels::prompt_window(self, &ctx);
+        panels::measure_window(self, &ctx);
+        self.commit_look_if_settled(&ctx);
 
         for command in std::mem::take(&mut self.commands) {
             self.run_command(&ctx, command);

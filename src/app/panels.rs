@@ -40,8 +40,13 @@ pub(super) fn menu_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                 ui.separator();
                 menu_item(app, ui, Command::Quit);
             });
+            ui.menu_button("Edit", |ui| {
+                ui.add_enabled_ui(app.history.can_undo(), |ui| menu_item(app, ui, Command::Undo));
+                ui.add_enabled_ui(app.history.can_redo(), |ui| menu_item(app, ui, Command::Redo));
+            });
             ui.menu_button("View", |ui| {
                 menu_item(app, ui, Command::ToggleBeforeAfter);
+                menu_item(app, ui, Command::ToggleSplit);
                 menu_item(app, ui, Command::ToggleRegions);
                 ui.separator();
                 menu_item(app, ui, Command::ZoomToFit);
@@ -54,6 +59,7 @@ pub(super) fn menu_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                     Command::ToolScar,
                     Command::ToolEraser,
                     Command::ToolPan,
+                    Command::ToolMeasure,
                 ] {
                     menu_item(app, ui, command);
                 }
@@ -105,6 +111,7 @@ pub(super) fn tools_panel(app: &mut SmpApp, ui: &mut egui::Ui) {
             (Command::ToolScar, Tool::Paint(RegionKind::Scar)),
             (Command::ToolEraser, Tool::Eraser),
             (Command::ToolPan, Tool::Pan),
+            (Command::ToolMeasure, Tool::Measure),
         ];
         ui.add_space(4.0);
         for (command, tool) in tools {
@@ -316,7 +323,14 @@ pub(super) fn status_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
             let scale = app.consultation.settings.scale;
             ui.label(format!("Zoom {:.0} %", app.view.zoom * ui.ctx().pixels_per_point() * 100.0));
             ui.separator();
-            ui.label(format!("{:.1} px/mm", scale.px_per_mm));
+            let scale_label = ui.label(format!("{:.1} px/mm", scale.px_per_mm));
+            if !app.scale_calibrated {
+                ui.label(
+                    RichText::new("default scale: calibrate with Measure").color(ui.visuals().warn_fg_color),
+                );
+            } else {
+                scale_label.on_hover_text("Photo scale; recalibrate with the Measure tool");
+            }
             ui.separator();
             match app.hover_image {
                 Some(p) => ui.label(format!("{:.1}, {:.1} mm", scale.mm(p.x), scale.mm(p.y))),
@@ -379,6 +393,57 @@ pub(super) fn prompt_window(app: &mut SmpApp, ctx: &egui::Context) {
             app.error("Type a file path first.".into());
         } else {
             app.use_path(purpose, &PathBuf::from(text));
+        }
+    }
+}
+
+/// Asks for the real length of the line just measured, then sets the scale.
+pub(super) fn measure_window(app: &mut SmpApp, ctx: &egui::Context) {
+    let Some(prompt) = app.measure_prompt.as_mut() else { return };
+    let mut submit = false;
+    let mut cancel = false;
+    egui::Modal::new(egui::Id::unique("measure_prompt")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        ui.heading("Calibrate scale");
+        ui.label(format!(
+            "The line is {:.0} photo pixels long. How long is it on the scalp?",
+            prompt.length_px
+        ));
+        ui.horizontal(|ui| {
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut prompt.text).hint_text("e.g. 20").desired_width(120.0));
+            edit.request_focus();
+            ui.label("mm");
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                submit = true;
+            }
+        });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Set scale").clicked() {
+                submit = true;
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                cancel = true;
+            }
+        });
+    });
+    if cancel {
+        app.measure_prompt = None;
+        app.measure_line = None;
+    } else if submit {
+        let length_px = prompt.length_px;
+        match prompt.text.trim().replace(',', ".").parse::<f32>() {
+            Ok(mm) => match app.calibrate(length_px, mm) {
+                Ok(()) => {
+                    app.measure_prompt = None;
+                    app.measure_line = None;
+                    let scale = app.consultation.settings.scale.px_per_mm;
+                    app.info(format!("Scale set to {scale:.2} px/mm."));
+                }
+                Err(e) => app.error(e),
+            },
+            Err(_) => app.error("Type the length in millimetres, e.g. 20 or 12.5.".into()),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod color;
 pub mod consultation;
 pub mod export;
 pub mod hair;
+pub mod history;
 pub mod mask;
 pub mod photo;
 pub mod preset;
