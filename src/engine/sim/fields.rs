@@ -129,7 +129,7 @@ fn hairline_depth(scene: &Scene) -> Option<HairlineDepth> {
 
     let preset = scene.preset;
     let seed = scene.settings.seed;
-    let jitter_mm = preset.hairline.edge_jitter_mm;
+    let jitter_mm = preset.hairline.edge_jitter_mm * style_jitter(preset.hairline.style);
     let px_per_mm = scale.px_per_mm as f64;
     let mut depth_mm = Vec::with_capacity(w * h);
     for (row, y) in (rect.y0..rect.y1).enumerate() {
@@ -192,6 +192,23 @@ fn chamfer(dist: &mut [f32], w: usize, h: usize) {
     }
 }
 
+/// How much of the preset's feather width a style uses: an edge-up line has a short transition.
+fn style_feather(style: HairlineStyle) -> f32 {
+    match style {
+        HairlineStyle::Soft | HairlineStyle::Broken => 1.0,
+        HairlineStyle::Defined => 0.35,
+    }
+}
+
+/// How much of the preset's edge irregularity a style keeps.
+fn style_jitter(style: HairlineStyle) -> f32 {
+    match style {
+        HairlineStyle::Soft => 1.0,
+        HairlineStyle::Broken => 1.3,
+        HairlineStyle::Defined => 0.3,
+    }
+}
+
 /// How the hairline treats a point `depth_mm` behind its front.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HairlineRamp {
@@ -207,20 +224,25 @@ pub fn hairline_ramp(scene: &Scene, depth_mm: f32, x: u32, y: u32) -> HairlineRa
     if depth_mm <= 0.0 {
         return HairlineRamp { density: 0.0, t: 0.0 };
     }
-    let t = if h.feather_width_mm > 0.0 { (depth_mm / h.feather_width_mm).clamp(0.0, 1.0) } else { 1.0 };
+    let feather_mm = h.feather_width_mm * style_feather(h.style);
+    let t = if feather_mm > 0.0 { (depth_mm / feather_mm).clamp(0.0, 1.0) } else { 1.0 };
     let smooth = t * t * (3.0 - 2.0 * t);
     let mut density = match h.style {
         HairlineStyle::Soft | HairlineStyle::Broken => h.front_density + (1.0 - h.front_density) * smooth,
-        // An edge-up line reaches full density quickly behind a crisp front.
-        HairlineStyle::Defined => h.front_density + (1.0 - h.front_density) * t.sqrt(),
+        // An edge-up line starts dense and reaches full density quickly behind a crisp front.
+        HairlineStyle::Defined => {
+            let front = h.front_density.max(0.6);
+            front + (1.0 - front) * t.sqrt()
+        }
     };
-    if h.style == HairlineStyle::Broken && t < 0.6 {
-        // Small clusters and gaps along the front, fading out by 60 % of the feather.
+    if h.style == HairlineStyle::Broken && t < 0.7 {
+        // Clusters and gaps along the front, fading out by 70 % of the feather.
         let px_per_mm = scene.settings.scale.px_per_mm as f64;
         let n =
-            value_noise(scene.settings.seed ^ 0xB4, x as f64 / px_per_mm / 1.6, y as f64 / px_per_mm / 1.6);
-        let gap = ((0.45 - n as f32) / 0.15).clamp(0.0, 1.0) * (1.0 - t / 0.6);
-        density *= 1.0 - 0.85 * gap;
+            value_noise(scene.settings.seed ^ 0xB4, x as f64 / px_per_mm / 2.2, y as f64 / px_per_mm / 2.2);
+        let gap = ((0.5 - n as f32) / 0.12).clamp(0.0, 1.0) * (1.0 - t / 0.7);
+        let cluster = ((n as f32 - 0.62) / 0.12).clamp(0.0, 1.0) * (1.0 - t / 0.7);
+        density = (density * (1.0 - 0.9 * gap) * (1.0 + 1.2 * cluster)).min(1.0);
     }
     HairlineRamp { density, t }
 }

@@ -1,0 +1,311 @@
+//! The simulation measured on generated scalps whose hairs are known pixel for pixel.
+
+mod support;
+
+use image::RgbImage;
+use smp_studio::engine::brush::{Brush, BrushMode};
+use smp_studio::engine::hair::{self, HairMap};
+use smp_studio::engine::mask::{Mask, RegionKind, RegionMasks};
+use smp_studio::engine::preset::{self, HairlineStyle, Preset};
+use smp_studio::engine::sim::{self, Dot, Scene, SimSettings, Stage};
+use smp_studio::engine::synth::{self, HairLayout, ScalpParams};
+use smp_studio::engine::units::Scale;
+
+const PX_PER_MM: f32 = 10.0;
+const LIGHT: [u8; 3] = [0xe6, 0xc8, 0xa8];
+const DARK: [u8; 3] = [0x82, 0x5c, 0x43];
+
+struct Case {
+    photo: RgbImage,
+    truth: image::GrayImage,
+    hair: HairMap,
+    masks: RegionMasks,
+    preset: Preset,
+}
+
+impl Case {
+    fn new(width: u32, height: u32, skin: [u8; 3], layout: HairLayout, preset: Preset) -> Case {
+        let params = ScalpParams::sample().with_size(width, height).with_skin(skin).with_layout(layout);
+        let scalp = synth::generate(&params);
+        let hair = hair::detect(&scalp.photo, Scale { px_per_mm: PX_PER_MM });
+        Case {
+            photo: scalp.photo,
+            truth: scalp.hair_mask,
+            hair,
+            masks: RegionMasks::new(width, height),
+            preset,
+        }
+    }
+
+    /// Fills a rectangle of one region (hard edges), in pixels.
+    fn fill(&mut self, kind: RegionKind, x0: u32, y0: u32, x1: u32, y1: u32) {
+        let layer: &mut Mask = self.masks.get_mut(kind);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                layer.set(x, y, 255);
+            }
+        }
+    }
+
+    fn render(&self, settings: SimSettings) -> sim::Render {
+        sim::render(&Scene {
+            photo: &self.photo,
+            hair: Some(&self.hair),
+            masks: &self.masks,
+            preset: &self.preset,
+            settings,
+        })
+    }
+}
+
+fn settings() -> SimSettings {
+    SimSettings {
+        scale: Scale { px_per_mm: PX_PER_MM },
+        seed: 7,
+        session: 3,
+        stage: Stage::Healed { years: 0.0 },
+    }
+}
+
+fn light_preset() -> Preset {
+    preset::resolve("Light skin · soft hairline").unwrap()
+}
+
+fn dark_preset() -> Preset {
+    preset::resolve("Dark skin · defined hairline").unwrap()
+}
+
+fn inside(d: &Dot, x0: f32, y0: f32, x1: f32, y1: f32) -> bool {
+    d.x_px >= x0 && d.x_px < x1 && d.y_px >= y0 && d.y_px < y1
+}
+
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(f32::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn healed_dots_have_the_preset_diameter() {
+    for preset in [light_preset(), dark_preset()] {
+        let mut case = Case::new(600, 400, LIGHT, HairLayout::Bald, preset.clone());
+        case.fill(RegionKind::Bald, 0, 0, 600, 400);
+        let result = case.render(settings());
+        let measured = median(result.dots.iter().map(|d| d.diameter_px).collect());
+        let expected = preset.dots.dot_diameter_mm * PX_PER_MM;
+        assert!(
+            (measured / expected - 1.0).abs() <= 0.10,
+            "{}: median {measured:.2} px, expected {expected:.2} px",
+            preset.name
+        );
+    }
+}
+
+#[test]
+fn a_bald_region_is_filled_at_the_target_density() {
+    for preset in [light_preset(), dark_preset()] {
+        let mut case = Case::new(900, 700, LIGHT, HairLayout::Bald, preset.clone());
+        case.fill(RegionKind::Bald, 0, 0, 900, 700);
+        let result = case.render(settings());
+        // Interior: 5 mm in from every edge.
+        let (x0, y0, x1, y1) = (50.0, 50.0, 850.0, 650.0);
+        let count = result.dots.iter().filter(|d| inside(d, x0, y0, x1, y1)).count() as f32;
+        let area_cm2 = (x1 - x0) * (y1 - y0) / (PX_PER_MM * PX_PER_MM) / 100.0;
+        let density = count / area_cm2;
+        let target = preset.density.target_dots_per_cm2;
+        assert!(
+            (density / target - 1.0).abs() <= 0.05,
+            "{}: {density:.1} dots/cm², target {target}",
+            preset.name
+        );
+    }
+}
+
+#[test]
+fn dots_are_spread_evenly_without_crowding() {
+    let preset = light_preset();
+    let mut case = Case::new(900, 700, LIGHT, HairLayout::Bald, preset.clone());
+    case.fill(RegionKind::Bald, 0, 0, 900, 700);
+    let result = case.render(settings());
+    let dots: Vec<&Dot> = result.dots.iter().filter(|d| inside(d, 60.0, 60.0, 840.0, 640.0)).collect();
+    let nominal_px = PX_PER_MM / (preset.density.target_dots_per_cm2 / 100.0).sqrt();
+    let nn: Vec<f32> = dots
+        .iter()
+        .map(|a| {
+            result
+                .dots
+                .iter()
+                .filter(|b| !std::ptr::eq(*a, *b))
+                .map(|b| ((a.x_px - b.x_px).powi(2) + (a.y_px - b.y_px).powi(2)).sqrt())
+                .fold(f32::INFINITY, f32::min)
+        })
+        .collect();
+    let min = nn.iter().copied().fold(f32::INFINITY, f32::min) / nominal_px;
+    let mean = nn.iter().sum::<f32>() / nn.len() as f32;
+    let sd = (nn.iter().map(|d| (d - mean).powi(2)).sum::<f32>() / nn.len() as f32).sqrt();
+    let cv = sd / mean;
+    assert!(min >= 0.6, "closest pair at {min:.2} × the nominal spacing");
+    assert!((0.10..=0.35).contains(&cv), "spacing CV {cv:.3}");
+}
+
+#[test]
+fn dots_go_between_hairs_and_fewer_where_hair_remains() {
+    let preset = light_preset();
+    let mut haired = Case::new(700, 500, LIGHT, HairLayout::Uniform { fu_per_mm2: 0.5 }, preset.clone());
+    haired.fill(RegionKind::Bald, 0, 0, 700, 500);
+    let with_hair = haired.render(settings());
+    let on_hair = with_hair
+        .dots
+        .iter()
+        .filter(|d| haired.truth.get_pixel(d.x_px as u32, d.y_px as u32).0[0] > 0)
+        .count();
+    let share = on_hair as f32 / with_hair.dots.len() as f32;
+    assert!(share < 0.05, "{:.1} % of dot centres sit on hair", share * 100.0);
+
+    let mut bare = Case::new(700, 500, LIGHT, HairLayout::Bald, preset);
+    bare.fill(RegionKind::Bald, 0, 0, 700, 500);
+    let without_hair = bare.render(settings());
+    assert!(
+        (with_hair.dots.len() as f32) < 0.8 * without_hair.dots.len() as f32,
+        "hair should lower the dots needed: {} with hair, {} without",
+        with_hair.dots.len(),
+        without_hair.dots.len()
+    );
+}
+
+/// A hairline band from y = 100 (its front, bare skin above) to y = 400, with a bald region
+/// behind it, so the band's only front is its top edge.
+fn hairline_case(style: HairlineStyle, jitter: bool) -> (Case, Preset) {
+    let mut preset = light_preset();
+    preset.hairline.style = style;
+    if !jitter {
+        preset.hairline.edge_jitter_mm = 0.0;
+    }
+    let mut case = Case::new(800, 500, LIGHT, HairLayout::Bald, preset.clone());
+    case.fill(RegionKind::Hairline, 0, 100, 800, 400);
+    case.fill(RegionKind::Bald, 0, 400, 800, 500);
+    (case, preset)
+}
+
+#[test]
+fn the_hairline_fades_in_from_its_front() {
+    let (case, preset) = hairline_case(HairlineStyle::Soft, false);
+    let result = case.render(settings());
+    let feather_px = preset.hairline.feather_width_mm * PX_PER_MM;
+    let target_per_px2 = preset.density.target_dots_per_cm2 / 100.0 / (PX_PER_MM * PX_PER_MM);
+    let band_density = |d0: f32, d1: f32| {
+        let n = result.dots.iter().filter(|d| inside(d, 20.0, 100.0 + d0, 780.0, 100.0 + d1)).count() as f32;
+        n / ((d1 - d0) * 760.0) / target_per_px2
+    };
+    let front = band_density(0.0, 0.2 * feather_px);
+    let behind = band_density(feather_px, 290.0);
+    assert!(front <= 0.30, "front 20 % of the feather at {:.0} % of the target", front * 100.0);
+    assert!(behind >= 0.90, "behind the feather at {:.0} % of the target", behind * 100.0);
+    let size = |d0: f32, d1: f32| {
+        median(
+            result
+                .dots
+                .iter()
+                .filter(|d| inside(d, 20.0, 100.0 + d0, 780.0, 100.0 + d1))
+                .map(|d| d.diameter_px)
+                .collect(),
+        )
+    };
+    assert!(size(0.0, 0.3 * feather_px) < 0.85 * size(feather_px, 290.0), "front dots should be smaller");
+}
+
+#[test]
+fn sessions_nest_and_build_up_30_70_100() {
+    let preset = light_preset();
+    let mut case = Case::new(800, 600, LIGHT, HairLayout::Bald, preset);
+    case.fill(RegionKind::Bald, 0, 0, 800, 600);
+    let runs: Vec<Vec<Dot>> =
+        (1..=3).map(|session| case.render(SimSettings { session, ..settings() }).dots).collect();
+    let key = |d: &Dot| ((d.x_px * 100.0) as i64, (d.y_px * 100.0) as i64);
+    for pair in runs.windows(2) {
+        let later: std::collections::HashSet<_> = pair[1].iter().map(key).collect();
+        assert!(pair[0].iter().all(|d| later.contains(&key(d))), "an earlier session's dot is missing later");
+    }
+    let full = runs[2].len() as f32;
+    for (i, expected) in [(0, 0.3f32), (1, 0.7)] {
+        let share = runs[i].len() as f32 / full;
+        assert!(
+            (share - expected).abs() <= 0.05,
+            "session {}: {:.0} % of the final dots",
+            i + 1,
+            share * 100.0
+        );
+    }
+    assert!(runs[2].iter().filter(|d| d.session == 1).count() == runs[0].len());
+}
+
+/// Mean per-channel absorbance of the rendered dots relative to the photo, over a region.
+fn absorbance(photo: &RgbImage, result: &RgbImage) -> [f64; 3] {
+    let lin = |v: u8| smp_studio::engine::color::srgb8_to_linear(v).max(1e-4) as f64;
+    let mut sum = [0.0; 3];
+    for (p, r) in photo.pixels().zip(result.pixels()) {
+        for (c, total) in sum.iter_mut().enumerate() {
+            *total += -(lin(r.0[c]) / lin(p.0[c])).ln();
+        }
+    }
+    let n = (photo.width() * photo.height()) as f64;
+    sum.map(|s| s / n)
+}
+
+#[test]
+fn years_lighten_and_cool_the_pigment() {
+    let mut case = Case::new(400, 300, LIGHT, HairLayout::Bald, light_preset());
+    case.fill(RegionKind::Bald, 0, 0, 400, 300);
+    let healed = case.render(settings()).image;
+    let old = case.render(SimSettings { stage: Stage::Healed { years: 5.0 }, ..settings() }).image;
+    let a0 = absorbance(&case.photo, &healed);
+    let a5 = absorbance(&case.photo, &old);
+    let contrast = |a: [f64; 3]| a.iter().sum::<f64>();
+    assert!(contrast(a5) < 0.85 * contrast(a0), "contrast {:.4} → {:.4}", contrast(a0), contrast(a5));
+    // Old pigment takes relatively more red than blue: what remains looks cooler.
+    let red_over_blue = |a: [f64; 3]| a[0] / a[2];
+    assert!(
+        red_over_blue(a5) > red_over_blue(a0),
+        "red/blue absorbance {:.3} → {:.3}",
+        red_over_blue(a0),
+        red_over_blue(a5)
+    );
+}
+
+#[test]
+fn fresh_dots_are_larger_and_darker_than_healed_ones() {
+    let mut case = Case::new(400, 300, LIGHT, HairLayout::Bald, light_preset());
+    case.fill(RegionKind::Bald, 0, 0, 400, 300);
+    let healed = case.render(settings());
+    let fresh = case.render(SimSettings { stage: Stage::Fresh, ..settings() });
+    let size = |r: &sim::Render| median(r.dots.iter().map(|d| d.diameter_px).collect());
+    assert!(size(&fresh) > 1.2 * size(&healed));
+    let a = |r: &sim::Render| absorbance(&case.photo, &r.image);
+    assert!(a(&fresh)[1] > 1.2 * a(&healed)[1], "fresh dots should be darker");
+}
+
+#[test]
+fn looks_match_their_references() {
+    for (name, style) in [
+        ("hairline-soft", HairlineStyle::Soft),
+        ("hairline-broken", HairlineStyle::Broken),
+        ("hairline-defined", HairlineStyle::Defined),
+    ] {
+        let (case, _) = hairline_case(style, true);
+        let image = case.render(settings()).image;
+        let crop = image::imageops::crop_imm(&image, 200, 40, 400, 260).to_image();
+        support::assert_matches_reference(name, &crop);
+    }
+    for (name, skin, preset) in [("bald-light", LIGHT, light_preset()), ("bald-dark", DARK, dark_preset())] {
+        let mut case = Case::new(400, 300, skin, HairLayout::Uniform { fu_per_mm2: 0.25 }, preset);
+        case.fill(RegionKind::Bald, 0, 0, 400, 300);
+        support::assert_matches_reference(name, &case.render(settings()).image);
+    }
+    let mut case = Case::new(400, 300, LIGHT, HairLayout::Bald, light_preset());
+    let brush = Brush { radius_px: 30.0, hardness: 0.7, mode: BrushMode::Paint };
+    smp_studio::engine::brush::stroke(
+        &brush,
+        case.masks.get_mut(RegionKind::Scar),
+        &[(60.0, 150.0), (340.0, 140.0)],
+    );
+    support::assert_matches_reference("scar-light", &case.render(settings()).image);
+}
