@@ -290,3 +290,47 @@ fn main_window_matches_its_snapshot() {
     let options = SnapshotOptions::new().threshold(2.0).max_failed_pixels(1_500);
     harness.snapshot_options("main_window", &options);
 }
+
+#[test]
+fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("patient-scalp.png");
+    image::RgbImage::from_pixel(640, 480, image::Rgb([190, 150, 130])).save(&path).unwrap();
+
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Open photo").click();
+    harness.run_steps(3);
+    harness.get_by_role(Role::TextInput).type_text("/no/such/photo.jpg");
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.state().notice.as_ref().is_none_or(|n| !n.is_error) {
+        assert!(Instant::now() < deadline, "no error for a missing photo");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let error = harness.state().notice.clone().unwrap().text;
+    assert!(error.contains("/no/such/photo.jpg"), "{error}");
+    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the sample must stay open");
+
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Open photo").click();
+    harness.run_steps(3);
+    harness.get_by_role(Role::TextInput).type_text(&path.display().to_string());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.state().consultation().photo_name != "patient-scalp.png" {
+        assert!(Instant::now() < deadline, "the photo never opened");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(harness.state().consultation().photo.dimensions(), (640, 480));
+    assert!(!harness.state().scale_calibrated, "a new photo starts on the default scale");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -161,23 +161,31 @@ pub struct SmpApp {
     picks_tx: Sender<(FilePurpose, Option<PathBuf>)>,
     picks_rx: Receiver<(FilePurpose, Option<PathBuf>)>,
     commands: Vec<Command>,
+    /// A photo being opened in the background.
+    loading: Option<Receiver<Result<Opened, String>>>,
+    max_texture_side: usize,
+    ctx: egui::Context,
 }
 
 impl SmpApp {
     pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>) -> Self {
         let ctx = cc.egui_ctx.clone();
         style(&ctx);
+        let max_texture_side = ctx.input(|i| i.max_texture_side);
         let presets = preset::bundled();
         let (consultation, notice) = match (photo, sample::load()) {
-            (Some(path), sample) => match open_photo(path, &presets) {
-                Ok(c) => (c, None),
-                Err(err) => match sample {
-                    Ok(s) => (s, Some(Notice { text: format!("{err:#}"), is_error: true })),
-                    Err(e) => {
-                        (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
-                    }
-                },
-            },
+            (Some(path), sample) => {
+                match open_photo(path, presets.first().cloned().unwrap_or_default(), max_texture_side) {
+                    Ok(opened) => (opened.consultation, None),
+                    Err(err) => match sample {
+                        Ok(s) => (s, Some(Notice { text: format!("{err:#}"), is_error: true })),
+                        Err(e) => (
+                            blank_consultation(&presets),
+                            Some(Notice { text: e.to_string(), is_error: true }),
+                        ),
+                    },
+                }
+            }
             (None, Ok(s)) => (s, None),
             (None, Err(e)) => {
                 (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
@@ -221,6 +229,9 @@ impl SmpApp {
             picks_tx,
             picks_rx,
             commands: Vec::new(),
+            loading: None,
+            max_texture_side,
+            ctx: ctx.clone(),
         };
         app.reset_document_view();
         app
@@ -350,6 +361,7 @@ impl SmpApp {
         self.tint_image = ColorImage::filled(size, Color32::TRANSPARENT);
         self.refresh_tint(PixelRect::full(photo.width(), photo.height()));
         self.view = View::default();
+        self.worker.discard_in_flight();
         self.stroke = None;
         self.pending = Some(Change::Everything);
         self.last_result_image = None;
@@ -465,8 +477,33 @@ impl SmpApp {
 
     fn receive_render(&mut self) {
         if let Some(output) = self.worker.poll() {
-            let size = [output.image.width() as usize, output.image.height() as usize];
-            self.textures.after.set(ColorImage::from_rgb(size, output.image.as_raw()), texture_options());
+            match output.changed {
+                // Only the stroke's surroundings changed: upload just them.
+                Some(rect) if !rect.is_empty() => {
+                    let part = image::imageops::crop_imm(
+                        &output.image,
+                        rect.x0,
+                        rect.y0,
+                        rect.x1 - rect.x0,
+                        rect.y1 - rect.y0,
+                    )
+                    .to_image();
+                    let size = [part.width() as usize, part.height() as usize];
+                    let pos = [rect.x0 as usize, rect.y0 as usize];
+                    self.textures.after.set_partial(
+                        pos,
+                        ColorImage::from_rgb(size, part.as_raw()),
+                        texture_options(),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    let size = [output.image.width() as usize, output.image.height() as usize];
+                    self.textures
+                        .after
+                        .set(ColorImage::from_rgb(size, output.image.as_raw()), texture_options());
+                }
+            }
             self.stats = output.stats;
             self.last_render = Some(output.elapsed);
             self.shown_generation = output.generation;
@@ -585,15 +622,25 @@ impl SmpApp {
     pub fn use_path(&mut self, purpose: FilePurpose, path: &Path) {
         self.prompt = None;
         match purpose {
-            FilePurpose::OpenPhoto => match open_photo(path, &self.presets_with_current()) {
-                Ok(mut c) => {
-                    c.preset = self.consultation.preset.clone();
-                    let name = c.photo_name.clone();
-                    self.set_consultation(c, false);
-                    self.info(format!("Opened {name}. Paint the regions to treat."));
+            FilePurpose::OpenPhoto => {
+                // Decoding and hair detection take a moment on a large photo: off the UI thread.
+                let (tx, rx) = channel();
+                let path = path.to_path_buf();
+                let preset = self.consultation.preset.clone();
+                let max_side = self.max_texture_side;
+                let ctx = self.ctx.clone();
+                let spawned = std::thread::Builder::new().name("open-photo".into()).spawn(move || {
+                    let _ = tx.send(open_photo(&path, preset, max_side).map_err(|e| format!("{e:#}")));
+                    ctx.request_repaint();
+                });
+                match spawned {
+                    Ok(_) => {
+                        self.loading = Some(rx);
+                        self.info("Opening the photo…".into());
+                    }
+                    Err(e) => self.error(format!("could not start opening the photo: {e}")),
                 }
-                Err(e) => self.error(format!("{e:#}")),
-            },
+            }
             FilePurpose::ExportPreview => match self.last_result_image.as_ref() {
                 Some(result) => match export::save(result, path) {
                     Ok(()) => self.info(format!("Saved the preview to {}", path.display())),
@@ -602,12 +649,6 @@ impl SmpApp {
                 None => self.error("The simulation is still rendering; export again in a moment.".into()),
             },
         }
-    }
-
-    fn presets_with_current(&self) -> Vec<Preset> {
-        let mut v = vec![self.consultation.preset.clone()];
-        v.extend(self.presets.iter().cloned());
-        v
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
@@ -639,11 +680,49 @@ fn texture_options() -> TextureOptions {
     }
 }
 
-fn open_photo(path: &Path, presets: &[Preset]) -> anyhow::Result<Consultation> {
-    let image = photo::load(path)?;
-    let preset = presets.first().cloned().unwrap_or_default();
+/// A photo opened for a new consultation, and whether it had to be reduced to fit the display.
+struct Opened {
+    consultation: Consultation,
+    reduced_from: Option<(u32, u32)>,
+}
+
+/// Loads a photo; one larger than the GPU can show is reduced to fit, keeping its proportions.
+fn open_photo(path: &Path, preset: Preset, max_side: usize) -> anyhow::Result<Opened> {
+    let mut image = photo::load(path)?;
+    let (w, h) = image.dimensions();
+    let max_side = max_side.max(1024) as u32;
+    let reduced_from = (w.max(h) > max_side).then_some((w, h));
+    if reduced_from.is_some() {
+        let f = max_side as f32 / w.max(h) as f32;
+        let (nw, nh) = (((w as f32 * f) as u32).max(1), ((h as f32 * f) as u32).max(1));
+        image = image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle);
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    Ok(Consultation::new(name, image, preset))
+    Ok(Opened { consultation: Consultation::new(name, image, preset), reduced_from })
+}
+
+impl SmpApp {
+    fn receive_opened_photo(&mut self) {
+        let Some(rx) = &self.loading else { return };
+        let Ok(result) = rx.try_recv() else { return };
+        self.loading = None;
+        match result {
+            Ok(opened) => {
+                let name = opened.consultation.photo_name.clone();
+                self.set_consultation(opened.consultation, false);
+                let text = match opened.reduced_from {
+                    Some((w, h)) => format!(
+                        "Opened {name}, reduced from {w}×{h} to fit the display. Calibrate the scale with Measure, then paint the regions."
+                    ),
+                    None => {
+                        format!("Opened {name}. Calibrate the scale with Measure, then paint the regions.")
+                    }
+                };
+                self.info(text);
+            }
+            Err(e) => self.error(e),
+        }
+    }
 }
 
 fn blank_consultation(presets: &[Preset]) -> Consultation {
@@ -679,6 +758,7 @@ impl eframe::App for SmpApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.receive_render();
+        self.receive_opened_photo();
         while let Ok((purpose, picked)) = self.picks_rx.try_recv() {
             if let Some(path) = picked
                 && self.prompt.as_ref().is_some_and(|p| p.purpose == purpose)

@@ -371,6 +371,7 @@ pub(super) fn prompt_window(app: &mut SmpApp, ctx: &egui::Context) {
         ui.label("Type or paste a file path, or choose it in the file dialog if one opened.");
         let edit =
             ui.add(egui::TextEdit::singleline(&mut prompt.text).hint_text(hint).desired_width(f32::INFINITY));
+        edit.request_focus();
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             submit = true;
         }

@@ -41,6 +41,8 @@ pub struct RenderJob {
 pub struct RenderOutput {
     pub generation: u64,
     pub image: RgbImage,
+    /// The pixels that may differ from the previous output (`None`: any of them).
+    pub changed: Option<PixelRect>,
     pub stats: Stats,
     pub elapsed: Duration,
 }
@@ -77,7 +79,7 @@ impl RenderWorker {
                 let reusable = previous.take().filter(|(_, photo, preset, settings)| {
                     Arc::ptr_eq(photo, &job.photo) && **preset == *job.preset && *settings == job.settings
                 });
-                let (image, stats) = match (job.change, reusable) {
+                let (image, stats, changed) = match (job.change, reusable) {
                     (Change::Region(dirty), Some((mut image, ..))) => {
                         let dirty = dirty.expand(
                             sim::influence_px(&scene),
@@ -85,16 +87,21 @@ impl RenderWorker {
                         );
                         let dots = sim::render_into(&scene, &mut image, dirty);
                         let stats = sim::stats(&scene, &dots);
-                        (image, stats)
+                        (image, stats, Some(dirty))
                     }
                     _ => {
                         let render = sim::render(&scene);
-                        (render.image, render.stats)
+                        (render.image, render.stats, None)
                     }
                 };
                 previous = Some((image.clone(), job.photo.clone(), job.preset.clone(), job.settings));
-                let output =
-                    RenderOutput { generation: job.generation, image, stats, elapsed: start.elapsed() };
+                let output = RenderOutput {
+                    generation: job.generation,
+                    image,
+                    changed,
+                    stats,
+                    elapsed: start.elapsed(),
+                };
                 if result_tx.send(output).is_err() {
                     break;
                 }
@@ -116,16 +123,28 @@ impl RenderWorker {
         let _ = self.jobs.send(job);
     }
 
-    /// The newest finished result, if one arrived since the last call.
+    /// The newest finished result, if one arrived since the last call; its `changed` area
+    /// covers every result it replaces.
     pub fn poll(&mut self) -> Option<RenderOutput> {
         let mut newest: Option<RenderOutput> = None;
-        while let Ok(output) = self.results.try_recv() {
+        while let Ok(mut output) = self.results.try_recv() {
             if output.generation > self.received {
                 self.received = output.generation;
+                if let Some(skipped) = newest.take() {
+                    output.changed = match (skipped.changed, output.changed) {
+                        (Some(a), Some(b)) => Some(a.union(b)),
+                        _ => None,
+                    };
+                }
                 newest = Some(output);
             }
         }
         newest
+    }
+
+    /// Ignores every result of jobs already sent (the document they were for is gone).
+    pub fn discard_in_flight(&mut self) {
+        self.received = self.sent;
     }
 
     /// Whether a submitted job has not come back yet.
