@@ -268,5 +268,61 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         println!("stroke update (10 mm brush)    {:>8.1} ms", partial);
         Ok(())
     })?;
+    pool.install(|| bench_large(median_ms))
+}
+
+/// The live-painting path on a 12 MP photo: one dab, then the re-render around it, as the
+/// window's worker does; and the memory 100 undo steps of large strokes hold.
+fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()> {
+    use crate::engine::brush::{Brush, BrushMode, stroke};
+    use crate::engine::history::{Edit, History, MaskPatch};
+    use crate::engine::synth::{self, ScalpParams};
+    let params = ScalpParams::sample().with_size(4000, 3000);
+    let photo = synth::generate(&params).photo;
+    let start = Instant::now();
+    let mut consultation = Consultation::new("bench".into(), photo, preset::bundled().remove(0));
+    println!("12 MP hair detection           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let scale = consultation.settings.scale;
+    let big = Brush { radius_px: scale.px(40.0), hardness: 0.6, mode: BrushMode::Paint };
+    stroke(&big, consultation.masks.get_mut(RegionKind::Bald), &[(1200.0, 1500.0), (2800.0, 1500.0)]);
+    let full = median_ms(&mut || {
+        sim::render(&consultation.scene());
+    });
+    println!("12 MP full render              {:>8.1} ms", full);
+    let mut image = sim::render(&consultation.scene()).image;
+    let dab = Brush { radius_px: scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
+    let mut x = 1000.0;
+    let dab_to_preview = median_ms(&mut || {
+        x += 37.0;
+        let dirty = dab.dab(consultation.masks.get_mut(RegionKind::Bald), x, 2200.0);
+        let scene = consultation.scene();
+        let grown = dirty.expand(
+            sim::influence_px(&scene),
+            crate::engine::mask::PixelRect::full(image.width(), image.height()),
+        );
+        sim::render_into(&scene, &mut image, grown);
+    });
+    println!("12 MP dab → preview (10 mm)    {:>8.1} ms", dab_to_preview);
+
+    let mut history = History::default();
+    for i in 0..100 {
+        let before = consultation.masks.get(RegionKind::Hairline).clone();
+        let y = 300.0 + i as f32 * 24.0;
+        let mode = if i % 3 == 2 { BrushMode::Erase } else { BrushMode::Paint };
+        let brush = Brush { radius_px: scale.px(15.0), hardness: 0.5, mode };
+        let rect = stroke(
+            &brush,
+            consultation.masks.get_mut(RegionKind::Hairline),
+            &[(200.0, y), (3800.0, y + 200.0)],
+        );
+        if let Some(patch) = MaskPatch::capture(RegionKind::Hairline, rect, &before, &consultation.masks) {
+            history.push(Edit::Masks(vec![patch]));
+        }
+    }
+    println!(
+        "100 undo steps, 30 mm × 36 cm strokes {:>5.1} MB ({} steps)",
+        history.bytes() as f64 / 1e6,
+        history.steps()
+    );
     Ok(())
 }

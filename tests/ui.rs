@@ -334,3 +334,40 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     assert!(!harness.state().scale_calibrated, "a new photo starts on the default scale");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Scar").click();
+    harness.get_by_role_and_label(Role::CheckBox, "Fill shape (lasso)").click();
+    harness.step();
+    let before = harness.state().consultation().masks.clone();
+    let corners = [
+        egui::pos2(1150.0, 450.0),
+        egui::pos2(1450.0, 450.0),
+        egui::pos2(1450.0, 700.0),
+        egui::pos2(1150.0, 700.0),
+    ];
+    harness.hover_at(screen_from_image(&harness, corners[0]));
+    harness.drag_at(screen_from_image(&harness, corners[0]));
+    harness.step();
+    for &c in &corners[1..] {
+        harness.hover_at(screen_from_image(&harness, c));
+        harness.step();
+    }
+    harness.drop_at(screen_from_image(&harness, corners[3]));
+    harness.step();
+    let scar = harness.state().consultation().masks.get(RegionKind::Scar);
+    assert_eq!(scar.get(1300, 575), 255, "the inside of the outline is not filled");
+    assert_eq!(
+        scar.get(1100, 575),
+        before.get(RegionKind::Scar).get(1100, 575),
+        "outside the outline changed"
+    );
+    let filled = scar.painted_pixels() - before.get(RegionKind::Scar).painted_pixels();
+    assert!(filled > 60_000, "only {filled} pixels filled");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.step();
+    assert_eq!(harness.state().consultation().masks, before);
+}

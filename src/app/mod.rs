@@ -9,7 +9,7 @@ mod icons;
 mod panels;
 mod worker;
 
-use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator};
+use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
 use crate::engine::consultation::Consultation;
 use crate::engine::history::{Applied, Edit, History, Look, MaskPatch};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
@@ -68,6 +68,8 @@ pub struct Controls {
     pub tint_opacity: f32,
     /// Show the photo as it is instead of the simulated result.
     pub show_before: bool,
+    /// Region tools fill a drawn outline instead of painting with the brush.
+    pub fill_shape: bool,
 }
 
 impl Default for Controls {
@@ -80,6 +82,7 @@ impl Default for Controls {
             show_region: [true; 3],
             tint_opacity: 0.22,
             show_before: false,
+            fill_shape: false,
         }
     }
 }
@@ -154,6 +157,8 @@ pub struct SmpApp {
     /// A Measure drag in progress or just finished, in photo pixels.
     pub measure_line: Option<(egui::Pos2, egui::Pos2)>,
     pub measure_prompt: Option<MeasurePrompt>,
+    /// The lasso outline being drawn, in photo pixels.
+    lasso: Vec<egui::Pos2>,
     hover_image: Option<egui::Pos2>,
     canvas_rect: egui::Rect,
     pub prompt: Option<PathPrompt>,
@@ -222,6 +227,7 @@ impl SmpApp {
             split: None,
             measure_line: None,
             measure_prompt: None,
+            lasso: Vec::new(),
             hover_image: None,
             canvas_rect: egui::Rect::NOTHING,
             prompt: None,
@@ -446,6 +452,35 @@ impl SmpApp {
         if !dirty.is_empty() {
             self.refresh_tint(dirty);
             self.changed(if scar { Change::Everything } else { Change::Region(dirty) });
+        }
+    }
+
+    /// Fills (or clears) the inside of a lasso outline as one undo step.
+    fn fill_outline(&mut self, outline: &[egui::Pos2], erase_all: bool) {
+        let kinds: Vec<RegionKind> = match self.controls.tool {
+            Tool::Paint(kind) => vec![kind],
+            Tool::Eraser if erase_all => RegionKind::ALL.to_vec(),
+            Tool::Eraser => vec![self.controls.erase_region],
+            Tool::Pan | Tool::Measure => return,
+        };
+        let mode = if self.controls.tool == Tool::Eraser { BrushMode::Erase } else { BrushMode::Paint };
+        let points: Vec<(f32, f32)> = outline.iter().map(|p| (p.x, p.y)).collect();
+        let mut patches = Vec::new();
+        for kind in kinds {
+            let before = self.consultation.masks.get(kind).clone();
+            let rect = fill_polygon(self.consultation.masks.get_mut(kind), &points, mode);
+            if let Some(patch) = MaskPatch::capture(kind, rect, &before, &self.consultation.masks) {
+                self.refresh_tint(rect);
+                self.changed(if kind == RegionKind::Scar {
+                    Change::Everything
+                } else {
+                    Change::Region(rect)
+                });
+                patches.push(patch);
+            }
+        }
+        if !patches.is_empty() {
+            self.history.push(Edit::Masks(patches));
         }
     }
 
@@ -790,11 +825,13 @@ impl eframe::App for SmpApp {
                         split: self.split,
                         tint: tint_visible.then(|| self.textures.tint.id()),
                         mode: match self.controls.tool {
+                            Tool::Paint(_) | Tool::Eraser if self.controls.fill_shape => DragMode::Lasso,
                             Tool::Paint(_) | Tool::Eraser => DragMode::Paint,
                             Tool::Pan => DragMode::Pan,
                             Tool::Measure => DragMode::Measure,
                         },
                         measure_line: self.measure_line,
+                        lasso: &self.lasso,
                         brush_radius_px: self
                             .consultation
                             .settings
@@ -815,6 +852,16 @@ impl eframe::App for SmpApp {
                 }
                 CanvasAction::StrokeEnded => self.end_stroke(),
                 CanvasAction::SplitMoved(f) => self.split = Some(f),
+                CanvasAction::Lasso { point, started, finished, erase_all } => {
+                    if started {
+                        self.lasso.clear();
+                    }
+                    self.lasso.push(point);
+                    if finished {
+                        let outline = std::mem::take(&mut self.lasso);
+                        self.fill_outline(&outline, erase_all);
+                    }
+                }
                 CanvasAction::Measure { from, to, finished } => {
                     self.measure_line = Some((from, to));
                     let length_px = (to - from).length();

@@ -162,6 +162,10 @@ pub(super) fn tools_panel(app: &mut SmpApp, ui: &mut egui::Ui) {
             app.controls.brush_hardness = hardness_pct / 100.0;
         }
 
+        ui.checkbox(&mut app.controls.fill_shape, "Fill shape (lasso)").on_hover_text(
+            "Draw an outline with a region tool or the eraser; its inside is filled when you let go",
+        );
+
         section(ui, "REGIONS");
         let mut tint_changed = false;
         for kind in RegionKind::ALL {
@@ -337,7 +341,14 @@ pub(super) fn status_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                 None => ui.label("—"),
             };
             ui.separator();
-            ui.label(format!("{} dots", app.stats.total_dots()));
+            for kind in RegionKind::ALL {
+                let stats = app.stats.region(kind);
+                if stats.area_cm2 > 0.0 {
+                    swatch(ui, region_color(kind), 9.0);
+                    ui.label(format!("{} dots · {:.1} cm²", stats.dots, stats.area_cm2))
+                        .on_hover_text(format!("{}: {:.0} dots per cm²", kind.label(), stats.dots_per_cm2()));
+                }
+            }
             if let Some(elapsed) = app.last_render {
                 ui.separator();
                 ui.label(format!("rendered in {:.0} ms", elapsed.as_secs_f64() * 1000.0));

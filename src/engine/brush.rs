@@ -121,6 +121,44 @@ pub fn stroke(brush: &Brush, mask: &mut Mask, points: &[(f32, f32)]) -> PixelRec
     dirty
 }
 
+/// Fills (or, erasing, clears) the inside of a closed polygon drawn with the lasso; pixels
+/// whose centre is inside by the even-odd rule change. Returns the changed pixels.
+pub fn fill_polygon(mask: &mut Mask, points: &[(f32, f32)], mode: BrushMode) -> PixelRect {
+    let empty = PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 };
+    if points.len() < 3 {
+        return empty;
+    }
+    let (min_y, max_y) =
+        points.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let bounds = mask.bounds();
+    let y0 = min_y.floor().max(0.0) as u32;
+    let y1 = (max_y.ceil().max(0.0) as u32 + 1).min(bounds.y1);
+    let mut dirty = empty;
+    let mut crossings: Vec<f32> = Vec::new();
+    for y in y0..y1 {
+        let yc = y as f32 + 0.5;
+        crossings.clear();
+        for i in 0..points.len() {
+            let (a, b) = (points[i], points[(i + 1) % points.len()]);
+            if (a.1 <= yc) != (b.1 <= yc) {
+                crossings.push(a.0 + (yc - a.1) / (b.1 - a.1) * (b.0 - a.0));
+            }
+        }
+        crossings.sort_by(f32::total_cmp);
+        for pair in crossings.chunks_exact(2) {
+            let xa = (pair[0] - 0.5).ceil().max(0.0) as u32;
+            let xb = ((pair[1] - 0.5).floor() + 1.0).clamp(0.0, bounds.x1 as f32) as u32;
+            for x in xa..xb {
+                mask.set(x, y, if mode == BrushMode::Paint { 255 } else { 0 });
+            }
+            if xb > xa {
+                dirty = dirty.union(PixelRect { x0: xa, y0: y, x1: xb, y1: y + 1 });
+            }
+        }
+    }
+    dirty
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +211,22 @@ mod tests {
         for x in 10..290 {
             assert_eq!(mask.get(x, 20), 255, "gap at x = {x}");
         }
+    }
+
+    #[test]
+    fn a_lasso_fills_its_inside_only() {
+        let mut mask = Mask::new(100, 100);
+        let triangle = [(10.0, 10.0), (90.0, 10.0), (50.0, 90.0)];
+        let rect = fill_polygon(&mut mask, &triangle, BrushMode::Paint);
+        assert_eq!(mask.get(50, 40), 255);
+        assert_eq!(mask.get(12, 80), 0);
+        assert_eq!(mask.get(95, 50), 0);
+        assert!(rect.contains(50, 40) && !rect.is_empty());
+        // About half of the 80 × 80 box.
+        let area = mask.painted_pixels() as f32;
+        assert!((area / 3200.0 - 1.0).abs() < 0.05, "area {area}");
+        fill_polygon(&mut mask, &[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)], BrushMode::Erase);
+        assert!(mask.is_blank());
     }
 
     #[test]
