@@ -178,22 +178,24 @@ impl SmpApp {
         style(&ctx);
         let max_texture_side = ctx.input(|i| i.max_texture_side);
         let presets = preset::bundled();
-        let (consultation, notice) = match (photo, sample::load()) {
+        // The sample comes with its scale; a patient's photo starts on the default one.
+        let (consultation, notice, calibrated) = match (photo, sample::load()) {
             (Some(path), sample) => {
                 match open_photo(path, presets.first().cloned().unwrap_or_default(), max_texture_side) {
-                    Ok(opened) => (opened.consultation, None),
+                    Ok(opened) => (opened.consultation, None, false),
                     Err(err) => match sample {
-                        Ok(s) => (s, Some(Notice { text: format!("{err:#}"), is_error: true })),
+                        Ok(s) => (s, Some(Notice { text: format!("{err:#}"), is_error: true }), true),
                         Err(e) => (
                             blank_consultation(&presets),
                             Some(Notice { text: e.to_string(), is_error: true }),
+                            false,
                         ),
                     },
                 }
             }
-            (None, Ok(s)) => (s, None),
+            (None, Ok(s)) => (s, None, true),
             (None, Err(e)) => {
-                (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }))
+                (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }), false)
             }
         };
         let (consultation_preset, consultation_settings) =
@@ -223,7 +225,7 @@ impl SmpApp {
             stroke: None,
             history: History::default(),
             look_anchor: Look { preset: consultation_preset.clone(), settings: consultation_settings },
-            scale_calibrated: true,
+            scale_calibrated: calibrated,
             split: None,
             measure_line: None,
             measure_prompt: None,
