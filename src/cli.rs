@@ -26,6 +26,20 @@ pub enum Command {
     Render(RenderArgs),
     /// Time the renderer on the sample consultation: full renders and brush-stroke updates.
     Bench(BenchArgs),
+    /// List or show presets (bundled and your own).
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// List every preset: name, skin type, hairline style, where it comes from.
+    List,
+    /// Print one preset as commented RON (a bundled or saved name, or a .ron file).
+    Show {
+        /// Preset name or .ron file.
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -324,5 +338,37 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
         history.bytes() as f64 / 1e6,
         history.steps()
     );
+    Ok(())
+}
+
+/// `smp-studio presets …`
+pub fn presets(command: &PresetsCommand) -> anyhow::Result<()> {
+    let store = crate::engine::store::PresetStore::open_default();
+    match command {
+        PresetsCommand::List => {
+            let mut out = std::io::stdout().lock();
+            for entry in store.list() {
+                let p = &entry.preset;
+                writeln!(
+                    out,
+                    "{:<34} type {}  {:<18} {}",
+                    p.name,
+                    p.skin.fitzpatrick,
+                    p.hairline.style.label(),
+                    entry.origin_label()
+                )?;
+            }
+            for warning in store.warnings() {
+                eprintln!("warning: {warning}");
+            }
+        }
+        PresetsCommand::Show { name } => {
+            let preset = match store.find(name) {
+                Some(entry) => entry.preset.clone(),
+                None => preset::resolve(name)?,
+            };
+            print!("{}", preset.to_ron());
+        }
+    }
     Ok(())
 }

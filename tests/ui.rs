@@ -15,7 +15,7 @@ fn harness() -> Harness<'static, SmpApp> {
         .with_size(WINDOW)
         .with_theme(egui::Theme::Dark)
         .wgpu()
-        .build_eframe(|cc| SmpApp::new(cc, None))
+        .build_eframe(|cc| SmpApp::with_preset_dir(cc, None, None))
 }
 
 /// Steps frames until the render worker has caught up with every edit.
@@ -268,7 +268,7 @@ fn measuring_a_line_calibrates_the_scale() {
     }
     let length = harness.state().measure_prompt.as_ref().map(|p| p.length_px).unwrap_or(0.0);
     assert!((length - 300.0).abs() < 2.0, "measured {length} px");
-    harness.get_by_role(Role::TextInput).type_text("20");
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("20");
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Set scale").click();
     for _ in 0..3 {
@@ -304,7 +304,7 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.run_steps(3);
     harness.get_by_label_contains("Open photo").click();
     harness.run_steps(3);
-    harness.get_by_role(Role::TextInput).type_text("/no/such/photo.jpg");
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("/no/such/photo.jpg");
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -321,7 +321,7 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.run_steps(3);
     harness.get_by_label_contains("Open photo").click();
     harness.run_steps(3);
-    harness.get_by_role(Role::TextInput).type_text(&path.display().to_string());
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&path.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -370,4 +370,64 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
     assert_eq!(harness.state().consultation().masks, before);
+}
+
+#[test]
+fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-presets-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let preset_dir = dir.clone();
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_theme(egui::Theme::Dark)
+        .build_eframe(move |cc| SmpApp::with_preset_dir(cc, None, Some(preset_dir)));
+    harness.step();
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let applied = |h: &Harness<'static, SmpApp>| h.state().consultation().preset.name.clone();
+    let replace_text = |h: &mut Harness<'static, SmpApp>, text: &str| {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.step();
+        // The dialog's field, not the preset search box behind it.
+        h.get_all_by_role(Role::TextInput).last().unwrap().type_text(text);
+        h.step();
+    };
+
+    harness.get_by_role_and_label(Role::Button, "Save as…").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Clinic crown");
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    harness.run_steps(2);
+    assert_eq!(files(), vec!["clinic-crown.ron"]);
+    assert_eq!(applied(&harness), "Clinic crown");
+
+    harness.get_by_role_and_label(Role::Button, "Rename…").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Clinic vertex");
+    harness.get_by_role_and_label(Role::Button, "Rename").click();
+    harness.run_steps(2);
+    assert_eq!(files(), vec!["clinic-vertex.ron"]);
+    let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
+    assert!(saved.contains("name: \"Clinic vertex\""), "{saved}");
+
+    harness.get_by_role_and_label(Role::Button, "Dark skin · defined hairline").click();
+    harness.run_steps(2);
+    assert_eq!(applied(&harness), "Dark skin · defined hairline");
+    harness.get_by_role_and_label(Role::Button, "Clinic vertex").click();
+    harness.run_steps(2);
+    assert_eq!(applied(&harness), "Clinic vertex");
+
+    harness.get_by_role_and_label(Role::Button, "Delete…").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    harness.run_steps(2);
+    assert!(files().is_empty(), "{:?}", files());
+    assert!(harness.state().store().find("Clinic vertex").is_none());
+    assert_ne!(applied(&harness), "Clinic vertex");
+    std::fs::remove_dir_all(&dir).ok();
 }

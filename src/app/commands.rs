@@ -12,6 +12,8 @@ pub enum Command {
     OpenPhoto,
     OpenSample,
     ExportPreview,
+    ImportPreset,
+    ExportPreset,
     Quit,
     ToolHairline,
     ToolBald,
@@ -30,12 +32,14 @@ pub enum Command {
 
 impl Command {
     /// Redo comes before undo: its shortcut (with Shift) is the more specific one.
-    pub const ALL: [Command; 19] = [
+    pub const ALL: [Command; 21] = [
         Command::Redo,
         Command::Undo,
         Command::OpenPhoto,
         Command::OpenSample,
         Command::ExportPreview,
+        Command::ImportPreset,
+        Command::ExportPreset,
         Command::Quit,
         Command::ToolHairline,
         Command::ToolBald,
@@ -59,6 +63,8 @@ impl Command {
             Command::OpenPhoto => "Open photo…",
             Command::OpenSample => "Open sample consultation",
             Command::ExportPreview => "Export preview…",
+            Command::ImportPreset => "Import preset…",
+            Command::ExportPreset => "Export preset…",
             Command::Quit => "Quit",
             Command::ToolHairline => RegionKind::Hairline.label(),
             Command::ToolBald => RegionKind::Bald.label(),
@@ -98,6 +104,10 @@ impl Command {
             Command::ExportPreview => {
                 "Save the simulated result as a PNG or JPEG image, without photo metadata"
             }
+            Command::ImportPreset => {
+                "Add a preset file someone shared (.ron); dropping it on the window works too"
+            }
+            Command::ExportPreset => "Write the applied preset to a .ron file to share it",
             Command::Quit => "Close SMP Studio",
             Command::ToolHairline => "Paint the hairline region: dots fade in from its front edge",
             Command::ToolBald => "Paint bald or thinning areas to fill with dots",
@@ -139,6 +149,7 @@ impl Command {
             Command::OpenPhoto => command(Key::O),
             Command::OpenSample => vec![],
             Command::ExportPreview => command(Key::E),
+            Command::ImportPreset | Command::ExportPreset => vec![],
             Command::Quit => command(Key::Q),
             Command::ToolHairline => plain(Key::Num1),
             Command::ToolBald => plain(Key::Num2),

@@ -7,6 +7,7 @@ pub mod canvas;
 pub mod commands;
 mod icons;
 mod panels;
+mod preset_panel;
 mod worker;
 
 use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
@@ -15,8 +16,9 @@ use crate::engine::history::{Applied, Edit, History, Look, MaskPatch};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::Preset;
 use crate::engine::sim::Stats;
+use crate::engine::store::PresetStore;
 use crate::engine::units::Scale;
-use crate::engine::{export, photo, preset, sample};
+use crate::engine::{export, photo, sample};
 use canvas::{CanvasAction, CanvasInput, DragMode, View};
 pub use commands::Command;
 use eframe::egui::{self, Color32, ColorImage, TextureHandle, TextureOptions};
@@ -94,6 +96,8 @@ pub const BRUSH_DIAMETER_MM: std::ops::RangeInclusive<f32> = 0.5..=60.0;
 pub enum FilePurpose {
     OpenPhoto,
     ExportPreview,
+    ImportPreset,
+    ExportPreset,
 }
 
 /// The small window where a path can be typed (file-dialog portals are not always available).
@@ -132,7 +136,9 @@ struct Textures {
 
 pub struct SmpApp {
     consultation: Consultation,
-    presets: Vec<Preset>,
+    store: PresetStore,
+    pub preset_search: String,
+    pub preset_prompt: Option<preset_panel::PresetPrompt>,
     pub controls: Controls,
     pub view: View,
     textures: Textures,
@@ -174,10 +180,20 @@ pub struct SmpApp {
 
 impl SmpApp {
     pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>) -> Self {
+        Self::with_preset_dir(cc, photo, PresetStore::default_dir())
+    }
+
+    /// Like [`SmpApp::new`], keeping user presets in `preset_dir` (tests use a scratch folder).
+    pub fn with_preset_dir(
+        cc: &eframe::CreationContext<'_>,
+        photo: Option<&Path>,
+        preset_dir: Option<PathBuf>,
+    ) -> Self {
         let ctx = cc.egui_ctx.clone();
         style(&ctx);
         let max_texture_side = ctx.input(|i| i.max_texture_side);
-        let presets = preset::bundled();
+        let store = PresetStore::open(preset_dir);
+        let presets: Vec<Preset> = store.list().iter().map(|e| e.preset.clone()).collect();
         // The sample comes with its scale; a patient's photo starts on the default one.
         let (consultation, notice, calibrated) = match (photo, sample::load()) {
             (Some(path), sample) => {
@@ -211,7 +227,9 @@ impl SmpApp {
         };
         let mut app = Self {
             consultation,
-            presets,
+            store,
+            preset_search: String::new(),
+            preset_prompt: None,
             controls: Controls::default(),
             view: View::default(),
             textures,
@@ -548,9 +566,13 @@ impl SmpApp {
         }
     }
 
+    pub fn store(&self) -> &PresetStore {
+        &self.store
+    }
+
     fn apply_preset(&mut self, index: usize) {
-        if let Some(p) = self.presets.get(index) {
-            self.consultation.preset = p.clone();
+        if let Some(entry) = self.store.list().get(index) {
+            self.consultation.preset = entry.preset.clone();
             let sessions = self.consultation.preset.session_count();
             self.consultation.settings.session = self.consultation.settings.session.min(sessions);
             self.changed(Change::Everything);
@@ -570,6 +592,8 @@ impl SmpApp {
                 Err(e) => self.error(e.to_string()),
             },
             Command::ExportPreview => self.ask_path(ctx, FilePurpose::ExportPreview),
+            Command::ImportPreset => self.ask_path(ctx, FilePurpose::ImportPreset),
+            Command::ExportPreset => self.ask_path(ctx, FilePurpose::ExportPreset),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::ToolHairline => self.controls.tool = Tool::Paint(RegionKind::Hairline),
             Command::ToolBald => self.controls.tool = Tool::Paint(RegionKind::Bald),
@@ -626,6 +650,10 @@ impl SmpApp {
             FilePurpose::ExportPreview => {
                 default_export_path(&self.consultation.photo_name).display().to_string()
             }
+            FilePurpose::ImportPreset => String::new(),
+            FilePurpose::ExportPreset => {
+                default_preset_export_path(&self.consultation.preset.name).display().to_string()
+            }
         };
         self.prompt = Some(PathPrompt { purpose, text: suggestion });
         if cfg!(test) || std::env::var_os("SMP_STUDIO_NO_DIALOG").is_some() {
@@ -633,7 +661,11 @@ impl SmpApp {
         }
         let tx = self.picks_tx.clone();
         let ctx = ctx.clone();
-        let name = default_export_path(&self.consultation.photo_name);
+        let name = match purpose {
+            FilePurpose::ExportPreset => default_preset_export_path(&self.consultation.preset.name),
+            _ => default_export_path(&self.consultation.photo_name),
+        };
+        let file_name = name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // If the thread cannot start, the typed-path prompt already open is the way in.
         let _ = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
             let dialog = rfd::FileDialog::new();
@@ -645,9 +677,15 @@ impl SmpApp {
                     .add_filter("PNG image", &["png"])
                     .add_filter("JPEG image", &["jpg", "jpeg"])
                     .set_title("Export preview")
-                    .set_file_name(
-                        name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                    )
+                    .set_file_name(file_name)
+                    .save_file(),
+                FilePurpose::ImportPreset => {
+                    dialog.add_filter("SMP Studio preset", &["ron"]).set_title("Import preset").pick_file()
+                }
+                FilePurpose::ExportPreset => dialog
+                    .add_filter("SMP Studio preset", &["ron"])
+                    .set_title("Export preset")
+                    .set_file_name(file_name)
                     .save_file(),
             };
             let _ = tx.send((purpose, picked));
@@ -659,6 +697,9 @@ impl SmpApp {
     pub fn use_path(&mut self, purpose: FilePurpose, path: &Path) {
         self.prompt = None;
         match purpose {
+            FilePurpose::ImportPreset | FilePurpose::ExportPreset => {
+                preset_panel::use_preset_path(self, purpose, path)
+            }
             FilePurpose::OpenPhoto => {
                 // Decoding and hair detection take a moment on a large photo: off the UI thread.
                 let (tx, rx) = channel();
@@ -692,7 +733,8 @@ impl SmpApp {
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
         if let Some(file) = dropped.first() {
             let path = file.path().to_path_buf();
-            self.use_path(FilePurpose::OpenPhoto, &path);
+            let is_preset = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+            self.use_path(if is_preset { FilePurpose::ImportPreset } else { FilePurpose::OpenPhoto }, &path);
         }
     }
 
@@ -765,6 +807,14 @@ impl SmpApp {
 fn blank_consultation(presets: &[Preset]) -> Consultation {
     let image = image::RgbImage::from_pixel(800, 600, image::Rgb([200, 170, 150]));
     Consultation::new("untitled".into(), image, presets.first().cloned().unwrap_or_default())
+}
+
+fn default_preset_export_path(preset_name: &str) -> PathBuf {
+    let slug: String =
+        preset_name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let slug = slug.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    dir.join(format!("{}.ron", if slug.is_empty() { "preset" } else { &slug }))
 }
 
 fn default_export_path(photo_name: &str) -> PathBuf {
@@ -875,6 +925,7 @@ impl eframe::App for SmpApp {
         }
         panels::prompt_window(self, &ctx);
         panels::measure_window(self, &ctx);
+        preset_panel::preset_prompt_window(self, &ctx);
         self.commit_look_if_settled(&ctx);
 
         for command in std::mem::take(&mut self.commands) {

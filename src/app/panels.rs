@@ -2,7 +2,6 @@
 
 use super::icons::{self, Icon};
 use super::{Command, FilePurpose, SmpApp, Tool};
-use crate::engine::color::Srgb;
 use crate::engine::mask::RegionKind;
 use crate::engine::sim::Stage;
 use eframe::egui::{self, Color32, RichText, vec2};
@@ -37,6 +36,9 @@ pub(super) fn menu_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                 menu_item(app, ui, Command::OpenSample);
                 ui.separator();
                 menu_item(app, ui, Command::ExportPreview);
+                ui.separator();
+                menu_item(app, ui, Command::ImportPreset);
+                menu_item(app, ui, Command::ExportPreset);
                 ui.separator();
                 menu_item(app, ui, Command::Quit);
             });
@@ -80,7 +82,7 @@ fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(2.0);
 }
 
-fn swatch(ui: &mut egui::Ui, color: Color32, size: f32) -> egui::Response {
+pub(super) fn swatch(ui: &mut egui::Ui, color: Color32, size: f32) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(vec2(size, size), egui::Sense::hover());
     ui.painter().rect_filled(rect, 3.0, color);
     ui.painter().rect_stroke(
@@ -90,10 +92,6 @@ fn swatch(ui: &mut egui::Ui, color: Color32, size: f32) -> egui::Response {
         egui::StrokeKind::Inside,
     );
     response
-}
-
-fn srgb(c: Srgb) -> Color32 {
-    Color32::from_rgb(c.0[0], c.0[1], c.0[2])
 }
 
 fn region_color(kind: RegionKind) -> Color32 {
@@ -197,28 +195,7 @@ pub(super) fn simulation_panel(app: &mut SmpApp, ui: &mut egui::Ui) {
             ui.add_space(8.0);
             ui.heading("Preset");
             ui.add_space(4.0);
-            let current = app.consultation.preset.name.clone();
-            let mut chosen = None;
-            for (i, preset) in app.presets.iter().enumerate() {
-                let selected = preset.name == current;
-                let response = ui
-                    .horizontal(|ui| {
-                        swatch(ui, srgb(preset.skin.srgb), 16.0);
-                        for shade in preset.pigment.shades.iter().take(3) {
-                            swatch(ui, srgb(shade.srgb), 16.0);
-                        }
-                        ui.add(egui::Button::new(&preset.name).selected(selected).frame_when_inactive(false))
-                    })
-                    .inner;
-                if response.on_hover_text(&preset.description).clicked() {
-                    chosen = Some(i);
-                }
-            }
-            if let Some(i) = chosen {
-                app.apply_preset(i);
-            }
-            ui.add_space(4.0);
-            ui.label(RichText::new(&app.consultation.preset.description).small().weak());
+            super::preset_panel::preset_ui(app, ui);
 
             section(ui, "RESULT");
             ui.horizontal(|ui| {
@@ -373,6 +350,8 @@ pub(super) fn prompt_window(app: &mut SmpApp, ctx: &egui::Context) {
     let (title, action, hint) = match prompt.purpose {
         FilePurpose::OpenPhoto => ("Open photo", "Open", "/path/to/scalp.jpg"),
         FilePurpose::ExportPreview => ("Export preview", "Export", "/path/to/preview.png"),
+        FilePurpose::ImportPreset => ("Import preset", "Import", "/path/to/preset.ron"),
+        FilePurpose::ExportPreset => ("Export preset", "Export", "/path/to/preset.ron"),
     };
     let mut submit = false;
     let mut cancel = false;

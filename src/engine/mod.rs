@@ -15,5 +15,6 @@ pub mod preset;
 pub mod rng;
 pub mod sample;
 pub mod sim;
+pub mod store;
 pub mod synth;
 pub mod units;

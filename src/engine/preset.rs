@@ -312,21 +312,55 @@ impl Preset {
             column: e.span.start.col,
             message: e.code.to_string(),
         })?;
-        preset.validate(file)?;
+        preset.validate(file).map_err(|e| match e {
+            // Point at the line where the offending field is written, when it is.
+            PresetError::Invalid { file, field, message } => match line_of_field(text, &field) {
+                Some(line) => PresetError::Invalid { file: format!("{file}:{line}"), field, message },
+                None => PresetError::Invalid { file, field, message },
+            },
+            other => other,
+        })?;
         Ok(preset)
     }
 
     pub fn load(path: &Path) -> Result<Preset, PresetError> {
+        Self::load_with_warnings(path).map(|(preset, _)| preset)
+    }
+
+    /// Loads a preset and lists the fields it ignored (unknown names, e.g. typos or fields of a
+    /// later version), so a person can see what did not take effect.
+    pub fn load_with_warnings(path: &Path) -> Result<(Preset, Vec<String>), PresetError> {
         let file = path.display().to_string();
         let text =
             std::fs::read_to_string(path).map_err(|source| PresetError::Io { file: file.clone(), source })?;
-        Self::from_ron(&text, &file)
+        let preset = Self::from_ron(&text, &file)?;
+        Ok((preset, unknown_fields(&text, &file)))
     }
 
+    /// Pretty RON with a comment above each field saying what it means and in which unit, so
+    /// a shared file explains itself.
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new().depth_limit(4).struct_names(false);
+        let config = ron::ser::PrettyConfig::new().depth_limit(3).struct_names(false);
         // Serialising plain data with string keys cannot fail.
-        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+        let body = ron::ser::to_string_pretty(self, config).unwrap_or_default();
+        let mut out = String::from(
+            "// SMP Studio preset. Lengths in mm, density in dots per cm², colours as \"#rrggbb\".\n",
+        );
+        for line in body.lines() {
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            if let Some((name, _)) = trimmed.split_once(':')
+                && let Some(comment) = field_comment(name)
+            {
+                out.push_str(indent);
+                out.push_str("// ");
+                out.push_str(comment);
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
     }
 
     /// Checks every field against the range where the simulation means something.
@@ -414,12 +448,24 @@ impl Preset {
 }
 
 /// Presets shipped inside the binary, so the app and the CLI work from any directory.
+const BUNDLED: [(&str, &str); 9] = [
+    ("light-soft-hairline.ron", include_str!("../../presets/light-soft-hairline.ron")),
+    ("dark-defined-hairline.ron", include_str!("../../presets/dark-defined-hairline.ron")),
+    ("very-light-crown-fill.ron", include_str!("../../presets/very-light-crown-fill.ron")),
+    ("medium-diffuse-thinning.ron", include_str!("../../presets/medium-diffuse-thinning.ron")),
+    ("dark-broken-hairline.ron", include_str!("../../presets/dark-broken-hairline.ron")),
+    ("light-fut-strip-scar.ron", include_str!("../../presets/light-fut-strip-scar.ron")),
+    ("fue-dot-scar.ron", include_str!("../../presets/fue-dot-scar.ron")),
+    ("brown-beard-moustache.ron", include_str!("../../presets/brown-beard-moustache.ron")),
+    ("light-eyebrow.ron", include_str!("../../presets/light-eyebrow.ron")),
+];
+
+/// The bundled presets, in the order a practitioner meets them.
 pub fn bundled() -> Vec<Preset> {
-    const FILES: [(&str, &str); 2] = [
-        ("presets/light-soft-hairline.ron", include_str!("../../presets/light-soft-hairline.ron")),
-        ("presets/dark-defined-hairline.ron", include_str!("../../presets/dark-defined-hairline.ron")),
-    ];
-    FILES.iter().filter_map(|(file, text)| Preset::from_ron(text, file).ok()).collect()
+    BUNDLED
+        .iter()
+        .filter_map(|(file, text)| Preset::from_ron(text, &format!("presets/{file}")).ok())
+        .collect()
 }
 
 /// Finds a preset by name (case-insensitive) among the bundled ones, or loads it from a file.
@@ -436,6 +482,107 @@ pub fn resolve(name_or_file: &str) -> Result<Preset, PresetError> {
         field: "name".into(),
         message: format!("matches no bundled preset; choose one of: {}", names.join(", ")),
     })
+}
+
+/// The explanation written above a field when a preset is saved.
+fn field_comment(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "version" => "Format version; files from a newer SMP Studio are refused, not misread.",
+        "name" => "Shown in the preset list; must be unique among your presets.",
+        "description" => "When to use this preset.",
+        "skin" => "The skin the preset was made for (the simulation reads the real skin from the photo).",
+        "fitzpatrick" => "Fitzpatrick skin type, 1–6.",
+        "pigment" => "The pigment shades mixed for a natural look.",
+        "shades" => "Each shade: the colour of undiluted pigment, its share of dots, and its dilution.",
+        "weight" => "Relative share of dots in this shade.",
+        "dilution" => "Share of water in the mix, 0–0.9: more water is lighter and more translucent.",
+        "needle" => "Needle grouping for the bulk of the work (the hairline front always uses one point).",
+        "grouping" => "Single (1RL) or Three (3RL) points per impression.",
+        "diameter_mm" => "Diameter of one needle point, 0.18–0.35 mm.",
+        "dots" => "Healed dot size and darkness, and their natural variation.",
+        "dot_diameter_mm" => "Healed impression diameter in the bulk (mm).",
+        "hairline_dot_diameter_mm" => "Healed impression diameter at the front of the hairline (mm).",
+        "size_jitter" => "Standard deviation of the diameter, as a fraction of it.",
+        "darkness" => "Pigment load of a healed dot, 0–1.",
+        "darkness_jitter" => "Standard deviation of the darkness, as a fraction of it.",
+        "density" => "How many dots, and how they build up over the sessions.",
+        "target_dots_per_cm2" => {
+            "Dots per cm² when treatment is complete (follow follicular density, 60–100)."
+        }
+        "session_fractions" => "Cumulative share of the target after each session, ending at 1.0.",
+        "hair_compensation" => "How much existing hair reduces the dots needed, 0–1.",
+        "hairline" => "How the hairline fades in from its front edge.",
+        "style" => "Soft, Broken or Defined (edge-up).",
+        "feather_width_mm" => "Depth of the transition behind the front edge (mm).",
+        "edge_jitter_mm" => "Irregularity of the front edge (mm); never a straight line.",
+        "front_density" => "Density at the very front, as a share of the target.",
+        "front_strength" => "Dot size and darkness at the very front, as a share of the bulk's.",
+        "scar" => "Scar tissue takes and keeps pigment less well.",
+        "retention" => "Share of pigment scar tissue keeps, 0.6–0.8 of normal skin.",
+        "extra_size_jitter" => "Extra variation of dot size in scar tissue.",
+        "tone_blend" => "How far a pale scar is blended toward the skin around it, 0–1.",
+        "aging" => "Fresh dots, and fading over the years.",
+        "fresh_size_factor" => "A fresh dot is this much wider than the healed one.",
+        "fresh_darkness_factor" => "A fresh dot is this much darker than the healed one.",
+        "fresh_redness" => "Redness of the skin around fresh dots, 0–1.",
+        "fade_per_year" => "Share of darkness lost per year.",
+        "spread_mm_per_year" => "Growth of each dot's blur per year (mm).",
+        "blue_shift_per_year" => "Extra loss of red per year: the cool cast of old pigment.",
+        "optics" => "How light in the skin softens the dots.",
+        "dermal_blur_mm" => "Scattering radius (σ) for green light in mm; red spreads wider.",
+        "halo_mm" => "Radius (σ) of the faint halo around each dot (mm).",
+        "halo_share" => "Share of each dot's pigment seen through the halo, 0–0.8.",
+        "epidermal_veil" => "Light remitted above the pigment, so no dot reads as pure black.",
+        _ => return None,
+    })
+}
+
+/// The 1-based line where the last part of a dotted field path (`dots.darkness`) is written.
+fn line_of_field(text: &str, field: &str) -> Option<usize> {
+    let leaf = field.rsplit('.').next()?.split('[').next()?;
+    text.lines()
+        .position(|line| {
+            let code = line.split("//").next().unwrap_or("");
+            code.split([',', '(', ' ']).any(|part| part.trim_start().starts_with(&format!("{leaf}:")))
+                || code.contains(&format!("{leaf}:"))
+        })
+        .map(|i| i + 1)
+}
+
+/// Fields in `text` that the preset format does not know, as warnings naming file and path.
+fn unknown_fields(text: &str, file: &str) -> Vec<String> {
+    let Ok(given) = ron::de::from_str::<ron::Value>(text) else { return Vec::new() };
+    let Ok(known) =
+        ron::de::from_str::<ron::Value>(&ron::ser::to_string(&Preset::default()).unwrap_or_default())
+    else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    compare_fields(&given, &known, "", file, &mut warnings);
+    warnings
+}
+
+fn compare_fields(given: &ron::Value, known: &ron::Value, path: &str, file: &str, out: &mut Vec<String>) {
+    match (given, known) {
+        (ron::Value::Map(given), ron::Value::Map(known)) => {
+            for (key, value) in given.iter() {
+                let ron::Value::String(name) = key else { continue };
+                let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                match known.get(key) {
+                    Some(known_value) => compare_fields(value, known_value, &full, file, out),
+                    None => out.push(format!("{file}: unknown field `{full}` was ignored")),
+                }
+            }
+        }
+        (ron::Value::Seq(given), ron::Value::Seq(known)) => {
+            if let Some(first_known) = known.first() {
+                for (i, value) in given.iter().enumerate() {
+                    compare_fields(value, first_known, &format!("{path}[{i}]"), file, out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -474,6 +621,48 @@ mod tests {
         let err = Preset::from_ron("(version: 7, name: \"X\", future_field: 1)", "z.ron").unwrap_err();
         assert!(matches!(err, PresetError::FutureVersion { found: 7, .. }), "{err}");
         assert!(err.to_string().contains("newer"));
+    }
+
+    #[test]
+    fn the_library_covers_every_skin_type_and_style() {
+        let presets = bundled();
+        assert!(presets.len() >= 8, "only {} bundled presets load", presets.len());
+        for fitzpatrick in 1..=6 {
+            assert!(
+                presets.iter().any(|p| p.skin.fitzpatrick == fitzpatrick),
+                "no preset for type {fitzpatrick}"
+            );
+        }
+        for style in HairlineStyle::ALL {
+            assert!(presets.iter().any(|p| p.hairline.style == style), "no {style:?} hairline preset");
+        }
+        let mut names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), presets.len(), "bundled preset names must be unique");
+        assert!(presets.iter().all(|p| p.description.len() > 60), "every preset says when to use it");
+    }
+
+    #[test]
+    fn saved_presets_explain_their_fields_and_match_the_golden_file() {
+        let text = bundled().remove(0).to_ron();
+        assert!(text.contains("// Healed impression diameter in the bulk (mm).\n"));
+        let golden = include_str!("../../tests/golden/light-soft-hairline.ron");
+        assert_eq!(text, golden, "the saved preset format changed; review and update tests/golden/");
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_not_fatal() {
+        let dir = std::env::temp_dir().join(format!("smp-preset-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("typo.ron");
+        std::fs::write(&path, "(version: 1, name: \"Typo\", dots: (darknes: 0.5), sparkle: true)").unwrap();
+        let (preset, warnings) = Preset::load_with_warnings(&path).unwrap();
+        assert_eq!(preset.dots.darkness, DotStyle::default().darkness);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.contains("`dots.darknes`")), "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.contains("`sparkle`") && w.contains("typo.ron")), "{warnings:?}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
