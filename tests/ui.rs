@@ -24,7 +24,7 @@ fn settle(harness: &mut Harness<'static, SmpApp>) {
     loop {
         harness.step();
         let app = harness.state();
-        if app.render_settled() && app.shown_generation() > 0 {
+        if app.render_settled() && app.shown_generation() > 0 && app.thumbnails_settled() {
             break;
         }
         assert!(Instant::now() < deadline, "the render never finished");

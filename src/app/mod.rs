@@ -139,6 +139,11 @@ pub struct SmpApp {
     store: PresetStore,
     pub preset_search: String,
     pub preset_prompt: Option<preset_panel::PresetPrompt>,
+    /// Preset thumbnails by preset name, rendered in the background.
+    thumbnails: std::collections::HashMap<String, TextureHandle>,
+    thumbnails_requested: std::collections::HashSet<String>,
+    thumbnail_tx: Sender<(String, image::RgbImage)>,
+    thumbnail_rx: Receiver<(String, image::RgbImage)>,
     pub controls: Controls,
     pub view: View,
     textures: Textures,
@@ -219,6 +224,7 @@ impl SmpApp {
         let wake_ctx = ctx.clone();
         let worker = RenderWorker::spawn(move || wake_ctx.request_repaint());
         let (picks_tx, picks_rx) = channel();
+        let (thumbnail_tx, thumbnail_rx) = channel();
         let tint_image = ColorImage::filled([1, 1], Color32::TRANSPARENT);
         let textures = Textures {
             before: ctx.load_texture("before", ColorImage::filled([1, 1], Color32::BLACK), texture_options()),
@@ -230,6 +236,10 @@ impl SmpApp {
             store,
             preset_search: String::new(),
             preset_prompt: None,
+            thumbnails: Default::default(),
+            thumbnails_requested: Default::default(),
+            thumbnail_tx,
+            thumbnail_rx,
             controls: Controls::default(),
             view: View::default(),
             textures,
@@ -570,6 +580,52 @@ impl SmpApp {
         &self.store
     }
 
+    /// Every preset in the list has its thumbnail.
+    pub fn thumbnails_settled(&self) -> bool {
+        self.store.list().iter().all(|e| self.thumbnails.contains_key(&e.preset.name))
+    }
+
+    pub fn thumbnail(&self, preset_name: &str) -> Option<&TextureHandle> {
+        self.thumbnails.get(preset_name)
+    }
+
+    /// Renders thumbnails of presets that have none yet, off the UI thread, and picks up the
+    /// finished ones.
+    fn update_thumbnails(&mut self, ctx: &egui::Context) {
+        while let Ok((name, image)) = self.thumbnail_rx.try_recv() {
+            let size = [image.width() as usize, image.height() as usize];
+            let texture = ctx.load_texture(
+                format!("thumbnail {name}"),
+                ColorImage::from_rgb(size, image.as_raw()),
+                TextureOptions::LINEAR,
+            );
+            self.thumbnails.insert(name, texture);
+        }
+        let missing: Vec<crate::engine::preset::Preset> = self
+            .store
+            .list()
+            .iter()
+            .filter(|e| !self.thumbnails_requested.contains(&e.preset.name))
+            .map(|e| e.preset.clone())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        self.thumbnails_requested.extend(missing.iter().map(|p| p.name.clone()));
+        let tx = self.thumbnail_tx.clone();
+        let ctx = ctx.clone();
+        // Without the thread the list simply shows no thumbnails.
+        let _ = std::thread::Builder::new().name("thumbnails".into()).spawn(move || {
+            for preset in missing {
+                let image = crate::engine::sim::thumbnail(&preset, 72, 48);
+                if tx.send((preset.name.clone(), image)).is_err() {
+                    break;
+                }
+                ctx.request_repaint();
+            }
+        });
+    }
+
     fn apply_preset(&mut self, index: usize) {
         if let Some(entry) = self.store.list().get(index) {
             self.consultation.preset = entry.preset.clone();
@@ -846,6 +902,7 @@ impl eframe::App for SmpApp {
         let ctx = ui.ctx().clone();
         self.receive_render();
         self.receive_opened_photo();
+        self.update_thumbnails(&ctx);
         while let Ok((purpose, picked)) = self.picks_rx.try_recv() {
             if let Some(path) = picked
                 && self.prompt.as_ref().is_some_and(|p| p.purpose == purpose)

@@ -5,7 +5,7 @@ use super::{FilePurpose, SmpApp};
 use crate::engine::color::Srgb;
 use crate::engine::preset::HairlineStyle;
 use crate::engine::store::StoreError;
-use eframe::egui::{self, Color32, RichText};
+use eframe::egui::{self, Color32, RichText, vec2};
 
 /// A preset action waiting for a name or a confirmation.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +46,16 @@ pub(super) fn preset_ui(app: &mut SmpApp, ui: &mut egui::Ui) {
             let response = ui
                 .horizontal(|ui| {
                     ui.spacing_mut().item_spacing.x = 3.0;
+                    let thumb_size = vec2(36.0, 24.0);
+                    match app.thumbnail(&p.name) {
+                        Some(texture) => {
+                            ui.add(egui::Image::new((texture.id(), thumb_size)).corner_radius(3.0));
+                        }
+                        None => {
+                            let (rect, _) = ui.allocate_exact_size(thumb_size, egui::Sense::hover());
+                            ui.painter().rect_filled(rect, 3.0, ui.visuals().faint_bg_color);
+                        }
+                    }
                     swatch(ui, p.skin.srgb, 12.0);
                     for shade in p.pigment.shades.iter().take(2) {
                         swatch(ui, shade.srgb, 12.0);

@@ -144,6 +144,21 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
     dots
 }
 
+/// A small picture of what a preset looks like: a bald patch of the preset's own skin tone,
+/// fully treated, at 10 px/mm (so `width_px` 80 shows 8 mm of scalp).
+pub fn thumbnail(preset: &Preset, width_px: u32, height_px: u32) -> RgbImage {
+    use crate::engine::synth::{self, HairLayout, ScalpParams};
+    let params = ScalpParams::sample()
+        .with_size(width_px, height_px)
+        .with_skin(preset.skin.srgb.0)
+        .with_layout(HairLayout::Bald);
+    let photo = synth::generate(&params).photo;
+    let mut masks = RegionMasks::new(width_px, height_px);
+    masks.get_mut(RegionKind::Bald).data_mut().fill(255);
+    let settings = SimSettings { scale: Scale { px_per_mm: 10.0 }, ..SimSettings::default() };
+    render(&Scene { photo: &photo, hair: None, masks: &masks, preset, settings }).image
+}
+
 /// How far (in pixels) a change of the region masks at one pixel can change the result: a dot's
 /// footprint and scattering, plus the hairline feather whose depth is measured from its front.
 pub fn influence_px(scene: &Scene) -> u32 {

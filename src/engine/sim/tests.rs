@@ -126,3 +126,17 @@ fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
     assert_eq!(incremental, full.image, "the incremental render differs from the full one");
     assert_eq!(dots, full.dots);
 }
+
+#[test]
+fn thumbnails_show_the_preset_on_its_own_skin() {
+    let presets = preset::bundled();
+    let light = thumbnail(&presets[0], 80, 54);
+    let dark = thumbnail(&presets[1], 80, 54);
+    let mean = |img: &RgbImage| img.pixels().map(|p| p.0.iter().map(|&v| v as f64).sum::<f64>()).sum::<f64>();
+    assert_eq!(light.dimensions(), (80, 54));
+    assert!(mean(&light) > mean(&dark) * 1.5, "the dark-skin preset should look darker");
+    // Dots are visible: the patch is not a flat colour.
+    let min = light.pixels().map(|p| p.0[1]).min().unwrap();
+    let max = light.pixels().map(|p| p.0[1]).max().unwrap();
+    assert!(max - min > 40, "no visible dots ({min}..{max})");
+}
