@@ -444,14 +444,18 @@ impl SmpApp {
         self.textures.tint.set_partial([rect.x0 as usize, rect.y0 as usize], part, texture_options());
     }
 
+    /// The layers the current tool changes and how, or `None` for tools that do not paint.
+    fn brush_targets(&self, erase_all: bool) -> Option<(Vec<RegionKind>, BrushMode)> {
+        match self.controls.tool {
+            Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
+            Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
+            Tool::Eraser => Some((vec![self.controls.erase_region], BrushMode::Erase)),
+            Tool::Pan | Tool::Measure => None,
+        }
+    }
+
     fn paint(&mut self, points_image: &[egui::Pos2], started: bool, erase_all: bool) {
-        let kinds: Vec<RegionKind> = match self.controls.tool {
-            Tool::Paint(kind) => vec![kind],
-            Tool::Eraser if erase_all => RegionKind::ALL.to_vec(),
-            Tool::Eraser => vec![self.controls.erase_region],
-            Tool::Pan | Tool::Measure => return,
-        };
-        let mode = if self.controls.tool == Tool::Eraser { BrushMode::Erase } else { BrushMode::Paint };
+        let Some((kinds, mode)) = self.brush_targets(erase_all) else { return };
         let scale = self.consultation.settings.scale;
         let brush = Brush {
             radius_px: scale.px(self.controls.brush_diameter_mm * 0.5),
@@ -487,13 +491,7 @@ impl SmpApp {
 
     /// Fills (or clears) the inside of a lasso outline as one undo step.
     fn fill_outline(&mut self, outline: &[egui::Pos2], erase_all: bool) {
-        let kinds: Vec<RegionKind> = match self.controls.tool {
-            Tool::Paint(kind) => vec![kind],
-            Tool::Eraser if erase_all => RegionKind::ALL.to_vec(),
-            Tool::Eraser => vec![self.controls.erase_region],
-            Tool::Pan | Tool::Measure => return,
-        };
-        let mode = if self.controls.tool == Tool::Eraser { BrushMode::Erase } else { BrushMode::Paint };
+        let Some((kinds, mode)) = self.brush_targets(erase_all) else { return };
         let points: Vec<(f32, f32)> = outline.iter().map(|p| (p.x, p.y)).collect();
         let mut patches = Vec::new();
         for kind in kinds {
