@@ -52,6 +52,7 @@ fn main() -> anyhow::Result<()> {
         masks: RegionKind::ALL.iter().map(|k| (k.key().to_owned(), format!("{}.png", k.key()))).collect(),
         preset: "Light skin · soft hairline".into(),
         settings: SimSettings { scale, seed: 1, session: 3, stage: Stage::Healed { years: 0.0 } },
+        preset_data: None,
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;
     std::fs::write(out.join("consultation.ron"), text + "\n")?;

@@ -431,3 +431,48 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     assert_ne!(applied(&harness), "Clinic vertex");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_consultation_saves_to_a_folder_and_reopens() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smp", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Scar").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 650.0), 6);
+    let saved = harness.state().consultation().masks.clone();
+
+    let wait_for = |harness: &mut Harness<'static, SmpApp>, what: &str, done: &dyn Fn(&SmpApp) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done(harness.state()) {
+            assert!(Instant::now() < deadline, "{what} never finished: {:?}", harness.state().notice);
+            harness.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    // Replace the suggested path.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    wait_for(&mut harness, "saving", &|app| app.notice.as_ref().is_some_and(|n| n.text.starts_with("Saved")));
+    assert!(dir.join("consultation.ron").is_file() && dir.join("scar.png").is_file());
+
+    // Paint more, then reopen: the saved state comes back.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
+    assert_ne!(harness.state().consultation().masks, saved);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::O);
+    harness.run_steps(2);
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    wait_for(&mut harness, "opening", &|app| {
+        app.notice.as_ref().is_some_and(|n| n.text.starts_with("Opened the consultation"))
+    });
+    assert_eq!(harness.state().consultation().masks, saved);
+    std::fs::remove_dir_all(&dir).ok();
+}

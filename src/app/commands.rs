@@ -11,6 +11,8 @@ pub enum Command {
     Redo,
     OpenPhoto,
     OpenSample,
+    OpenConsultation,
+    SaveConsultation,
     ExportPreview,
     ImportPreset,
     ExportPreset,
@@ -31,12 +33,15 @@ pub enum Command {
 }
 
 impl Command {
-    /// Redo comes before undo: its shortcut (with Shift) is the more specific one.
-    pub const ALL: [Command; 21] = [
+    /// Commands whose shortcut adds Shift come before the one without it (Redo before Undo,
+    /// Open consultation before Open photo): a shortcut matches regardless of extra Shift.
+    pub const ALL: [Command; 23] = [
         Command::Redo,
         Command::Undo,
+        Command::OpenConsultation,
         Command::OpenPhoto,
         Command::OpenSample,
+        Command::SaveConsultation,
         Command::ExportPreview,
         Command::ImportPreset,
         Command::ExportPreset,
@@ -62,6 +67,8 @@ impl Command {
             Command::Redo => "Redo",
             Command::OpenPhoto => "Open photo…",
             Command::OpenSample => "Open sample consultation",
+            Command::OpenConsultation => "Open consultation…",
+            Command::SaveConsultation => "Save consultation…",
             Command::ExportPreview => "Export preview…",
             Command::ImportPreset => "Import preset…",
             Command::ExportPreset => "Export preset…",
@@ -101,6 +108,10 @@ impl Command {
             Command::Redo => "Redo what was undone",
             Command::OpenPhoto => "Open a scalp photo (JPEG or PNG) to start a consultation",
             Command::OpenSample => "Open the bundled example consultation",
+            Command::OpenConsultation => "Open a consultation saved earlier (a .smp folder)",
+            Command::SaveConsultation => {
+                "Save photo, regions, preset and settings to a folder, to continue or show again later"
+            }
             Command::ExportPreview => {
                 "Save the simulated result as a PNG or JPEG image, without photo metadata"
             }
@@ -148,6 +159,10 @@ impl Command {
             ],
             Command::OpenPhoto => command(Key::O),
             Command::OpenSample => vec![],
+            Command::OpenConsultation => {
+                vec![KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::O)]
+            }
+            Command::SaveConsultation => command(Key::S),
             Command::ExportPreview => command(Key::E),
             Command::ImportPreset | Command::ExportPreset => vec![],
             Command::Quit => command(Key::Q),
@@ -165,5 +180,31 @@ impl Command {
             Command::ZoomToFit => command(Key::Num0),
             Command::ZoomActualSize => command(Key::Num1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique_and_shift_variants_are_tried_first() {
+        let mut seen = Vec::new();
+        for (i, command) in Command::ALL.iter().enumerate() {
+            for shortcut in command.shortcuts() {
+                assert!(!seen.contains(&shortcut), "{command:?} reuses a shortcut");
+                seen.push(shortcut);
+                if shortcut.modifiers.shift {
+                    let plain = KeyboardShortcut::new(
+                        Modifiers { shift: false, ..shortcut.modifiers },
+                        shortcut.logical_key,
+                    );
+                    for later in &Command::ALL[..i] {
+                        assert!(!later.shortcuts().contains(&plain), "{later:?} would swallow {command:?}");
+                    }
+                }
+            }
+        }
+        assert!(seen.len() >= 18, "most commands should have a shortcut");
     }
 }

@@ -98,6 +98,8 @@ pub enum FilePurpose {
     ExportPreview,
     ImportPreset,
     ExportPreset,
+    OpenConsultation,
+    SaveConsultation,
 }
 
 /// The small window where a path can be typed (file-dialog portals are not always available).
@@ -179,6 +181,8 @@ pub struct SmpApp {
     commands: Vec<Command>,
     /// A photo being opened in the background.
     loading: Option<Receiver<Result<Opened, String>>>,
+    /// A consultation being saved in the background.
+    saving: Option<Receiver<Result<PathBuf, String>>>,
     max_texture_side: usize,
     ctx: egui::Context,
 }
@@ -266,6 +270,7 @@ impl SmpApp {
             picks_rx,
             commands: Vec::new(),
             loading: None,
+            saving: None,
             max_texture_side,
             ctx: ctx.clone(),
         };
@@ -371,6 +376,37 @@ impl SmpApp {
             .collect();
         if !patches.is_empty() {
             self.history.push(Edit::Masks(patches));
+        }
+    }
+
+    /// Writes the consultation to a folder in the background; the window keeps working.
+    fn save_consultation(&mut self, dir: &Path) {
+        self.end_stroke();
+        let snapshot = self.consultation.clone();
+        let dir = dir.to_path_buf();
+        let (tx, rx) = channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new().name("save-consultation".into()).spawn(move || {
+            let result = snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+        match spawned {
+            Ok(_) => {
+                self.saving = Some(rx);
+                self.info("Saving the consultation…".into());
+            }
+            Err(e) => self.error(format!("could not start saving: {e}")),
+        }
+    }
+
+    fn receive_saved(&mut self) {
+        let Some(rx) = &self.saving else { return };
+        let Ok(result) = rx.try_recv() else { return };
+        self.saving = None;
+        match result {
+            Ok(dir) => self.info(format!("Saved the consultation to {}", dir.display())),
+            Err(e) => self.error(e),
         }
     }
 
@@ -646,6 +682,8 @@ impl SmpApp {
                 Err(e) => self.error(e.to_string()),
             },
             Command::ExportPreview => self.ask_path(ctx, FilePurpose::ExportPreview),
+            Command::SaveConsultation => self.ask_path(ctx, FilePurpose::SaveConsultation),
+            Command::OpenConsultation => self.ask_path(ctx, FilePurpose::OpenConsultation),
             Command::ImportPreset => self.ask_path(ctx, FilePurpose::ImportPreset),
             Command::ExportPreset => self.ask_path(ctx, FilePurpose::ExportPreset),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -704,7 +742,10 @@ impl SmpApp {
             FilePurpose::ExportPreview => {
                 default_export_path(&self.consultation.photo_name).display().to_string()
             }
-            FilePurpose::ImportPreset => String::new(),
+            FilePurpose::ImportPreset | FilePurpose::OpenConsultation => String::new(),
+            FilePurpose::SaveConsultation => {
+                default_consultation_path(&self.consultation.photo_name).display().to_string()
+            }
             FilePurpose::ExportPreset => {
                 default_preset_export_path(&self.consultation.preset.name).display().to_string()
             }
@@ -717,6 +758,7 @@ impl SmpApp {
         let ctx = ctx.clone();
         let name = match purpose {
             FilePurpose::ExportPreset => default_preset_export_path(&self.consultation.preset.name),
+            FilePurpose::SaveConsultation => default_consultation_path(&self.consultation.photo_name),
             _ => default_export_path(&self.consultation.photo_name),
         };
         let file_name = name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -736,6 +778,10 @@ impl SmpApp {
                 FilePurpose::ImportPreset => {
                     dialog.add_filter("SMP Studio preset", &["ron"]).set_title("Import preset").pick_file()
                 }
+                FilePurpose::OpenConsultation => dialog.set_title("Open consultation folder").pick_folder(),
+                FilePurpose::SaveConsultation => {
+                    dialog.set_title("Save consultation").set_file_name(file_name).save_file()
+                }
                 FilePurpose::ExportPreset => dialog
                     .add_filter("SMP Studio preset", &["ron"])
                     .set_title("Export preset")
@@ -753,6 +799,26 @@ impl SmpApp {
         match purpose {
             FilePurpose::ImportPreset | FilePurpose::ExportPreset => {
                 preset_panel::use_preset_path(self, purpose, path)
+            }
+            FilePurpose::SaveConsultation => self.save_consultation(path),
+            FilePurpose::OpenConsultation => {
+                let (tx, rx) = channel();
+                let dir = path.to_path_buf();
+                let ctx = self.ctx.clone();
+                let spawned = std::thread::Builder::new().name("open-consultation".into()).spawn(move || {
+                    let opened = Consultation::load(&dir)
+                        .map(|consultation| Opened { consultation, reduced_from: None, calibrated: true })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(opened);
+                    ctx.request_repaint();
+                });
+                match spawned {
+                    Ok(_) => {
+                        self.loading = Some(rx);
+                        self.info("Opening the consultation…".into());
+                    }
+                    Err(e) => self.error(format!("could not start opening the consultation: {e}")),
+                }
             }
             FilePurpose::OpenPhoto => {
                 // Decoding and hair detection take a moment on a large photo: off the UI thread.
@@ -817,6 +883,8 @@ fn texture_options() -> TextureOptions {
 struct Opened {
     consultation: Consultation,
     reduced_from: Option<(u32, u32)>,
+    /// A saved consultation carries its measured scale; a new photo does not.
+    calibrated: bool,
 }
 
 /// Loads a photo; one larger than the GPU can show is reduced to fit, keeping its proportions.
@@ -831,7 +899,7 @@ fn open_photo(path: &Path, preset: Preset, max_side: usize) -> anyhow::Result<Op
         image = image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle);
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    Ok(Opened { consultation: Consultation::new(name, image, preset), reduced_from })
+    Ok(Opened { consultation: Consultation::new(name, image, preset), reduced_from, calibrated: false })
 }
 
 impl SmpApp {
@@ -842,7 +910,12 @@ impl SmpApp {
         match result {
             Ok(opened) => {
                 let name = opened.consultation.photo_name.clone();
-                self.set_consultation(opened.consultation, false);
+                let calibrated = opened.calibrated;
+                self.set_consultation(opened.consultation, calibrated);
+                if calibrated {
+                    self.info(format!("Opened the consultation {name}."));
+                    return;
+                }
                 let text = match opened.reduced_from {
                     Some((w, h)) => format!(
                         "Opened {name}, reduced from {w}×{h} to fit the display. Calibrate the scale with Measure, then paint the regions."
@@ -861,6 +934,13 @@ impl SmpApp {
 fn blank_consultation(presets: &[Preset]) -> Consultation {
     let image = image::RgbImage::from_pixel(800, 600, image::Rgb([200, 170, 150]));
     Consultation::new("untitled".into(), image, presets.first().cloned().unwrap_or_default())
+}
+
+fn default_consultation_path(photo_name: &str) -> PathBuf {
+    let stem =
+        Path::new(photo_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    dir.join(format!("{}.smp", if stem.is_empty() { "consultation" } else { &stem }))
 }
 
 fn default_preset_export_path(preset_name: &str) -> PathBuf {
@@ -900,6 +980,7 @@ impl eframe::App for SmpApp {
         let ctx = ui.ctx().clone();
         self.receive_render();
         self.receive_opened_photo();
+        self.receive_saved();
         self.update_thumbnails(&ctx);
         while let Ok((purpose, picked)) = self.picks_rx.try_recv() {
             if let Some(path) = picked

@@ -35,6 +35,9 @@ pub(super) fn menu_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                 menu_item(app, ui, Command::OpenPhoto);
                 menu_item(app, ui, Command::OpenSample);
                 ui.separator();
+                menu_item(app, ui, Command::OpenConsultation);
+                menu_item(app, ui, Command::SaveConsultation);
+                ui.separator();
                 menu_item(app, ui, Command::ExportPreview);
                 ui.separator();
                 menu_item(app, ui, Command::ImportPreset);
@@ -351,6 +354,8 @@ pub(super) fn prompt_window(app: &mut SmpApp, ctx: &egui::Context) {
         FilePurpose::OpenPhoto => ("Open photo", "Open", "/path/to/scalp.jpg"),
         FilePurpose::ExportPreview => ("Export preview", "Export", "/path/to/preview.png"),
         FilePurpose::ImportPreset => ("Import preset", "Import", "/path/to/preset.ron"),
+        FilePurpose::OpenConsultation => ("Open consultation", "Open", "/path/to/visit.smp"),
+        FilePurpose::SaveConsultation => ("Save consultation", "Save", "/path/to/visit.smp"),
         FilePurpose::ExportPreset => ("Export preset", "Export", "/path/to/preset.ron"),
     };
     let mut submit = false;

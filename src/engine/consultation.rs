@@ -1,11 +1,13 @@
 //! One consultation: the patient's photo, the painted regions, the preset and the render choices.
 
 use super::hair::{self, HairMap};
-use super::mask::RegionMasks;
-use super::preset::Preset;
+use super::mask::{Mask, RegionKind, RegionMasks};
+use super::photo;
+use super::preset::{self, Preset};
 use super::sim::{Scene, SimSettings};
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -58,4 +60,149 @@ pub struct ConsultationMeta {
     /// Preset name (bundled) or preset file.
     pub preset: String,
     pub settings: SimSettings,
+    /// The preset itself, so a consultation reopens exactly as it was even if the named preset
+    /// was changed or deleted since.
+    #[serde(default)]
+    pub preset_data: Option<Preset>,
+}
+
+/// File holding the text part inside a saved consultation folder.
+pub const META_FILE: &str = "consultation.ron";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConsultationError {
+    #[error("{file} is not a saved consultation: {reason}")]
+    Invalid { file: String, reason: String },
+    #[error("could not read {file}: {reason}")]
+    Read { file: String, reason: String },
+    #[error(
+        "could not save the consultation to {file}: {reason}; the consultation is still open, nothing was lost"
+    )]
+    Write { file: String, reason: String },
+}
+
+/// Builds a consultation from its saved parts; `read_mask` returns a layer by file name.
+pub fn assemble(
+    meta: ConsultationMeta,
+    photo: RgbImage,
+    mut read_mask: impl FnMut(&str) -> Result<image::GrayImage, String>,
+) -> Result<Consultation, String> {
+    let mut masks = RegionMasks::new(photo.width(), photo.height());
+    for (key, file) in &meta.masks {
+        let kind = RegionKind::from_key(key).ok_or_else(|| format!("unknown region `{key}`"))?;
+        let gray = read_mask(file)?;
+        masks
+            .set(kind, Mask::from_gray(gray))
+            .map_err(|(w, h)| format!("the {key} mask is {w}×{h}, not the photo's size"))?;
+    }
+    let preset = match meta.preset_data {
+        Some(preset) => preset,
+        None => preset::resolve(&meta.preset).map_err(|e| e.to_string())?,
+    };
+    let hair = Arc::new(hair::detect(&photo, meta.settings.scale));
+    Ok(Consultation {
+        photo_name: meta.photo,
+        photo: Arc::new(photo),
+        hair,
+        masks,
+        preset,
+        settings: meta.settings,
+    })
+}
+
+impl Consultation {
+    /// Saves into a folder: the photo and each region as PNG (pixels only, no metadata) and
+    /// the settings and preset as RON. Each file is written beside and renamed into place.
+    pub fn save(&self, dir: &Path) -> Result<(), ConsultationError> {
+        let file = dir.display().to_string();
+        let fail = |reason: String| ConsultationError::Write { file: file.clone(), reason };
+        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+        let write_png = |name: &str, write: &dyn Fn(&Path) -> image::ImageResult<()>| {
+            let partial = dir.join(format!("{name}.partial.png"));
+            write(&partial).map_err(|e| fail(e.to_string()))?;
+            std::fs::rename(&partial, dir.join(name)).map_err(|e| fail(e.to_string()))
+        };
+        write_png("photo.png", &|p| self.photo.save_with_format(p, image::ImageFormat::Png))?;
+        let mut masks = Vec::new();
+        for kind in RegionKind::ALL {
+            let name = format!("{}.png", kind.key());
+            let gray = self.masks.get(kind).to_gray();
+            write_png(&name, &|p| gray.save_with_format(p, image::ImageFormat::Png))?;
+            masks.push((kind.key().to_owned(), name));
+        }
+        let meta = ConsultationMeta {
+            photo: "photo.png".into(),
+            masks,
+            preset: self.preset.name.clone(),
+            settings: self.settings,
+            preset_data: Some(self.preset.clone()),
+        };
+        let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())
+            .map_err(|e| fail(e.to_string()))?;
+        let partial = dir.join(format!("{META_FILE}.partial"));
+        std::fs::write(&partial, text).map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&partial, dir.join(META_FILE)).map_err(|e| fail(e.to_string()))
+    }
+
+    /// Opens a consultation folder written by [`Consultation::save`].
+    pub fn load(dir: &Path) -> Result<Consultation, ConsultationError> {
+        let meta_path = dir.join(META_FILE);
+        let file = meta_path.display().to_string();
+        let text = std::fs::read_to_string(&meta_path)
+            .map_err(|e| ConsultationError::Read { file: file.clone(), reason: e.to_string() })?;
+        let meta: ConsultationMeta = ron::de::from_str(&text)
+            .map_err(|e| ConsultationError::Invalid { file: file.clone(), reason: e.to_string() })?;
+        let photo = photo::load(&dir.join(&meta.photo))
+            .map_err(|e| ConsultationError::Read { file: file.clone(), reason: e.to_string() })?;
+        let mut consultation = assemble(meta, photo, |name| {
+            image::open(dir.join(name)).map(|i| i.into_luma8()).map_err(|e| format!("{name}: {e}"))
+        })
+        .map_err(|reason| ConsultationError::Invalid { file: file.clone(), reason })?;
+        consultation.photo_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "consultation".into());
+        Ok(consultation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::brush::{Brush, BrushMode, stroke};
+
+    #[test]
+    fn a_saved_consultation_reopens_exactly() {
+        let dir = std::env::temp_dir().join(format!("smp-consultation-{}.smp", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        let photo =
+            RgbImage::from_fn(120, 80, |x, y| image::Rgb([180 + (x % 9) as u8, 140, 120 + (y % 7) as u8]));
+        let mut c = Consultation::new("p.jpg".into(), photo, preset::bundled().remove(2));
+        let brush = Brush { radius_px: 9.0, hardness: 0.3, mode: BrushMode::Paint };
+        stroke(&brush, c.masks.get_mut(RegionKind::Scar), &[(10.0, 10.0), (100.0, 60.0)]);
+        c.settings.session = 2;
+        c.preset.dots.darkness = 0.55;
+        c.save(&dir).unwrap();
+        let back = Consultation::load(&dir).unwrap();
+        assert_eq!(*back.photo, *c.photo);
+        assert_eq!(back.masks, c.masks);
+        assert_eq!(back.preset, c.preset, "an edited preset must come back as edited");
+        assert_eq!(back.settings, c.settings);
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_folder_that_is_not_a_consultation_gets_a_sentence() {
+        let err = Consultation::load(Path::new("/nonexistent/visit.smp")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("could not read /nonexistent/visit.smp/consultation.ron"),
+            "{err}"
+        );
+    }
 }
