@@ -47,6 +47,9 @@ fn painting_a_bald_spot_adds_dots_under_the_drag() {
 
     harness.get_by_role_and_label(Role::Button, "Bald spot").click();
     harness.step();
+    // The canvas is reachable by assistive technology, like every control.
+    let canvas = harness.get_by_role_and_label(Role::Canvas, "Photo canvas").rect();
+    assert!(canvas.width() > 600.0 && canvas.height() > 500.0);
 
     // A horizontal drag across full hair on the left of the head, away from the sample's regions.
     let (from, to) = (egui::pos2(250.0, 520.0), egui::pos2(520.0, 560.0));

@@ -109,6 +109,7 @@ pub struct CanvasOutput {
 
 pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo canvas"));
     let response = response.on_hover_cursor(match input.mode {
         DragMode::Paint | DragMode::Lasso | DragMode::Measure => egui::CursorIcon::Crosshair,
         DragMode::Pan => egui::CursorIcon::Grab,
