@@ -1,6 +1,7 @@
 //! Regenerates the bundled sample consultation in `assets/sample/`:
 //! the synthetic scalp photo (with a patch of FUE extraction scars at the back), its
-//! ground-truth hair mask, the three painted regions and the consultation settings.
+//! ground-truth hair mask, the three painted regions and the consultation settings; and the
+//! shipped blue-noise dot pattern `assets/dot-pattern.bin`.
 //!
 //! `cargo run --release --example make_sample`
 
@@ -56,7 +57,16 @@ fn main() -> anyhow::Result<()> {
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;
     std::fs::write(out.join("consultation.ron"), text + "\n")?;
-    println!("wrote the sample consultation to {}", out.display());
+    let pattern_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/dot-pattern.bin");
+    std::fs::write(
+        &pattern_file,
+        smp_studio::engine::sim::pattern::encode(&smp_studio::engine::sim::pattern::generate()),
+    )?;
+    println!(
+        "wrote the sample consultation to {} and the dot pattern to {}",
+        out.display(),
+        pattern_file.display()
+    );
     Ok(())
 }
 

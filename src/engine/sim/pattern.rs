@@ -41,10 +41,45 @@ pub struct Pattern {
     pub mean_gain: f64,
 }
 
-/// The shared pattern, built once per process from a fixed seed (identical on every machine).
+/// The pattern as generated once and shipped with the program: building it takes about a
+/// second, and shipping the bytes also guarantees identical dots on every platform.
+const SHIPPED: &[u8] = include_bytes!("../../../assets/dot-pattern.bin");
+
+/// Bytes per point in the shipped form: x and y as f64, q and gain as f32, little-endian.
+const POINT_BYTES: usize = 24;
+
+/// The shared pattern: the shipped one, or (should it ever fail to decode) a fresh build.
 pub fn pattern() -> &'static Pattern {
     static PATTERN: OnceLock<Pattern> = OnceLock::new();
-    PATTERN.get_or_init(build)
+    PATTERN.get_or_init(|| decode(SHIPPED).unwrap_or_else(generate))
+}
+
+/// The shipped form of a pattern (see [`POINT_BYTES`]).
+pub fn encode(pattern: &Pattern) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(pattern.points.len() * POINT_BYTES);
+    for p in &pattern.points {
+        bytes.extend_from_slice(&p.x.to_le_bytes());
+        bytes.extend_from_slice(&p.y.to_le_bytes());
+        bytes.extend_from_slice(&p.q.to_le_bytes());
+        bytes.extend_from_slice(&p.gain.to_le_bytes());
+    }
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> Option<Pattern> {
+    if bytes.len() != POINTS * POINT_BYTES {
+        return None;
+    }
+    let f64_at = |c: &[u8], i: usize| c.get(i..i + 8).and_then(|b| b.try_into().ok()).map(f64::from_le_bytes);
+    let f32_at = |c: &[u8], i: usize| c.get(i..i + 4).and_then(|b| b.try_into().ok()).map(f32::from_le_bytes);
+    let points = bytes
+        .chunks_exact(POINT_BYTES)
+        .map(|c| {
+            Some(PatternPoint { x: f64_at(c, 0)?, y: f64_at(c, 8)?, q: f32_at(c, 16)?, gain: f32_at(c, 20)? })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mean_gain = points.iter().map(|p| p.gain as f64).sum::<f64>() / POINTS as f64;
+    Some(Pattern { points, mean_gain })
 }
 
 #[inline]
@@ -95,7 +130,8 @@ fn contrast(t: f64) -> f64 {
 /// points is itself a Poisson-disk set for its own density. Each point also gets a gain from a
 /// smooth field, which lets spacing breathe gently from place to place, as in hand work and
 /// in natural follicle patterns, instead of settling into an even lattice.
-fn build() -> Pattern {
+/// Builds the pattern from its fixed seed (`examples/make_sample.rs` ships the result).
+pub fn generate() -> Pattern {
     let mut rng = Rng::new(0x5EED_D075);
     let area = SIDE * SIDE;
     let final_radius = RELATIVE_RADIUS * (area / POINTS as f64).sqrt();
@@ -216,6 +252,13 @@ mod tests {
             assert!(min >= 0.6, "share {share}: closest pair at {min:.3} of the nominal spacing");
             assert!((0.1..0.35).contains(&cv), "share {share}: spacing CV {cv:.3}");
         }
+    }
+
+    #[test]
+    fn the_shipped_pattern_is_what_the_generator_makes() {
+        let fresh = generate();
+        assert_eq!(encode(&fresh), SHIPPED, "regenerate assets/dot-pattern.bin with the make_sample example");
+        assert_eq!(pattern().points.len(), POINTS);
     }
 
     #[test]
