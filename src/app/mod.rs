@@ -384,19 +384,35 @@ impl SmpApp {
         self.end_stroke();
         let snapshot = self.consultation.clone();
         let dir = dir.to_path_buf();
+        let task = self.background("save-consultation", move || {
+            snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string())
+        });
+        if let Some(rx) = task {
+            self.saving = Some(rx);
+            self.info("Saving the consultation…".into());
+        }
+    }
+
+    /// Runs `job` on its own thread and wakes the window when it is done; the result arrives
+    /// on the returned channel. A thread that cannot start is reported, and `None` returned.
+    fn background<T: Send + 'static>(
+        &mut self,
+        name: &str,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<Receiver<T>> {
         let (tx, rx) = channel();
         let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new().name("save-consultation".into()).spawn(move || {
-            let result = snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string());
-            let _ = tx.send(result);
+        let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
+            // The window may have closed meanwhile; then nobody needs the result.
+            let _ = tx.send(job());
             ctx.request_repaint();
         });
         match spawned {
-            Ok(_) => {
-                self.saving = Some(rx);
-                self.info("Saving the consultation…".into());
+            Ok(_) => Some(rx),
+            Err(e) => {
+                self.error(format!("could not start {name}: {e}"));
+                None
             }
-            Err(e) => self.error(format!("could not start saving: {e}")),
         }
     }
 
@@ -802,41 +818,28 @@ impl SmpApp {
             }
             FilePurpose::SaveConsultation => self.save_consultation(path),
             FilePurpose::OpenConsultation => {
-                let (tx, rx) = channel();
                 let dir = path.to_path_buf();
-                let ctx = self.ctx.clone();
-                let spawned = std::thread::Builder::new().name("open-consultation".into()).spawn(move || {
-                    let opened = Consultation::load(&dir)
+                let task = self.background("open-consultation", move || {
+                    Consultation::load(&dir)
                         .map(|consultation| Opened { consultation, reduced_from: None, calibrated: true })
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(opened);
-                    ctx.request_repaint();
+                        .map_err(|e| e.to_string())
                 });
-                match spawned {
-                    Ok(_) => {
-                        self.loading = Some(rx);
-                        self.info("Opening the consultation…".into());
-                    }
-                    Err(e) => self.error(format!("could not start opening the consultation: {e}")),
+                if let Some(rx) = task {
+                    self.loading = Some(rx);
+                    self.info("Opening the consultation…".into());
                 }
             }
             FilePurpose::OpenPhoto => {
                 // Decoding and hair detection take a moment on a large photo: off the UI thread.
-                let (tx, rx) = channel();
                 let path = path.to_path_buf();
                 let preset = self.consultation.preset.clone();
                 let max_side = self.max_texture_side;
-                let ctx = self.ctx.clone();
-                let spawned = std::thread::Builder::new().name("open-photo".into()).spawn(move || {
-                    let _ = tx.send(open_photo(&path, preset, max_side).map_err(|e| format!("{e:#}")));
-                    ctx.request_repaint();
+                let task = self.background("open-photo", move || {
+                    open_photo(&path, preset, max_side).map_err(|e| format!("{e:#}"))
                 });
-                match spawned {
-                    Ok(_) => {
-                        self.loading = Some(rx);
-                        self.info("Opening the photo…".into());
-                    }
-                    Err(e) => self.error(format!("could not start opening the photo: {e}")),
+                if let Some(rx) = task {
+                    self.loading = Some(rx);
+                    self.info("Opening the photo…".into());
                 }
             }
             FilePurpose::ExportPreview => match self.last_result_image.as_ref() {

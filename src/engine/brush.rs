@@ -40,14 +40,7 @@ impl Brush {
     /// Applies one dab centred at `(cx, cy)` and returns the pixels it may have changed.
     pub fn dab(&self, mask: &mut Mask, cx: f32, cy: f32) -> PixelRect {
         let r = self.radius_px.max(0.5);
-        let bounds = mask.bounds();
-        let rect = PixelRect {
-            x0: (cx - r).floor().max(0.0) as u32,
-            y0: (cy - r).floor().max(0.0) as u32,
-            x1: ((cx + r).ceil() + 1.0).max(0.0) as u32,
-            y1: ((cy + r).ceil() + 1.0).max(0.0) as u32,
-        }
-        .intersect(bounds);
+        let rect = PixelRect::around(cx, cy, r, mask.bounds());
         if rect.is_empty() {
             return rect;
         }

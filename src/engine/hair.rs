@@ -51,14 +51,7 @@ impl HairMap {
     /// Whether any hair pixel lies within `radius_px` of `(x, y)`.
     pub fn hair_near(&self, x: f32, y: f32, radius_px: f32) -> bool {
         let r = radius_px.max(0.0);
-        let bounds = PixelRect::full(self.width, self.height);
-        let rect = PixelRect {
-            x0: (x - r).floor().max(0.0) as u32,
-            y0: (y - r).floor().max(0.0) as u32,
-            x1: ((x + r).floor() + 1.0).max(0.0) as u32,
-            y1: ((y + r).floor() + 1.0).max(0.0) as u32,
-        }
-        .intersect(bounds);
+        let rect = PixelRect::around(x, y, r, PixelRect::full(self.width, self.height));
         for py in rect.y0..rect.y1 {
             for px in rect.x0..rect.x1 {
                 let dx = px as f32 + 0.5 - x;

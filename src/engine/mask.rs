@@ -92,6 +92,17 @@ impl PixelRect {
         }
     }
 
+    /// The pixels a disc of radius `r` centred at `(x, y)` can touch, clamped to `bounds`.
+    pub fn around(x: f32, y: f32, r: f32, bounds: PixelRect) -> PixelRect {
+        PixelRect {
+            x0: (x - r).floor().max(0.0) as u32,
+            y0: (y - r).floor().max(0.0) as u32,
+            x1: ((x + r).ceil() + 1.0).max(0.0) as u32,
+            y1: ((y + r).ceil() + 1.0).max(0.0) as u32,
+        }
+        .intersect(bounds)
+    }
+
     /// Grows the rectangle by `margin` pixels on every side, clamped to `bounds`.
     pub fn expand(self, margin: u32, bounds: PixelRect) -> PixelRect {
         PixelRect {
