@@ -91,6 +91,8 @@ pub struct CanvasInput<'a> {
     /// Divider position as a share of the canvas width: photo left of it, result right.
     pub split: Option<f32>,
     pub tint: Option<egui::TextureId>,
+    /// Opacity of the region tints, 0–1.
+    pub tint_opacity: f32,
     pub mode: DragMode,
     pub measure_line: Option<(Pos2, Pos2)>,
     pub lasso: &'a [Pos2],
@@ -240,7 +242,8 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         }
     }
     if let Some(tint) = input.tint {
-        painter.image(tint, image_rect, uv, Color32::WHITE);
+        let alpha = (input.tint_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+        painter.image(tint, image_rect, uv, Color32::from_white_alpha(alpha));
     }
     if let Some(x) = divider_x {
         divider(&painter, rect, x);

@@ -183,6 +183,8 @@ pub struct SmpApp {
     loading: Option<Receiver<Result<Opened, String>>>,
     /// A consultation being saved in the background.
     saving: Option<Receiver<Result<PathBuf, String>>>,
+    /// A preview being exported in the background.
+    exporting: Option<Receiver<Result<PathBuf, String>>>,
     max_texture_side: usize,
     ctx: egui::Context,
 }
@@ -271,6 +273,7 @@ impl SmpApp {
             commands: Vec::new(),
             loading: None,
             saving: None,
+            exporting: None,
             max_texture_side,
             ctx: ctx.clone(),
         };
@@ -417,12 +420,23 @@ impl SmpApp {
     }
 
     fn receive_saved(&mut self) {
-        let Some(rx) = &self.saving else { return };
-        let Ok(result) = rx.try_recv() else { return };
-        self.saving = None;
-        match result {
-            Ok(dir) => self.info(format!("Saved the consultation to {}", dir.display())),
-            Err(e) => self.error(e),
+        if let Some(rx) = &self.saving
+            && let Ok(result) = rx.try_recv()
+        {
+            self.saving = None;
+            match result {
+                Ok(dir) => self.info(format!("Saved the consultation to {}", dir.display())),
+                Err(e) => self.error(e),
+            }
+        }
+        if let Some(rx) = &self.exporting
+            && let Ok(result) = rx.try_recv()
+        {
+            self.exporting = None;
+            match result {
+                Ok(file) => self.info(format!("Saved the preview to {}", file.display())),
+                Err(e) => self.error(e),
+            }
         }
     }
 
@@ -463,7 +477,6 @@ impl SmpApp {
         }
         let masks = &self.consultation.masks;
         let width = masks.width() as usize;
-        let opacity = self.controls.tint_opacity;
         for y in rect.y0..rect.y1 {
             for x in rect.x0..rect.x1 {
                 let mut color = Color32::TRANSPARENT;
@@ -474,8 +487,8 @@ impl SmpApp {
                     let coverage = masks.get(kind).get(x, y);
                     if coverage > 0 {
                         let [r, g, b] = kind.tint_srgb();
-                        let alpha = (coverage as f32 * opacity).round() as u8;
-                        let top = Color32::from_rgba_unmultiplied(r, g, b, alpha);
+                        // Opacity is applied when drawing, so dragging its slider costs nothing.
+                        let top = Color32::from_rgba_unmultiplied(r, g, b, coverage);
                         color = color.blend(top);
                     }
                 }
@@ -842,11 +855,18 @@ impl SmpApp {
                     self.info("Opening the photo…".into());
                 }
             }
-            FilePurpose::ExportPreview => match self.last_result_image.as_ref() {
-                Some(result) => match export::save(result, path) {
-                    Ok(()) => self.info(format!("Saved the preview to {}", path.display())),
-                    Err(e) => self.error(e.to_string()),
-                },
+            FilePurpose::ExportPreview => match self.last_result_image.clone() {
+                Some(result) => {
+                    // Encoding a large photo takes a moment: off the UI thread.
+                    let path = path.to_path_buf();
+                    let task = self.background("export-preview", move || {
+                        export::save(&result, &path).map(|()| path).map_err(|e| e.to_string())
+                    });
+                    if let Some(rx) = task {
+                        self.exporting = Some(rx);
+                        self.info("Exporting the preview…".into());
+                    }
+                }
                 None => self.error("The simulation is still rendering; export again in a moment.".into()),
             },
         }
@@ -1015,6 +1035,7 @@ impl eframe::App for SmpApp {
                         show_before: self.controls.show_before || compare_held,
                         split: self.split,
                         tint: tint_visible.then(|| self.textures.tint.id()),
+                        tint_opacity: self.controls.tint_opacity,
                         mode: match self.controls.tool {
                             Tool::Paint(_) | Tool::Eraser if self.controls.fill_shape => DragMode::Lasso,
                             Tool::Paint(_) | Tool::Eraser => DragMode::Paint,

@@ -184,7 +184,6 @@ pub(super) fn tools_panel(app: &mut SmpApp, ui: &mut egui::Ui) {
             .changed()
         {
             app.controls.tint_opacity = opacity_pct / 100.0;
-            tint_changed = true;
         }
         if tint_changed {
             app.refresh_all_tint();
