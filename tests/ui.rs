@@ -479,3 +479,28 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     assert_eq!(harness.state().consultation().masks, saved);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_preview_exports_to_a_typed_path() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("preview.png");
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&file.display().to_string());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Export").click();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !harness.state().notice.as_ref().is_some_and(|n| n.text.starts_with("Saved the preview")) {
+        assert!(Instant::now() < deadline, "export never finished: {:?}", harness.state().notice);
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let exported = image::open(&file).unwrap().to_rgb8();
+    assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
+    std::fs::remove_dir_all(&dir).ok();
+}
