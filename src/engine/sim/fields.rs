@@ -235,14 +235,15 @@ pub fn hairline_ramp(scene: &Scene, depth_mm: f32, x: u32, y: u32) -> HairlineRa
             front + (1.0 - front) * t.sqrt()
         }
     };
-    if h.style == HairlineStyle::Broken && t < 0.7 {
-        // Clusters and gaps along the front, fading out by 70 % of the feather.
+    if h.style == HairlineStyle::Broken && t < 0.8 {
+        // Clusters and clear gaps along the front, fading out by 80 % of the feather.
         let px_per_mm = scene.settings.scale.px_per_mm as f64;
         let n =
-            value_noise(scene.settings.seed ^ 0xB4, x as f64 / px_per_mm / 2.2, y as f64 / px_per_mm / 2.2);
-        let gap = ((0.5 - n as f32) / 0.12).clamp(0.0, 1.0) * (1.0 - t / 0.7);
-        let cluster = ((n as f32 - 0.62) / 0.12).clamp(0.0, 1.0) * (1.0 - t / 0.7);
-        density = (density * (1.0 - 0.9 * gap) * (1.0 + 1.2 * cluster)).min(1.0);
+            value_noise(scene.settings.seed ^ 0xB4, x as f64 / px_per_mm / 1.6, y as f64 / px_per_mm / 1.6);
+        let fade = 1.0 - t / 0.8;
+        let gap = ((0.5 - n as f32) / 0.08).clamp(0.0, 1.0) * fade;
+        let cluster = ((n as f32 - 0.58) / 0.1).clamp(0.0, 1.0) * fade;
+        density = (density * (1.0 - gap) * (1.0 + 2.0 * cluster)).min(1.0);
     }
     HairlineRamp { density, t }
 }
