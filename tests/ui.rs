@@ -18,19 +18,29 @@ fn harness() -> Harness<'static, SmpApp> {
         .build_eframe(|cc| SmpApp::with_preset_dir(cc, None, None))
 }
 
-/// Steps frames until the render worker has caught up with every edit.
-fn settle(harness: &mut Harness<'static, SmpApp>) {
+/// Steps frames until `done` holds; background work (renders, file I/O) runs in real time.
+fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(&SmpApp) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         harness.step();
-        let app = harness.state();
-        if app.render_settled() && app.shown_generation() > 0 && app.thumbnails_settled() {
-            break;
+        if done(harness.state()) {
+            return;
         }
-        assert!(Instant::now() < deadline, "the render never finished");
+        assert!(Instant::now() < deadline, "{what} never happened: {:?}", harness.state().notice);
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Steps frames until the render worker has caught up with every edit.
+fn settle(harness: &mut Harness<'static, SmpApp>) {
+    step_until(harness, "the render", |app| {
+        app.render_settled() && app.shown_generation() > 0 && app.thumbnails_settled()
+    });
     harness.step();
+}
+
+fn notice_starts_with(app: &SmpApp, text: &str) -> bool {
+    app.notice.as_ref().is_some_and(|n| n.text.starts_with(text))
 }
 
 fn screen_from_image(harness: &Harness<'static, SmpApp>, p: egui::Pos2) -> egui::Pos2 {
@@ -310,12 +320,9 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("/no/such/photo.jpg");
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while harness.state().notice.as_ref().is_none_or(|n| !n.is_error) {
-        assert!(Instant::now() < deadline, "no error for a missing photo");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(&mut harness, "an error for a missing photo", |app| {
+        app.notice.as_ref().is_some_and(|n| n.is_error)
+    });
     let error = harness.state().notice.clone().unwrap().text;
     assert!(error.contains("/no/such/photo.jpg"), "{error}");
     assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the sample must stay open");
@@ -327,12 +334,7 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&path.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while harness.state().consultation().photo_name != "patient-scalp.png" {
-        assert!(Instant::now() < deadline, "the photo never opened");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(&mut harness, "opening the photo", |app| app.consultation().photo_name == "patient-scalp.png");
     assert_eq!(harness.state().consultation().photo.dimensions(), (640, 480));
     assert!(!harness.state().scale_calibrated, "a new photo starts on the default scale");
     std::fs::remove_dir_all(&dir).ok();
@@ -446,14 +448,6 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 650.0), 6);
     let saved = harness.state().consultation().masks.clone();
 
-    let wait_for = |harness: &mut Harness<'static, SmpApp>, what: &str, done: &dyn Fn(&SmpApp) -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !done(harness.state()) {
-            assert!(Instant::now() < deadline, "{what} never finished: {:?}", harness.state().notice);
-            harness.step();
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run_steps(2);
     // Replace the suggested path.
@@ -462,7 +456,7 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    wait_for(&mut harness, "saving", &|app| app.notice.as_ref().is_some_and(|n| n.text.starts_with("Saved")));
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
     assert!(dir.join("consultation.ron").is_file() && dir.join("scar.png").is_file());
 
     // Paint more, then reopen: the saved state comes back.
@@ -473,9 +467,7 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
-    wait_for(&mut harness, "opening", &|app| {
-        app.notice.as_ref().is_some_and(|n| n.text.starts_with("Opened the consultation"))
-    });
+    step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
     assert_eq!(harness.state().consultation().masks, saved);
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -494,12 +486,7 @@ fn the_preview_exports_to_a_typed_path() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&file.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Export").click();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !harness.state().notice.as_ref().is_some_and(|n| n.text.starts_with("Saved the preview")) {
-        assert!(Instant::now() < deadline, "export never finished: {:?}", harness.state().notice);
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Saved the preview"));
     let exported = image::open(&file).unwrap().to_rgb8();
     assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
     std::fs::remove_dir_all(&dir).ok();

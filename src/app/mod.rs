@@ -181,10 +181,8 @@ pub struct SmpApp {
     commands: Vec<Command>,
     /// A photo being opened in the background.
     loading: Option<Receiver<Result<Opened, String>>>,
-    /// A consultation being saved in the background.
-    saving: Option<Receiver<Result<PathBuf, String>>>,
-    /// A preview being exported in the background.
-    exporting: Option<Receiver<Result<PathBuf, String>>>,
+    /// Files being written in the background, with what they are ("the preview", …).
+    writing: Vec<(&'static str, Receiver<Result<PathBuf, String>>)>,
     max_texture_side: usize,
     ctx: egui::Context,
 }
@@ -272,8 +270,7 @@ impl SmpApp {
             picks_rx,
             commands: Vec::new(),
             loading: None,
-            saving: None,
-            exporting: None,
+            writing: Vec::new(),
             max_texture_side,
             ctx: ctx.clone(),
         };
@@ -391,7 +388,7 @@ impl SmpApp {
             snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string())
         });
         if let Some(rx) = task {
-            self.saving = Some(rx);
+            self.writing.push(("the consultation", rx));
             self.info("Saving the consultation…".into());
         }
     }
@@ -419,22 +416,20 @@ impl SmpApp {
         }
     }
 
-    fn receive_saved(&mut self) {
-        if let Some(rx) = &self.saving
-            && let Ok(result) = rx.try_recv()
-        {
-            self.saving = None;
-            match result {
-                Ok(dir) => self.info(format!("Saved the consultation to {}", dir.display())),
-                Err(e) => self.error(e),
+    /// Reports background writes (saved consultations, exported previews) that finished.
+    fn receive_writes(&mut self) {
+        let mut finished = Vec::new();
+        self.writing.retain(|(what, rx)| match rx.try_recv() {
+            Ok(result) => {
+                finished.push((*what, result));
+                false
             }
-        }
-        if let Some(rx) = &self.exporting
-            && let Ok(result) = rx.try_recv()
-        {
-            self.exporting = None;
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+        });
+        for (what, result) in finished {
             match result {
-                Ok(file) => self.info(format!("Saved the preview to {}", file.display())),
+                Ok(path) => self.info(format!("Saved {what} to {}", path.display())),
                 Err(e) => self.error(e),
             }
         }
@@ -863,7 +858,7 @@ impl SmpApp {
                         export::save(&result, &path).map(|()| path).map_err(|e| e.to_string())
                     });
                     if let Some(rx) = task {
-                        self.exporting = Some(rx);
+                        self.writing.push(("the preview", rx));
                         self.info("Exporting the preview…".into());
                     }
                 }
@@ -1003,7 +998,7 @@ impl eframe::App for SmpApp {
         let ctx = ui.ctx().clone();
         self.receive_render();
         self.receive_opened_photo();
-        self.receive_saved();
+        self.receive_writes();
         self.update_thumbnails(&ctx);
         while let Ok((purpose, picked)) = self.picks_rx.try_recv() {
             if let Some(path) = picked
