@@ -121,7 +121,7 @@ fn a_bald_region_is_filled_at_the_target_density() {
 }
 
 #[test]
-fn dots_are_spread_evenly_without_crowding() {
+fn dots_are_spread_without_crowding_and_not_in_a_lattice() {
     let preset = light_preset();
     let mut case = Case::new(900, 700, LIGHT, HairLayout::Bald, preset.clone());
     case.fill(RegionKind::Bald, 0, 0, 900, 700);
@@ -144,7 +144,7 @@ fn dots_are_spread_evenly_without_crowding() {
     let sd = (nn.iter().map(|d| (d - mean).powi(2)).sum::<f32>() / nn.len() as f32).sqrt();
     let cv = sd / mean;
     assert!(min >= 0.6, "closest pair at {min:.2} × the nominal spacing");
-    assert!((0.10..=0.35).contains(&cv), "spacing CV {cv:.3}");
+    assert!((0.15..=0.35).contains(&cv), "spacing CV {cv:.3}");
 }
 
 #[test]

@@ -107,8 +107,7 @@ pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
     // Normalised pattern units → mm: the pattern has one point per unit² at full density.
     let pattern = pattern();
     let dots_per_mm2 = preset.density.target_dots_per_cm2 as f64 / 100.0;
-    // At full density a share `mean_gain` of the points are kept, so that share sets the scale.
-    let mm_per_unit = (pattern.mean_gain / dots_per_mm2).sqrt();
+    let mm_per_unit = (1.0 / dots_per_mm2).sqrt();
     let px_per_unit = px_per_mm * mm_per_unit;
     let mut offset_rng = Rng::new(hash3(settings.seed, TAG_OFFSET, 0, 0));
     let (ox, oy) = (offset_rng.range(0.0, SIDE), offset_rng.range(0.0, SIDE));
