@@ -141,8 +141,10 @@ pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
                 let placed_in = first_session(preset, p, local.density);
                 let key = hash3(settings.seed, TAG_DOT, tx * 65_536 + ty, i as i64);
                 let dot = make_dot(scene, x as f32, y as f32, local, placed_in, key);
-                // Dots go between hairs, never on them.
-                if scene.hair.is_some_and(|hair| hair.hair_near(dot.x_px, dot.y_px, dot.diameter_px * 0.5)) {
+                // Dots go between hairs, never on them. The healed size decides, so a fresh
+                // result shows the very dots that will heal, only larger.
+                let healed_radius = 0.5 * dot.diameter_px / stage_factors(scene).0;
+                if scene.hair.is_some_and(|hair| hair.hair_near(dot.x_px, dot.y_px, healed_radius)) {
                     continue;
                 }
                 dots.push(dot);
@@ -184,10 +186,7 @@ fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key
     }
     let size_factor = (1.0 + size_sd * rng.normal() as f32).clamp(0.5, 1.6);
     let dark_factor = (1.0 + style.darkness_jitter * rng.normal() as f32).clamp(0.4, 1.6);
-    let (stage_size, stage_dark) = match scene.settings.stage {
-        Stage::Fresh => (preset.aging.fresh_size_factor, preset.aging.fresh_darkness_factor),
-        Stage::Healed { years } => (1.0, (1.0 - preset.aging.fade_per_year).max(0.0).powf(years.max(0.0))),
-    };
+    let (stage_size, stage_dark) = stage_factors(scene);
     Dot {
         x_px,
         y_px,
@@ -198,6 +197,15 @@ fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key
         shade: pick_shade(preset, rng.unit()),
         needles,
         angle: (rng.unit() * std::f64::consts::TAU) as f32,
+    }
+}
+
+/// How the stage (fresh, healed, years of fading) scales each dot's size and darkness.
+fn stage_factors(scene: &Scene) -> (f32, f32) {
+    let aging = &scene.preset.aging;
+    match scene.settings.stage {
+        Stage::Fresh => (aging.fresh_size_factor.max(f32::EPSILON), aging.fresh_darkness_factor),
+        Stage::Healed { years } => (1.0, (1.0 - aging.fade_per_year).max(0.0).powf(years.max(0.0))),
     }
 }
 
