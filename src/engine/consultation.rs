@@ -114,6 +114,16 @@ impl Consultation {
     /// Saves into a folder: the photo and each region as PNG (pixels only, no metadata) and
     /// the settings and preset as RON. Each file is written beside and renamed into place.
     pub fn save(&self, dir: &Path) -> Result<(), ConsultationError> {
+        self.write(dir, true)
+    }
+
+    /// Like [`Consultation::save`], keeping the photo already in `dir`: repeated saves of one
+    /// consultation (autosave) then cost the regions and settings, not a large photo each time.
+    pub fn save_edits(&self, dir: &Path) -> Result<(), ConsultationError> {
+        self.write(dir, false)
+    }
+
+    fn write(&self, dir: &Path, with_photo: bool) -> Result<(), ConsultationError> {
         let file = dir.display().to_string();
         let fail = |reason: String| ConsultationError::Write { file: file.clone(), reason };
         std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
@@ -122,7 +132,9 @@ impl Consultation {
             write(&partial).map_err(|e| fail(e.to_string()))?;
             std::fs::rename(&partial, dir.join(name)).map_err(|e| fail(e.to_string()))
         };
-        write_png("photo.png", &|p| self.photo.save_with_format(p, image::ImageFormat::Png))?;
+        if with_photo || !dir.join("photo.png").is_file() {
+            write_png("photo.png", &|p| self.photo.save_with_format(p, image::ImageFormat::Png))?;
+        }
         let mut masks = Vec::new();
         for kind in RegionKind::ALL {
             let name = format!("{}.png", kind.key());
@@ -170,6 +182,25 @@ impl Consultation {
 mod tests {
     use super::*;
     use crate::engine::brush::{Brush, BrushMode, stroke};
+
+    #[test]
+    fn saving_edits_updates_the_regions_and_leaves_the_photo() {
+        let dir = std::env::temp_dir().join(format!("smp-consultation-edits-{}.smp", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        let photo = RgbImage::from_pixel(60, 40, image::Rgb([170, 130, 110]));
+        let mut c = Consultation::new("p.jpg".into(), photo, preset::bundled().remove(0));
+        c.save(&dir).unwrap();
+        // Mark the photo on disk: an edits-only save must not touch it.
+        let marker = RgbImage::from_pixel(60, 40, image::Rgb([1, 2, 3]));
+        marker.save(dir.join("photo.png")).unwrap();
+        let brush = Brush { radius_px: 6.0, hardness: 0.5, mode: BrushMode::Paint };
+        stroke(&brush, c.masks.get_mut(RegionKind::Bald), &[(10.0, 10.0), (50.0, 30.0)]);
+        c.save_edits(&dir).unwrap();
+        let back = Consultation::load(&dir).unwrap();
+        assert_eq!(back.masks, c.masks, "the new stroke must be saved");
+        assert_eq!(*back.photo, marker, "the photo must not be rewritten");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn a_saved_consultation_reopens_exactly() {
