@@ -4,7 +4,7 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
-use smp_studio::app::SmpApp;
+use smp_studio::app::{Folders, SmpApp};
 use smp_studio::engine::mask::RegionKind;
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,7 @@ fn harness() -> Harness<'static, SmpApp> {
         .with_size(WINDOW)
         .with_theme(egui::Theme::Dark)
         .wgpu()
-        .build_eframe(|cc| SmpApp::with_preset_dir(cc, None, None))
+        .build_eframe(|cc| SmpApp::new(cc, None, Folders::default()))
 }
 
 /// Steps frames until `done` holds; background work (renders, file I/O) runs in real time.
@@ -385,7 +385,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     let mut harness = Harness::builder()
         .with_size(WINDOW)
         .with_theme(egui::Theme::Dark)
-        .build_eframe(move |cc| SmpApp::with_preset_dir(cc, None, Some(preset_dir)));
+        .build_eframe(move |cc| SmpApp::new(cc, None, Folders { presets: Some(preset_dir), recovery: None }));
     harness.step();
     let files = || {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -464,6 +464,10 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     assert_ne!(harness.state().consultation().masks, saved);
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::O);
     harness.run_steps(2);
+    // The later strokes were never saved: opening asks before dropping them.
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Discard changes").click();
+    harness.run_steps(2);
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
@@ -490,4 +494,88 @@ fn the_preview_exports_to_a_typed_path() {
     let exported = image::open(&file).unwrap().to_rgb8();
     assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A window whose autosave writes to `recovery` at once instead of after a quiet moment.
+fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpApp> {
+    let recovery = recovery.to_path_buf();
+    Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
+        let mut app = SmpApp::new(cc, None, Folders { presets: None, recovery: Some(recovery) });
+        app.autosave_after = Duration::ZERO;
+        app
+    })
+}
+
+#[test]
+fn unsaved_work_outlives_a_crash_and_is_offered_back() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-recovery-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let mut harness = harness_keeping_work_in(&dir);
+    harness.step();
+    assert!(harness.query_by_label("Restore").is_none(), "nothing to restore on a first start");
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 900.0), egui::pos2(700.0, 950.0), 6);
+    let painted = harness.state().consultation().masks.clone();
+    step_until(&mut harness, "the autosave", |app| app.autosave_settled());
+    assert!(dir.join("recovery.ron").is_file(), "the recovery folder should hold the stroke");
+    // The window goes away without closing or saving, as in a crash or a power cut.
+    drop(harness);
+
+    let mut harness = harness_keeping_work_in(&dir);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Restore").click();
+    step_until(&mut harness, "restoring", |app| notice_starts_with(app, "Restored the unsaved work"));
+    assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
+    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
+    assert!(harness.state().unsaved(), "restored work is still unsaved");
+
+    // Quitting asks; discarding empties the recovery folder.
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Quit").click();
+    harness.run_steps(4);
+    harness.get_by_role_and_label(Role::Button, "Discard changes").click();
+    step_until(&mut harness, "emptying the recovery folder", |app| app.autosave_settled());
+    assert!(!dir.join("recovery.ron").exists(), "discarded work must not be offered again");
+    drop(harness);
+
+    let mut harness = harness_keeping_work_in(&dir);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Restore").is_none(), "nothing left to restore");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn opening_something_else_asks_before_dropping_unsaved_strokes() {
+    let mut harness = harness();
+    harness.step();
+    let sample = harness.state().consultation().masks.clone();
+    harness.get_by_role_and_label(Role::Button, "Scar").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    let painted = harness.state().consultation().masks.clone();
+    assert_ne!(painted, sample);
+
+    let open_sample = |harness: &mut Harness<'static, SmpApp>| {
+        harness.get_by_label("File").click();
+        harness.run_steps(3);
+        harness.get_by_label("Open sample consultation").click();
+        // A modal takes a frame to size itself before it shows.
+        harness.run_steps(4);
+    };
+    open_sample(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().consultation().masks, painted, "Cancel keeps the strokes");
+
+    open_sample(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Discard changes").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().consultation().masks, sample, "Discard opens the sample afresh");
+    assert!(!harness.state().unsaved());
+
+    // With nothing unsaved, nothing is asked.
+    open_sample(&mut harness);
+    assert!(harness.query_by_label("Discard changes").is_none());
 }

@@ -8,6 +8,8 @@ pub mod commands;
 mod icons;
 mod panels;
 mod preset_panel;
+mod recovery;
+mod unsaved;
 mod worker;
 
 use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
@@ -25,7 +27,8 @@ use eframe::egui::{self, Color32, ColorImage, TextureHandle, TextureOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+pub use unsaved::Leave;
 use worker::{Change, RenderWorker};
 
 /// Opens the window on `photo`, or on the sample consultation.
@@ -43,7 +46,7 @@ pub fn run(photo: Option<&Path>) -> anyhow::Result<()> {
     eframe::run_native(
         "SMP Studio",
         options,
-        Box::new(move |cc| Ok(Box::new(SmpApp::new(cc, photo.as_deref())))),
+        Box::new(move |cc| Ok(Box::new(SmpApp::new(cc, photo.as_deref(), Folders::user())))),
     )
     .map_err(|e| anyhow::anyhow!("could not open the SMP Studio window: {e}"))
 }
@@ -123,6 +126,29 @@ struct StrokeRecord {
     rect: PixelRect,
 }
 
+/// Where the window keeps things between sessions.
+#[derive(Clone, Debug, Default)]
+pub struct Folders {
+    /// User presets; `None` keeps them for this session only.
+    pub presets: Option<PathBuf>,
+    /// Autosaved work; `None` keeps none.
+    pub recovery: Option<PathBuf>,
+}
+
+impl Folders {
+    /// The person's own folders.
+    pub fn user() -> Self {
+        Self { presets: PresetStore::default_dir(), recovery: recovery::Recovery::default_dir() }
+    }
+}
+
+/// A background file write, and the document revision it saves, if it saves the consultation.
+struct Write {
+    what: &'static str,
+    saves_revision: Option<u64>,
+    done: Receiver<Result<PathBuf, String>>,
+}
+
 /// A line shown above the status bar after something happened.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -181,27 +207,38 @@ pub struct SmpApp {
     commands: Vec<Command>,
     /// A photo being opened in the background.
     loading: Option<Receiver<Result<Opened, String>>>,
-    /// Files being written in the background, with what they are ("the preview", …).
-    writing: Vec<(&'static str, Receiver<Result<PathBuf, String>>)>,
+    /// Files being written in the background.
+    writing: Vec<Write>,
+    /// Document revision: counts edits (strokes, settings, undo and redo) since the start.
+    revision: u64,
+    /// The revision that matches a file on disk, if any does.
+    saved_revision: Option<u64>,
+    /// The revision last handed to the recovery folder, and when the revision last changed.
+    autosaved_revision: u64,
+    last_edit: Instant,
+    /// Quiet time after an edit before it is autosaved.
+    pub autosave_after: Duration,
+    recovery: recovery::Recovery,
+    /// Work found from a session that ended unsaved, offered back until answered.
+    pub restore_offer: Option<recovery::RecoveryNote>,
+    /// An action that would drop unsaved work, waiting for the person's answer.
+    pub leave: Option<Leave>,
+    /// Closing was asked for and nothing unsaved stands in the way.
+    close_confirmed: bool,
     max_texture_side: usize,
     ctx: egui::Context,
 }
 
 impl SmpApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>) -> Self {
-        Self::with_preset_dir(cc, photo, PresetStore::default_dir())
-    }
-
-    /// Like [`SmpApp::new`], keeping user presets in `preset_dir` (tests use a scratch folder).
-    pub fn with_preset_dir(
-        cc: &eframe::CreationContext<'_>,
-        photo: Option<&Path>,
-        preset_dir: Option<PathBuf>,
-    ) -> Self {
+    /// Opens on `photo` (or the sample), keeping presets and autosaves in `folders`.
+    pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>, folders: Folders) -> Self {
         let ctx = cc.egui_ctx.clone();
         style(&ctx);
         let max_texture_side = ctx.input(|i| i.max_texture_side);
-        let store = PresetStore::open(preset_dir);
+        let store = PresetStore::open(folders.presets);
+        let wake_ctx = ctx.clone();
+        let recovery = recovery::Recovery::open(folders.recovery, move || wake_ctx.request_repaint());
+        let restore_offer = recovery.found();
         let presets: Vec<Preset> = store.list().iter().map(|e| e.preset.clone()).collect();
         // The sample comes with its scale; a patient's photo starts on the default one.
         let (consultation, notice, calibrated) = match (photo, sample::load()) {
@@ -271,6 +308,15 @@ impl SmpApp {
             commands: Vec::new(),
             loading: None,
             writing: Vec::new(),
+            revision: 0,
+            saved_revision: Some(0),
+            autosaved_revision: 0,
+            last_edit: Instant::now(),
+            autosave_after: unsaved::AUTOSAVE_AFTER,
+            recovery,
+            restore_offer,
+            leave: None,
+            close_confirmed: false,
             max_texture_side,
             ctx: ctx.clone(),
         };
@@ -314,6 +360,10 @@ impl SmpApp {
         self.history.clear();
         self.look_anchor = self.look();
         self.reset_document_view();
+        // Whatever the recovery folder held was saved or discarded before this point.
+        self.recovery.clear();
+        self.saved_revision = Some(self.revision);
+        self.autosaved_revision = self.revision;
     }
 
     fn look(&self) -> Look {
@@ -329,7 +379,7 @@ impl SmpApp {
         let look = self.look();
         if look != self.look_anchor && !ctx.input(|i| i.pointer.any_down()) {
             let before = std::mem::replace(&mut self.look_anchor, look.clone());
-            self.history.push(Edit::Look { before: Box::new(before), after: Box::new(look) });
+            self.record(Edit::Look { before: Box::new(before), after: Box::new(look) });
         }
     }
 
@@ -339,6 +389,9 @@ impl SmpApp {
         let masks = &mut self.consultation.masks;
         let applied =
             if redo { self.history.redo(masks, &mut look) } else { self.history.undo(masks, &mut look) };
+        if applied.is_some() {
+            self.edited();
+        }
         match applied {
             Some(Applied::Masks(changes)) => {
                 for (kind, rect) in changes {
@@ -375,7 +428,7 @@ impl SmpApp {
             })
             .collect();
         if !patches.is_empty() {
-            self.history.push(Edit::Masks(patches));
+            self.record(Edit::Masks(patches));
         }
     }
 
@@ -387,8 +440,9 @@ impl SmpApp {
         let task = self.background("save-consultation", move || {
             snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string())
         });
-        if let Some(rx) = task {
-            self.writing.push(("the consultation", rx));
+        if let Some(done) = task {
+            let saves_revision = Some(self.revision);
+            self.writing.push(Write { what: "the consultation", saves_revision, done });
             self.info("Saving the consultation…".into());
         }
     }
@@ -419,17 +473,22 @@ impl SmpApp {
     /// Reports background writes (saved consultations, exported previews) that finished.
     fn receive_writes(&mut self) {
         let mut finished = Vec::new();
-        self.writing.retain(|(what, rx)| match rx.try_recv() {
+        self.writing.retain(|write| match write.done.try_recv() {
             Ok(result) => {
-                finished.push((*what, result));
+                finished.push((write.what, write.saves_revision, result));
                 false
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => true,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
         });
-        for (what, result) in finished {
+        for (what, saves_revision, result) in finished {
             match result {
-                Ok(path) => self.info(format!("Saved {what} to {}", path.display())),
+                Ok(path) => {
+                    self.info(format!("Saved {what} to {}", path.display()));
+                    if let Some(revision) = saves_revision {
+                        self.saved(revision);
+                    }
+                }
                 Err(e) => self.error(e),
             }
         }
@@ -568,7 +627,7 @@ impl SmpApp {
             }
         }
         if !patches.is_empty() {
-            self.history.push(Edit::Masks(patches));
+            self.record(Edit::Masks(patches));
         }
     }
 
@@ -696,6 +755,14 @@ impl SmpApp {
     // ---- commands ----
 
     fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        if self.stops_to_ask(Leave::Command(command)) {
+            return;
+        }
+        self.run_command_now(ctx, command);
+    }
+
+    /// Runs `command`, even one that drops unsaved work: the person was asked already.
+    fn run_command_now(&mut self, ctx: &egui::Context, command: Command) {
         let step = 1.25;
         match command {
             Command::Undo => self.undo_redo(false),
@@ -829,7 +896,12 @@ impl SmpApp {
                 let dir = path.to_path_buf();
                 let task = self.background("open-consultation", move || {
                     Consultation::load(&dir)
-                        .map(|consultation| Opened { consultation, reduced_from: None, calibrated: true })
+                        .map(|consultation| Opened {
+                            consultation,
+                            reduced_from: None,
+                            calibrated: true,
+                            restored: false,
+                        })
                         .map_err(|e| e.to_string())
                 });
                 if let Some(rx) = task {
@@ -857,8 +929,8 @@ impl SmpApp {
                     let task = self.background("export-preview", move || {
                         export::save(&result, &path).map(|()| path).map_err(|e| e.to_string())
                     });
-                    if let Some(rx) = task {
-                        self.writing.push(("the preview", rx));
+                    if let Some(done) = task {
+                        self.writing.push(Write { what: "the preview", saves_revision: None, done });
                         self.info("Exporting the preview…".into());
                     }
                 }
@@ -872,7 +944,11 @@ impl SmpApp {
         if let Some(file) = dropped.first() {
             let path = file.path().to_path_buf();
             let is_preset = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"));
-            self.use_path(if is_preset { FilePurpose::ImportPreset } else { FilePurpose::OpenPhoto }, &path);
+            if is_preset {
+                self.use_path(FilePurpose::ImportPreset, &path);
+            } else if !self.stops_to_ask(Leave::OpenPhoto(path.clone())) {
+                self.use_path(FilePurpose::OpenPhoto, &path);
+            }
         }
     }
 
@@ -903,6 +979,8 @@ struct Opened {
     reduced_from: Option<(u32, u32)>,
     /// A saved consultation carries its measured scale; a new photo does not.
     calibrated: bool,
+    /// Unsaved work brought back from the recovery folder.
+    restored: bool,
 }
 
 /// Loads a photo; one larger than the GPU can show is reduced to fit, keeping its proportions.
@@ -917,7 +995,12 @@ fn open_photo(path: &Path, preset: Preset, max_side: usize) -> anyhow::Result<Op
         image = image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle);
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    Ok(Opened { consultation: Consultation::new(name, image, preset), reduced_from, calibrated: false })
+    Ok(Opened {
+        consultation: Consultation::new(name, image, preset),
+        reduced_from,
+        calibrated: false,
+        restored: false,
+    })
 }
 
 impl SmpApp {
@@ -930,6 +1013,13 @@ impl SmpApp {
                 let name = opened.consultation.photo_name.clone();
                 let calibrated = opened.calibrated;
                 self.set_consultation(opened.consultation, calibrated);
+                if opened.restored {
+                    self.keep_restored();
+                    self.info(format!(
+                        "Restored the unsaved work on {name}. Save the consultation to keep it."
+                    ));
+                    return;
+                }
                 if calibrated {
                     self.info(format!("Opened the consultation {name}."));
                     return;
@@ -996,6 +1086,7 @@ fn style(ctx: &egui::Context) {
 impl eframe::App for SmpApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.handle_close_request(&ctx);
         self.receive_render();
         self.receive_opened_photo();
         self.receive_writes();
@@ -1081,11 +1172,14 @@ impl eframe::App for SmpApp {
         panels::prompt_window(self, &ctx);
         panels::measure_window(self, &ctx);
         preset_panel::preset_prompt_window(self, &ctx);
+        unsaved::restore_window(self, &ctx);
+        unsaved::leave_window(self, &ctx);
         self.commit_look_if_settled(&ctx);
 
         for command in std::mem::take(&mut self.commands) {
             self.run_command(&ctx, command);
         }
         self.submit_render_if_idle();
+        self.autosave(&ctx);
     }
 }
