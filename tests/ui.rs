@@ -427,6 +427,25 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.run_steps(2);
     assert_eq!(applied(&harness), "Clinic vertex");
 
+    // Edit the preset and save the changes: its file and its thumbnail follow.
+    harness.get_by_label("Adjust preset").click();
+    harness.run_steps(2);
+    harness.get_by_label("Hairline style").click();
+    harness.run_steps(2);
+    harness.get_by_label("Defined / edge-up").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Save changes").click();
+    harness.run_steps(2);
+    let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
+    assert!(saved.contains("style: Defined"), "{saved}");
+    step_until(&mut harness, "the thumbnail", |app| app.thumbnails_settled());
+    let shown = harness.state().thumbnail_version("Clinic vertex").map(|p| p.hairline.style);
+    assert_eq!(
+        shown,
+        Some(smp_studio::engine::preset::HairlineStyle::Defined),
+        "the thumbnail shows the edit"
+    );
+
     harness.get_by_role_and_label(Role::Button, "Delete…").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Delete").click();

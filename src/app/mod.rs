@@ -168,10 +168,11 @@ pub struct SmpApp {
     pub preset_search: String,
     pub preset_prompt: Option<preset_panel::PresetPrompt>,
     /// Preset thumbnails by preset name, rendered in the background.
-    thumbnails: std::collections::HashMap<String, TextureHandle>,
-    thumbnails_requested: std::collections::HashSet<String>,
-    thumbnail_tx: Sender<(String, image::RgbImage)>,
-    thumbnail_rx: Receiver<(String, image::RgbImage)>,
+    thumbnails: std::collections::HashMap<String, (Preset, TextureHandle)>,
+    /// The version of each preset whose thumbnail was asked for: an edited preset is redrawn.
+    thumbnails_requested: std::collections::HashMap<String, Preset>,
+    thumbnail_tx: Sender<(Preset, image::RgbImage)>,
+    thumbnail_rx: Receiver<(Preset, image::RgbImage)>,
     pub controls: Controls,
     pub view: View,
     textures: Textures,
@@ -699,43 +700,53 @@ impl SmpApp {
 
     /// Every preset in the list has its thumbnail.
     pub fn thumbnails_settled(&self) -> bool {
-        self.store.list().iter().all(|e| self.thumbnails.contains_key(&e.preset.name))
+        self.store.list().iter().all(|e| self.thumbnail_version(&e.preset.name) == Some(&e.preset))
     }
 
     pub fn thumbnail(&self, preset_name: &str) -> Option<&TextureHandle> {
-        self.thumbnails.get(preset_name)
+        self.thumbnails.get(preset_name).map(|(_, texture)| texture)
+    }
+
+    /// The version of a preset its thumbnail shows.
+    pub fn thumbnail_version(&self, preset_name: &str) -> Option<&Preset> {
+        self.thumbnails.get(preset_name).map(|(preset, _)| preset)
     }
 
     /// Renders thumbnails of presets that have none yet, off the UI thread, and picks up the
     /// finished ones.
     fn update_thumbnails(&mut self, ctx: &egui::Context) {
-        while let Ok((name, image)) = self.thumbnail_rx.try_recv() {
+        while let Ok((preset, image)) = self.thumbnail_rx.try_recv() {
+            // A thumbnail of a version edited since is dropped; the new one is on its way.
+            if self.thumbnails_requested.get(&preset.name) != Some(&preset) {
+                continue;
+            }
+            let name = preset.name.clone();
             let size = [image.width() as usize, image.height() as usize];
             let texture = ctx.load_texture(
                 format!("thumbnail {name}"),
                 ColorImage::from_rgb(size, image.as_raw()),
                 TextureOptions::LINEAR,
             );
-            self.thumbnails.insert(name, texture);
+            self.thumbnails.insert(name, (preset, texture));
         }
-        let missing: Vec<crate::engine::preset::Preset> = self
+        let missing: Vec<Preset> = self
             .store
             .list()
             .iter()
-            .filter(|e| !self.thumbnails_requested.contains(&e.preset.name))
+            .filter(|e| self.thumbnails_requested.get(&e.preset.name) != Some(&e.preset))
             .map(|e| e.preset.clone())
             .collect();
         if missing.is_empty() {
             return;
         }
-        self.thumbnails_requested.extend(missing.iter().map(|p| p.name.clone()));
+        self.thumbnails_requested.extend(missing.iter().map(|p| (p.name.clone(), p.clone())));
         let tx = self.thumbnail_tx.clone();
         let ctx = ctx.clone();
         // Without the thread the list simply shows no thumbnails.
         let _ = std::thread::Builder::new().name("thumbnails".into()).spawn(move || {
             for preset in missing {
                 let image = crate::engine::sim::thumbnail(&preset, 72, 48);
-                if tx.send((preset.name.clone(), image)).is_err() {
+                if tx.send((preset, image)).is_err() {
                     break;
                 }
                 ctx.request_repaint();
