@@ -9,21 +9,36 @@ use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::HairlineStyle;
 use crate::engine::rng::value_noise;
 
-/// Depth behind the hairline's front edge, in mm, over the hairline region's bounds.
+/// Depth behind the hairline's front edge over the hairline region's bounds.
 pub struct HairlineDepth {
     rect: PixelRect,
-    depth_mm: Vec<f32>,
+    /// Distance from the front in pixels; ∞ off the hairline region.
+    front_px: Vec<f32>,
+    px_per_mm: f32,
+    seed: u64,
+    /// How far the edge wanders, in mm.
+    jitter_mm: f32,
 }
 
 impl HairlineDepth {
-    /// Depth in mm at a pixel of the hairline region (∞ outside the computed area).
+    /// Depth in mm at a pixel of the hairline region (∞ outside it). The edge's irregularity is
+    /// added here, where a dot asks, rather than for every pixel of the region.
     #[inline]
     pub fn depth_mm(&self, x: u32, y: u32) -> f32 {
         if !self.rect.contains(x, y) {
             return f32::INFINITY;
         }
         let w = (self.rect.x1 - self.rect.x0) as usize;
-        self.depth_mm[(y - self.rect.y0) as usize * w + (x - self.rect.x0) as usize]
+        let front_px = self.front_px[(y - self.rect.y0) as usize * w + (x - self.rect.x0) as usize];
+        if front_px.is_infinite() {
+            return f32::INFINITY;
+        }
+        let px_per_mm = self.px_per_mm as f64;
+        let (x_mm, y_mm) = (x as f64 / px_per_mm, y as f64 / px_per_mm);
+        // Macro- and micro-irregularity of the edge: never a straight line.
+        let wobble = 0.65 * (value_noise(self.seed, x_mm / 4.0, y_mm / 4.0) * 2.0 - 1.0)
+            + 0.35 * (value_noise(self.seed ^ 0x77, x_mm / 1.1, y_mm / 1.1) * 2.0 - 1.0);
+        front_px / self.px_per_mm + self.jitter_mm * wobble as f32
     }
 }
 
@@ -126,27 +141,21 @@ fn hairline_depth(scene: &Scene) -> Option<HairlineDepth> {
         }
     }
     chamfer(&mut dist, w, h);
-
-    let preset = scene.preset;
-    let seed = scene.settings.seed;
-    let jitter_mm = preset.hairline.edge_jitter_mm * style_jitter(preset.hairline.style);
-    let px_per_mm = scale.px_per_mm as f64;
-    let mut depth_mm = Vec::with_capacity(w * h);
     for (row, y) in (rect.y0..rect.y1).enumerate() {
         for (col, x) in (rect.x0..rect.x1).enumerate() {
             if mask.get(x, y) == 0 {
-                depth_mm.push(f32::INFINITY);
-                continue;
+                dist[row * w + col] = f32::INFINITY;
             }
-            let (x_mm, y_mm) = (x as f64 / px_per_mm, y as f64 / px_per_mm);
-            // Macro- and micro-irregularity of the edge: never a straight line.
-            let wobble = 0.65 * (value_noise(seed, x_mm / 4.0, y_mm / 4.0) * 2.0 - 1.0)
-                + 0.35 * (value_noise(seed ^ 0x77, x_mm / 1.1, y_mm / 1.1) * 2.0 - 1.0);
-            let d = dist[row * w + col] / scale.px_per_mm;
-            depth_mm.push(d + jitter_mm * wobble as f32);
         }
     }
-    Some(HairlineDepth { rect, depth_mm })
+    let hairline = &scene.preset.hairline;
+    Some(HairlineDepth {
+        rect,
+        front_px: dist,
+        px_per_mm: scale.px_per_mm,
+        seed: scene.settings.seed,
+        jitter_mm: hairline.edge_jitter_mm * style_jitter(hairline.style),
+    })
 }
 
 /// Two-pass 3-4 chamfer distance transform, in pixels (0 at seeds).
