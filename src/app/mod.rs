@@ -5,6 +5,8 @@
 
 pub mod canvas;
 pub mod commands;
+mod editing;
+mod files;
 mod icons;
 mod panels;
 mod preset_panel;
@@ -12,18 +14,19 @@ mod recovery;
 mod unsaved;
 mod worker;
 
-use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
 use crate::engine::consultation::Consultation;
-use crate::engine::history::{Applied, Edit, History, Look, MaskPatch};
-use crate::engine::mask::{Mask, PixelRect, RegionKind};
+use crate::engine::history::{Edit, History, Look};
+use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::Preset;
+use crate::engine::sample;
 use crate::engine::sim::Stats;
 use crate::engine::store::PresetStore;
-use crate::engine::units::Scale;
-use crate::engine::{export, photo, sample};
 use canvas::{CanvasAction, CanvasInput, DragMode, View};
 pub use commands::Command;
+use editing::StrokeRecord;
 use eframe::egui::{self, Color32, ColorImage, TextureHandle, TextureOptions};
+pub use files::{FilePurpose, PathPrompt};
+use files::{Opened, Write, open_photo};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -94,36 +97,11 @@ impl Default for Controls {
 
 pub const BRUSH_DIAMETER_MM: std::ops::RangeInclusive<f32> = 0.5..=60.0;
 
-/// The file dialog's purpose, carried through its thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilePurpose {
-    OpenPhoto,
-    ExportPreview,
-    ImportPreset,
-    ExportPreset,
-    OpenConsultation,
-    SaveConsultation,
-}
-
-/// The small window where a path can be typed (file-dialog portals are not always available).
-#[derive(Clone, Debug, PartialEq)]
-pub struct PathPrompt {
-    pub purpose: FilePurpose,
-    pub text: String,
-}
-
 /// The length prompt after a Measure drag.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasurePrompt {
     pub length_px: f32,
     pub text: String,
-}
-
-/// A stroke in progress: the layers as they were when it began, for the undo step.
-struct StrokeRecord {
-    interpolator: StrokeInterpolator,
-    before: Vec<(RegionKind, Mask)>,
-    rect: PixelRect,
 }
 
 /// Where the window keeps things between sessions.
@@ -140,13 +118,6 @@ impl Folders {
     pub fn user() -> Self {
         Self { presets: PresetStore::default_dir(), recovery: recovery::Recovery::default_dir() }
     }
-}
-
-/// A background file write, and the document revision it saves, if it saves the consultation.
-struct Write {
-    what: &'static str,
-    saves_revision: Option<u64>,
-    done: Receiver<Result<PathBuf, String>>,
 }
 
 /// A line shown above the status bar after something happened.
@@ -384,130 +355,6 @@ impl SmpApp {
         }
     }
 
-    fn undo_redo(&mut self, redo: bool) {
-        self.end_stroke();
-        let mut look = self.look();
-        let masks = &mut self.consultation.masks;
-        let applied =
-            if redo { self.history.redo(masks, &mut look) } else { self.history.undo(masks, &mut look) };
-        if applied.is_some() {
-            self.edited();
-        }
-        match applied {
-            Some(Applied::Masks(changes)) => {
-                for (kind, rect) in changes {
-                    self.refresh_tint(rect);
-                    self.changed(if kind == RegionKind::Scar {
-                        Change::Everything
-                    } else {
-                        Change::Region(rect)
-                    });
-                }
-            }
-            Some(Applied::Look) => {
-                let scale_changed = look.settings.scale != self.consultation.settings.scale;
-                self.consultation.preset = look.preset;
-                self.consultation.settings = look.settings;
-                if scale_changed {
-                    self.consultation.refresh_hair();
-                }
-                self.look_anchor = self.look();
-                self.changed(Change::Everything);
-            }
-            None => {}
-        }
-    }
-
-    /// Closes the stroke in progress as one undo step.
-    fn end_stroke(&mut self) {
-        let Some(record) = self.stroke.take() else { return };
-        let patches: Vec<MaskPatch> = record
-            .before
-            .iter()
-            .filter_map(|(kind, before)| {
-                MaskPatch::capture(*kind, record.rect, before, &self.consultation.masks)
-            })
-            .collect();
-        if !patches.is_empty() {
-            self.record(Edit::Masks(patches));
-        }
-    }
-
-    /// Writes the consultation to a folder in the background; the window keeps working.
-    fn save_consultation(&mut self, dir: &Path) {
-        self.end_stroke();
-        let snapshot = self.consultation.clone();
-        let dir = dir.to_path_buf();
-        let task = self.background("save-consultation", move || {
-            snapshot.save(&dir).map(|()| dir).map_err(|e| e.to_string())
-        });
-        if let Some(done) = task {
-            let saves_revision = Some(self.revision);
-            self.writing.push(Write { what: "the consultation", saves_revision, done });
-            self.info("Saving the consultation…".into());
-        }
-    }
-
-    /// Runs `job` on its own thread and wakes the window when it is done; the result arrives
-    /// on the returned channel. A thread that cannot start is reported, and `None` returned.
-    fn background<T: Send + 'static>(
-        &mut self,
-        name: &str,
-        job: impl FnOnce() -> T + Send + 'static,
-    ) -> Option<Receiver<T>> {
-        let (tx, rx) = channel();
-        let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
-            // The window may have closed meanwhile; then nobody needs the result.
-            let _ = tx.send(job());
-            ctx.request_repaint();
-        });
-        match spawned {
-            Ok(_) => Some(rx),
-            Err(e) => {
-                self.error(format!("could not start {name}: {e}"));
-                None
-            }
-        }
-    }
-
-    /// Reports background writes (saved consultations, exported previews) that finished.
-    fn receive_writes(&mut self) {
-        let mut finished = Vec::new();
-        self.writing.retain(|write| match write.done.try_recv() {
-            Ok(result) => {
-                finished.push((write.what, write.saves_revision, result));
-                false
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
-        });
-        for (what, saves_revision, result) in finished {
-            match result {
-                Ok(path) => {
-                    self.info(format!("Saved {what} to {}", path.display()));
-                    if let Some(revision) = saves_revision {
-                        self.saved(revision);
-                    }
-                }
-                Err(e) => self.error(e),
-            }
-        }
-    }
-
-    /// Sets the scale from a measured line and the length a person typed.
-    pub fn calibrate(&mut self, length_px: f32, length_mm: f32) -> Result<(), String> {
-        let scale =
-            (length_mm > 0.0).then(|| Scale::new(length_px / length_mm)).flatten().ok_or_else(|| {
-                format!("{length_mm} mm over {length_px:.0} px is not a usable scale; measure a longer line")
-            })?;
-        self.consultation.settings.scale = scale;
-        self.consultation.refresh_hair();
-        self.scale_calibrated = true;
-        self.changed(Change::Everything);
-        Ok(())
-    }
-
     /// New photo or sample: textures, view and render start over.
     fn reset_document_view(&mut self) {
         let photo = &self.consultation.photo;
@@ -523,113 +370,6 @@ impl SmpApp {
         self.pending = Some(Change::Everything);
         self.last_result_image = None;
         self.stats = Stats::default();
-    }
-
-    /// Recomputes the region tint overlay inside `rect` and uploads just that part.
-    fn refresh_tint(&mut self, rect: PixelRect) {
-        if rect.is_empty() {
-            return;
-        }
-        let masks = &self.consultation.masks;
-        let width = masks.width() as usize;
-        for y in rect.y0..rect.y1 {
-            for x in rect.x0..rect.x1 {
-                let mut color = Color32::TRANSPARENT;
-                for kind in RegionKind::ALL {
-                    if !self.controls.show_region[kind.index()] {
-                        continue;
-                    }
-                    let coverage = masks.get(kind).get(x, y);
-                    if coverage > 0 {
-                        let [r, g, b] = kind.tint_srgb();
-                        // Opacity is applied when drawing, so dragging its slider costs nothing.
-                        let top = Color32::from_rgba_unmultiplied(r, g, b, coverage);
-                        color = color.blend(top);
-                    }
-                }
-                self.tint_image.pixels[y as usize * width + x as usize] = color;
-            }
-        }
-        if rect == PixelRect::full(masks.width(), masks.height()) {
-            self.textures.tint.set(self.tint_image.clone(), texture_options());
-            return;
-        }
-        let w = (rect.x1 - rect.x0) as usize;
-        let h = (rect.y1 - rect.y0) as usize;
-        let mut part = ColorImage::filled([w, h], Color32::TRANSPARENT);
-        for row in 0..h {
-            let src = (rect.y0 as usize + row) * width + rect.x0 as usize;
-            part.pixels[row * w..(row + 1) * w].copy_from_slice(&self.tint_image.pixels[src..src + w]);
-        }
-        self.textures.tint.set_partial([rect.x0 as usize, rect.y0 as usize], part, texture_options());
-    }
-
-    /// The layers the current tool changes and how, or `None` for tools that do not paint.
-    fn brush_targets(&self, erase_all: bool) -> Option<(Vec<RegionKind>, BrushMode)> {
-        match self.controls.tool {
-            Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
-            Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
-            Tool::Eraser => Some((vec![self.controls.erase_region], BrushMode::Erase)),
-            Tool::Pan | Tool::Measure => None,
-        }
-    }
-
-    fn paint(&mut self, points_image: &[egui::Pos2], started: bool, erase_all: bool) {
-        let Some((kinds, mode)) = self.brush_targets(erase_all) else { return };
-        let scale = self.consultation.settings.scale;
-        let brush = Brush {
-            radius_px: scale.px(self.controls.brush_diameter_mm * 0.5),
-            hardness: self.controls.brush_hardness,
-            mode,
-        };
-        if started || self.stroke.is_none() {
-            self.end_stroke();
-            let masks = &self.consultation.masks;
-            self.stroke = Some(StrokeRecord {
-                interpolator: StrokeInterpolator::default(),
-                before: kinds.iter().map(|&k| (k, masks.get(k).clone())).collect(),
-                rect: PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 },
-            });
-        }
-        let Some(record) = self.stroke.as_mut() else { return };
-        let mut dirty = PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 };
-        for p in points_image {
-            for (x, y) in record.interpolator.to((p.x, p.y), brush.spacing_px()) {
-                for (kind, _) in &record.before {
-                    dirty = dirty.union(brush.dab(self.consultation.masks.get_mut(*kind), x, y));
-                }
-            }
-        }
-        record.rect = record.rect.union(dirty);
-        // A scar's tone blending depends on the whole scar, so it re-renders in full.
-        let scar = record.before.iter().any(|(k, _)| *k == RegionKind::Scar);
-        if !dirty.is_empty() {
-            self.refresh_tint(dirty);
-            self.changed(if scar { Change::Everything } else { Change::Region(dirty) });
-        }
-    }
-
-    /// Fills (or clears) the inside of a lasso outline as one undo step.
-    fn fill_outline(&mut self, outline: &[egui::Pos2], erase_all: bool) {
-        let Some((kinds, mode)) = self.brush_targets(erase_all) else { return };
-        let points: Vec<(f32, f32)> = outline.iter().map(|p| (p.x, p.y)).collect();
-        let mut patches = Vec::new();
-        for kind in kinds {
-            let before = self.consultation.masks.get(kind).clone();
-            let rect = fill_polygon(self.consultation.masks.get_mut(kind), &points, mode);
-            if let Some(patch) = MaskPatch::capture(kind, rect, &before, &self.consultation.masks) {
-                self.refresh_tint(rect);
-                self.changed(if kind == RegionKind::Scar {
-                    Change::Everything
-                } else {
-                    Change::Region(rect)
-                });
-                patches.push(patch);
-            }
-        }
-        if !patches.is_empty() {
-            self.record(Edit::Masks(patches));
-        }
     }
 
     /// Records that the result is out of date in `change`.
@@ -823,144 +563,12 @@ impl SmpApp {
         }
     }
 
-    fn refresh_all_tint(&mut self) {
-        let masks = &self.consultation.masks;
-        self.refresh_tint(PixelRect::full(masks.width(), masks.height()));
-    }
-
     fn error(&mut self, text: String) {
         self.notice = Some(Notice { text, is_error: true });
     }
 
     fn info(&mut self, text: String) {
         self.notice = Some(Notice { text, is_error: false });
-    }
-
-    /// Shows the path prompt and, in the background, the system file dialog. Whichever answers
-    /// first wins; where no dialog service exists the typed path still works.
-    fn ask_path(&mut self, ctx: &egui::Context, purpose: FilePurpose) {
-        let suggestion = match purpose {
-            FilePurpose::OpenPhoto => String::new(),
-            FilePurpose::ExportPreview => {
-                default_export_path(&self.consultation.photo_name).display().to_string()
-            }
-            FilePurpose::ImportPreset | FilePurpose::OpenConsultation => String::new(),
-            FilePurpose::SaveConsultation => {
-                default_consultation_path(&self.consultation.photo_name).display().to_string()
-            }
-            FilePurpose::ExportPreset => {
-                default_preset_export_path(&self.consultation.preset.name).display().to_string()
-            }
-        };
-        self.prompt = Some(PathPrompt { purpose, text: suggestion });
-        if cfg!(test) || std::env::var_os("SMP_STUDIO_NO_DIALOG").is_some() {
-            return;
-        }
-        let tx = self.picks_tx.clone();
-        let ctx = ctx.clone();
-        let name = match purpose {
-            FilePurpose::ExportPreset => default_preset_export_path(&self.consultation.preset.name),
-            FilePurpose::SaveConsultation => default_consultation_path(&self.consultation.photo_name),
-            _ => default_export_path(&self.consultation.photo_name),
-        };
-        let file_name = name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        // If the thread cannot start, the typed-path prompt already open is the way in.
-        let _ = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-            let dialog = rfd::FileDialog::new();
-            let picked = match purpose {
-                FilePurpose::OpenPhoto => {
-                    dialog.add_filter("Photos", &["jpg", "jpeg", "png"]).set_title("Open photo").pick_file()
-                }
-                FilePurpose::ExportPreview => dialog
-                    .add_filter("PNG image", &["png"])
-                    .add_filter("JPEG image", &["jpg", "jpeg"])
-                    .set_title("Export preview")
-                    .set_file_name(file_name)
-                    .save_file(),
-                FilePurpose::ImportPreset => {
-                    dialog.add_filter("SMP Studio preset", &["ron"]).set_title("Import preset").pick_file()
-                }
-                FilePurpose::OpenConsultation => dialog.set_title("Open consultation folder").pick_folder(),
-                FilePurpose::SaveConsultation => {
-                    dialog.set_title("Save consultation").set_file_name(file_name).save_file()
-                }
-                FilePurpose::ExportPreset => dialog
-                    .add_filter("SMP Studio preset", &["ron"])
-                    .set_title("Export preset")
-                    .set_file_name(file_name)
-                    .save_file(),
-            };
-            let _ = tx.send((purpose, picked));
-            ctx.request_repaint();
-        });
-    }
-
-    /// Runs a path chosen in the dialog or typed in the prompt.
-    pub fn use_path(&mut self, purpose: FilePurpose, path: &Path) {
-        self.prompt = None;
-        match purpose {
-            FilePurpose::ImportPreset | FilePurpose::ExportPreset => {
-                preset_panel::use_preset_path(self, purpose, path)
-            }
-            FilePurpose::SaveConsultation => self.save_consultation(path),
-            FilePurpose::OpenConsultation => {
-                let dir = path.to_path_buf();
-                let task = self.background("open-consultation", move || {
-                    Consultation::load(&dir)
-                        .map(|consultation| Opened {
-                            consultation,
-                            reduced_from: None,
-                            calibrated: true,
-                            restored: false,
-                        })
-                        .map_err(|e| e.to_string())
-                });
-                if let Some(rx) = task {
-                    self.loading = Some(rx);
-                    self.info("Opening the consultation…".into());
-                }
-            }
-            FilePurpose::OpenPhoto => {
-                // Decoding and hair detection take a moment on a large photo: off the UI thread.
-                let path = path.to_path_buf();
-                let preset = self.consultation.preset.clone();
-                let max_side = self.max_texture_side;
-                let task = self.background("open-photo", move || {
-                    open_photo(&path, preset, max_side).map_err(|e| format!("{e:#}"))
-                });
-                if let Some(rx) = task {
-                    self.loading = Some(rx);
-                    self.info("Opening the photo…".into());
-                }
-            }
-            FilePurpose::ExportPreview => match self.last_result_image.clone() {
-                Some(result) => {
-                    // Encoding a large photo takes a moment: off the UI thread.
-                    let path = path.to_path_buf();
-                    let task = self.background("export-preview", move || {
-                        export::save(&result, &path).map(|()| path).map_err(|e| e.to_string())
-                    });
-                    if let Some(done) = task {
-                        self.writing.push(Write { what: "the preview", saves_revision: None, done });
-                        self.info("Exporting the preview…".into());
-                    }
-                }
-                None => self.error("The simulation is still rendering; export again in a moment.".into()),
-            },
-        }
-    }
-
-    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        if let Some(file) = dropped.first() {
-            let path = file.path().to_path_buf();
-            let is_preset = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"));
-            if is_preset {
-                self.use_path(FilePurpose::ImportPreset, &path);
-            } else if !self.stops_to_ask(Leave::OpenPhoto(path.clone())) {
-                self.use_path(FilePurpose::OpenPhoto, &path);
-            }
-        }
     }
 
     fn collect_shortcuts(&mut self, ctx: &egui::Context) {
@@ -984,98 +592,9 @@ fn texture_options() -> TextureOptions {
     }
 }
 
-/// A photo opened for a new consultation, and whether it had to be reduced to fit the display.
-struct Opened {
-    consultation: Consultation,
-    reduced_from: Option<(u32, u32)>,
-    /// A saved consultation carries its measured scale; a new photo does not.
-    calibrated: bool,
-    /// Unsaved work brought back from the recovery folder.
-    restored: bool,
-}
-
-/// Loads a photo; one larger than the GPU can show is reduced to fit, keeping its proportions.
-fn open_photo(path: &Path, preset: Preset, max_side: usize) -> anyhow::Result<Opened> {
-    let mut image = photo::load(path)?;
-    let (w, h) = image.dimensions();
-    let max_side = max_side.max(1024) as u32;
-    let reduced_from = (w.max(h) > max_side).then_some((w, h));
-    if reduced_from.is_some() {
-        let f = max_side as f32 / w.max(h) as f32;
-        let (nw, nh) = (((w as f32 * f) as u32).max(1), ((h as f32 * f) as u32).max(1));
-        image = image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle);
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    Ok(Opened {
-        consultation: Consultation::new(name, image, preset),
-        reduced_from,
-        calibrated: false,
-        restored: false,
-    })
-}
-
-impl SmpApp {
-    fn receive_opened_photo(&mut self) {
-        let Some(rx) = &self.loading else { return };
-        let Ok(result) = rx.try_recv() else { return };
-        self.loading = None;
-        match result {
-            Ok(opened) => {
-                let name = opened.consultation.photo_name.clone();
-                let calibrated = opened.calibrated;
-                self.set_consultation(opened.consultation, calibrated);
-                if opened.restored {
-                    self.keep_restored();
-                    self.info(format!(
-                        "Restored the unsaved work on {name}. Save the consultation to keep it."
-                    ));
-                    return;
-                }
-                if calibrated {
-                    self.info(format!("Opened the consultation {name}."));
-                    return;
-                }
-                let text = match opened.reduced_from {
-                    Some((w, h)) => format!(
-                        "Opened {name}, reduced from {w}×{h} to fit the display. Calibrate the scale with Measure, then paint the regions."
-                    ),
-                    None => {
-                        format!("Opened {name}. Calibrate the scale with Measure, then paint the regions.")
-                    }
-                };
-                self.info(text);
-            }
-            Err(e) => self.error(e),
-        }
-    }
-}
-
 fn blank_consultation(presets: &[Preset]) -> Consultation {
     let image = image::RgbImage::from_pixel(800, 600, image::Rgb([200, 170, 150]));
     Consultation::new("untitled".into(), image, presets.first().cloned().unwrap_or_default())
-}
-
-fn default_consultation_path(photo_name: &str) -> PathBuf {
-    let stem =
-        Path::new(photo_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    dir.join(format!("{}.smp", if stem.is_empty() { "consultation" } else { &stem }))
-}
-
-fn default_preset_export_path(preset_name: &str) -> PathBuf {
-    let slug: String =
-        preset_name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let slug = slug.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    dir.join(format!("{}.ron", if slug.is_empty() { "preset" } else { &slug }))
-}
-
-fn default_export_path(photo_name: &str) -> PathBuf {
-    let stem =
-        Path::new(photo_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = format!("{}-smp-preview.png", if stem.is_empty() { "consultation" } else { &stem });
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    dir.join(name)
 }
 
 /// A calm, legible look: slightly larger type, generous spacing.
