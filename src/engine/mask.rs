@@ -180,7 +180,8 @@ impl Mask {
 
     /// Sum of coverage in whole-pixel units (a half-covered pixel counts 0.5).
     pub fn coverage_sum(&self) -> f64 {
-        self.data.iter().map(|&v| v as f64).sum::<f64>() / 255.0
+        // Whole numbers add exactly and far faster than floats; a u64 cannot overflow here.
+        self.data.iter().map(|&v| v as u64).sum::<u64>() as f64 / 255.0
     }
 
     pub fn is_blank(&self) -> bool {
@@ -192,8 +193,8 @@ impl Mask {
         let w = self.width as usize;
         let mut rect = PixelRect { x0: self.width, y0: self.height, x1: 0, y1: 0 };
         for (y, row) in self.data.chunks_exact(w.max(1)).enumerate() {
-            let Some(first) = row.iter().position(|&v| v > 0) else { continue };
-            let last = row.iter().rposition(|&v| v > 0).unwrap_or(first);
+            let Some(first) = first_nonzero(row) else { continue };
+            let last = last_nonzero(row).unwrap_or(first);
             rect.x0 = rect.x0.min(first as u32);
             rect.x1 = rect.x1.max(last as u32 + 1);
             rect.y0 = rect.y0.min(y as u32);
@@ -201,6 +202,29 @@ impl Mask {
         }
         rect
     }
+}
+
+/// Bytes looked at together when searching a row: whole blocks are tested with one OR.
+const BLOCK: usize = 64;
+
+fn block_is_blank(block: &[u8]) -> bool {
+    block.iter().fold(0u8, |acc, &v| acc | v) == 0
+}
+
+/// Index of the first non-zero byte.
+fn first_nonzero(row: &[u8]) -> Option<usize> {
+    let block = row.chunks(BLOCK).position(|b| !block_is_blank(b))?;
+    let start = block * BLOCK;
+    row[start..].iter().position(|&v| v > 0).map(|i| start + i)
+}
+
+/// Index of the last non-zero byte.
+fn last_nonzero(row: &[u8]) -> Option<usize> {
+    let blocks = row.len().div_ceil(BLOCK);
+    let block =
+        (0..blocks).rev().find(|&b| !block_is_blank(&row[b * BLOCK..((b + 1) * BLOCK).min(row.len())]))?;
+    let start = block * BLOCK;
+    row[start..((block + 1) * BLOCK).min(row.len())].iter().rposition(|&v| v > 0).map(|i| start + i)
 }
 
 /// The three region layers of one consultation.
@@ -259,6 +283,29 @@ mod tests {
         assert_eq!(back, mask);
         assert_eq!(back.painted_pixels(), 2);
         assert_eq!(back.painted_bounds(), PixelRect { x0: 3, y0: 2, x1: 7, y1: 5 });
+    }
+
+    /// Bounds are found block by block; a pixel on either side of a block edge, or in the
+    /// short last block of a row, must still count.
+    #[test]
+    fn painted_bounds_find_pixels_at_block_edges() {
+        let width = 3 * BLOCK as u32 + 7;
+        for (x, y) in [(0, 0), (63, 1), (64, 2), (127, 3), (128, 4), (width - 1, 5), (width - 8, 6)] {
+            let mut mask = Mask::new(width, 9);
+            mask.set(x, y, 1);
+            assert_eq!(
+                mask.painted_bounds(),
+                PixelRect { x0: x, y0: y, x1: x + 1, y1: y + 1 },
+                "pixel ({x}, {y})"
+            );
+        }
+        let mut mask = Mask::new(width, 9);
+        mask.set(70, 2, 9);
+        mask.set(5, 7, 255);
+        mask.set(width - 1, 3, 4);
+        assert_eq!(mask.painted_bounds(), PixelRect { x0: 5, y0: 2, x1: width, y1: 8 });
+        assert!(Mask::new(width, 9).painted_bounds().is_empty());
+        assert!((mask.coverage_sum() - (9.0 + 255.0 + 4.0) / 255.0).abs() < 1e-12);
     }
 
     #[test]
