@@ -318,6 +318,22 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     });
     println!("12 MP dab → preview (10 mm)    {:>8.1} ms", dab_to_preview);
 
+    // What the window's autosave writes after each settled edit: regions and settings, once
+    // the photo is in the recovery folder.
+    let dir = std::env::temp_dir().join(format!("smp-bench-autosave-{}", std::process::id()));
+    consultation.save(&dir)?;
+    let mut failure = None;
+    let autosave = median_ms(&mut || {
+        if let Err(e) = consultation.clone().save_edits(&dir) {
+            failure.get_or_insert(e);
+        }
+    });
+    std::fs::remove_dir_all(&dir).ok();
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    println!("12 MP autosave (regions + RON)  {:>7.1} ms", autosave);
+
     let mut history = History::default();
     for i in 0..100 {
         let before = consultation.masks.get(RegionKind::Hairline).clone();
