@@ -73,6 +73,12 @@ pub(super) fn menu_bar(app: &mut SmpApp, ui: &mut egui::Ui) {
                 menu_item(app, ui, Command::BrushLarger);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                // Right to left: the marker sits after the name.
+                if app.unsaved() {
+                    ui.label(RichText::new("· not saved").weak().small()).on_hover_text(
+                        "Changed since the last save; a copy is kept for recovery until you save",
+                    );
+                }
                 ui.label(RichText::new(&app.consultation.photo_name).weak());
             });
         });
