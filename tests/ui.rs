@@ -525,6 +525,32 @@ fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpAp
     })
 }
 
+/// Answers the start-up offer with Restore and waits for the work to be back.
+fn restore_offered_work(harness: &mut Harness<'static, SmpApp>) {
+    harness.get_by_role_and_label(Role::Button, "Restore").click();
+    step_until(harness, "restoring", |app| notice_starts_with(app, "Restored the unsaved work"));
+}
+
+/// File ▸ Quit, answered with "Discard changes"; waits until the recovery folder has heard.
+fn quit_discarding_changes(harness: &mut Harness<'static, SmpApp>) {
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Quit").click();
+    // A modal takes a frame to size itself before it shows.
+    harness.run_steps(4);
+    harness.get_by_role_and_label(Role::Button, "Discard changes").click();
+    step_until(harness, "discarding", |app| app.autosave_settled());
+}
+
+/// How many windows' unsaved work the recovery folder holds.
+fn kept_work(recovery: &std::path::Path) -> usize {
+    std::fs::read_dir(recovery)
+        .map(|entries| {
+            entries.filter_map(|e| e.ok()).filter(|e| e.path().join("recovery.ron").is_file()).count()
+        })
+        .unwrap_or(0)
+}
+
 #[test]
 fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     let dir = std::env::temp_dir().join(format!("smp-ui-recovery-{}", std::process::id()));
@@ -537,26 +563,20 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     drag_on_photo(&mut harness, egui::pos2(300.0, 900.0), egui::pos2(700.0, 950.0), 6);
     let painted = harness.state().consultation().masks.clone();
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
-    assert!(dir.join("recovery.ron").is_file(), "the recovery folder should hold the stroke");
+    assert_eq!(kept_work(&dir), 1, "the recovery folder should hold the stroke");
     // The window goes away without closing or saving, as in a crash or a power cut.
     drop(harness);
 
     let mut harness = harness_keeping_work_in(&dir);
     harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Restore").click();
-    step_until(&mut harness, "restoring", |app| notice_starts_with(app, "Restored the unsaved work"));
+    restore_offered_work(&mut harness);
     assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
     assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
     assert!(harness.state().unsaved(), "restored work is still unsaved");
 
     // Quitting asks; discarding empties the recovery folder.
-    harness.get_by_label("File").click();
-    harness.run_steps(3);
-    harness.get_by_label_contains("Quit").click();
-    harness.run_steps(4);
-    harness.get_by_role_and_label(Role::Button, "Discard changes").click();
-    step_until(&mut harness, "emptying the recovery folder", |app| app.autosave_settled());
-    assert!(!dir.join("recovery.ron").exists(), "discarded work must not be offered again");
+    quit_discarding_changes(&mut harness);
+    assert_eq!(kept_work(&dir), 0, "discarded work must not be offered again");
     drop(harness);
 
     let mut harness = harness_keeping_work_in(&dir);
@@ -597,4 +617,40 @@ fn opening_something_else_asks_before_dropping_unsaved_strokes() {
     // With nothing unsaved, nothing is asked.
     open_sample(&mut harness);
     assert!(harness.query_by_label("Discard changes").is_none());
+}
+
+#[test]
+fn two_windows_keep_their_unsaved_work_apart() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-recovery-two-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let paint = |harness: &mut Harness<'static, SmpApp>, y: f32| {
+        harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+        harness.step();
+        drag_on_photo(harness, egui::pos2(300.0, y), egui::pos2(700.0, y + 40.0), 6);
+        step_until(harness, "the autosave", |app| app.autosave_settled());
+        harness.state().consultation().masks.clone()
+    };
+    let mut first = harness_keeping_work_in(&dir);
+    first.step();
+    let first_work = paint(&mut first, 900.0);
+    // A second window while the first runs: it offers nothing and keeps its own copy.
+    let mut second = harness_keeping_work_in(&dir);
+    second.run_steps(2);
+    assert!(second.query_by_label("Restore").is_none(), "a running window's work is not offered");
+    let second_work = paint(&mut second, 300.0);
+    assert_eq!(kept_work(&dir), 2, "each window keeps its own copy");
+    drop(first);
+    drop(second);
+
+    // Later starts offer both, the newest first.
+    for expected in [second_work, first_work] {
+        let mut harness = harness_keeping_work_in(&dir);
+        harness.run_steps(2);
+        restore_offered_work(&mut harness);
+        assert_eq!(harness.state().consultation().masks, expected);
+        step_until(&mut harness, "the copy kept again", |app| app.autosave_settled());
+        quit_discarding_changes(&mut harness);
+    }
+    assert_eq!(kept_work(&dir), 0);
+    std::fs::remove_dir_all(&dir).ok();
 }

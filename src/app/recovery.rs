@@ -3,13 +3,20 @@
 //! folder is emptied once the work is saved or deliberately discarded; whatever is left in it
 //! is offered back on the next start.
 //!
+//! Each window keeps its work in a folder of its own under the recovery folder and holds a
+//! lock on it while it runs, so two windows never overwrite each other's copy. A folder whose
+//! lock is free belongs to a window that is gone: the next window to start adopts the newest
+//! such folder that holds work, offers it back, and carries on in it.
+//!
 //! All file work runs, in order, on one thread of its own: the window never waits for a disk,
 //! and a clear sent after a write always wins.
 
 use crate::engine::consultation::Consultation;
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
@@ -18,6 +25,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Written last: a folder without it holds nothing worth offering.
 const NOTE_FILE: &str = "recovery.ron";
 const CONSULTATION_DIR: &str = "consultation.smp";
+/// Locked by the window using the folder, for as long as it runs.
+const LOCK_FILE: &str = "lock";
+/// A folder holding no work is left alone this long after its lock was made: its window may
+/// have created it a moment ago and not locked it yet.
+const YOUNG: Duration = Duration::from_secs(60);
 
 /// What the recovery folder holds, for the offer to restore it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,7 +64,11 @@ enum Job {
 }
 
 pub struct Recovery {
+    /// This window's folder and the lock that keeps it this window's.
     dir: Option<PathBuf>,
+    lock: Option<File>,
+    /// Work an earlier window left unsaved, adopted with its folder.
+    found: Option<RecoveryNote>,
     jobs: Option<Sender<Job>>,
     results: Receiver<Result<(), String>>,
     worker: Option<JoinHandle<()>>,
@@ -68,8 +84,14 @@ impl Recovery {
         directories::ProjectDirs::from("", "", "smp-studio").map(|d| d.data_local_dir().join("recovery"))
     }
 
-    /// Keeps work in `dir`; with `None` nothing is kept (a scratch session, tests).
-    pub fn open(dir: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
+    /// Keeps work in a folder under `root`; with `None` (or a root that cannot be written)
+    /// nothing is kept.
+    pub fn open(root: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
+        let claimed = root.as_deref().and_then(claim);
+        let (dir, lock, found) = match claimed {
+            Some(Claimed { dir, lock, found }) => (Some(dir), Some(lock), found),
+            None => (None, None, None),
+        };
         let (jobs_tx, jobs_rx) = channel::<Job>();
         let (results_tx, results) = channel();
         let worker = dir.clone().and_then(|dir| {
@@ -85,14 +107,12 @@ impl Recovery {
                 .ok()
         });
         let jobs = worker.is_some().then_some(jobs_tx);
-        Self { dir, jobs, results, worker, in_flight: 0, photo_written: Weak::new() }
+        Self { dir, lock, found, jobs, results, worker, in_flight: 0, photo_written: Weak::new() }
     }
 
-    /// Work left by a session that ended before it was saved, if any.
+    /// Work left by a window that closed before it was saved, if any.
     pub fn found(&self) -> Option<RecoveryNote> {
-        let dir = self.dir.as_ref()?;
-        let text = std::fs::read_to_string(dir.join(NOTE_FILE)).ok()?;
-        ron::from_str(&text).ok()
+        self.found.clone()
     }
 
     /// The folder to open the kept consultation from.
@@ -143,7 +163,8 @@ impl Recovery {
         self.in_flight == 0
     }
 
-    /// Waits for the jobs already sent, at most `limit`: called as the window closes.
+    /// Waits for the jobs already sent, at most `limit`, then removes this window's folder if
+    /// it holds no work: called as the window closes.
     pub fn finish(&mut self, limit: Duration) {
         self.jobs = None;
         let Some(worker) = self.worker.take() else { return };
@@ -151,10 +172,75 @@ impl Recovery {
         while !worker.is_finished() && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
-        if worker.is_finished() {
-            let _ = worker.join();
+        if !worker.is_finished() {
+            return;
+        }
+        let _ = worker.join();
+        if let Some(dir) = &self.dir
+            && read_note(dir).is_none()
+        {
+            self.lock = None;
+            // Nothing to lose: a folder left behind is tidied by the next start.
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// A folder taken for this window.
+struct Claimed {
+    dir: PathBuf,
+    lock: File,
+    found: Option<RecoveryNote>,
+}
+
+/// Adopts the newest folder a closed window left work in, or makes a new one; tidies folders
+/// that closed windows left empty.
+fn claim(root: &Path) -> Option<Claimed> {
+    std::fs::create_dir_all(root).ok()?;
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(root).ok()?.flatten() {
+        let dir = entry.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let Some(lock) = lock(&dir) else { continue };
+        match read_note(&dir) {
+            Some(note) => orphans.push((note, dir, lock)),
+            None => {
+                let young = std::fs::metadata(dir.join(LOCK_FILE))
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < YOUNG));
+                drop(lock);
+                if !young {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+            }
+        }
+    }
+    // Newest first; the others wait for later starts, their locks released.
+    orphans.sort_by(|a, b| (a.0.written_unix_s, &a.1).cmp(&(b.0.written_unix_s, &b.1)));
+    if let Some((note, dir, lock)) = orphans.pop() {
+        return Some(Claimed { dir, lock, found: Some(note) });
+    }
+    static WINDOWS: AtomicU32 = AtomicU32::new(0);
+    let millis = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
+    let name = format!("{millis}-{}-{}", std::process::id(), WINDOWS.fetch_add(1, Ordering::Relaxed));
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).ok()?;
+    let lock = lock(&dir)?;
+    Some(Claimed { dir, lock, found: None })
+}
+
+/// The folder's lock, if no running window holds it.
+fn lock(dir: &Path) -> Option<File> {
+    let file = File::options().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE)).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+fn read_note(dir: &Path) -> Option<RecoveryNote> {
+    let text = std::fs::read_to_string(dir.join(NOTE_FILE)).ok()?;
+    ron::from_str(&text).ok()
 }
 
 fn run(dir: &Path, job: Job) -> Result<(), String> {
