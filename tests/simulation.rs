@@ -285,6 +285,66 @@ fn fresh_dots_are_larger_and_darker_than_healed_ones() {
     assert!(a(&fresh)[1] > 1.2 * a(&healed)[1], "fresh dots should be darker");
 }
 
+/// FUE extraction leaves small round scars paler than the skin; tone blending should bring
+/// them toward the skin around them and leave that skin as it is.
+#[test]
+fn pale_fue_scars_are_blended_toward_the_skin_around_them() {
+    let mut preset = light_preset();
+    preset.scar.tone_blend = 0.6;
+    // Measure the tone alone, without pigment on top.
+    preset.dots.darkness = 0.0;
+    // Even skin, so that the ring around the scar matches the skin between the scars.
+    let (width, height) = (400, 300);
+    let mut case = Case {
+        photo: RgbImage::from_pixel(width, height, image::Rgb(LIGHT)),
+        truth: image::GrayImage::new(width, height),
+        hair: HairMap::empty(width, height, Scale { px_per_mm: PX_PER_MM }),
+        masks: RegionMasks::new(width, height),
+        preset,
+    };
+    let centres: Vec<(f32, f32)> = (0..4)
+        .flat_map(|i| (0..3).map(move |j| (125.0 + 50.0 * i as f32, 100.0 + 50.0 * j as f32)))
+        .collect();
+    // 1 mm across at 10 px/mm.
+    let on_scar = |x: u32, y: u32| {
+        centres.iter().any(|&(cx, cy)| (x as f32 + 0.5 - cx).powi(2) + (y as f32 + 0.5 - cy).powi(2) <= 25.0)
+    };
+    for (x, y, p) in case.photo.enumerate_pixels_mut() {
+        if on_scar(x, y) {
+            p.0 = std::array::from_fn(|c| (p.0[c] as f32 + 0.6 * (250.0 - p.0[c] as f32)) as u8);
+        }
+    }
+    case.fill(RegionKind::Scar, 80, 60, 330, 250);
+    let result = case.render(settings()).image;
+    let luminance = |p: &image::Rgb<u8>| {
+        let lin = smp_studio::engine::color::srgb8_to_linear;
+        0.2126 * lin(p.0[0]) + 0.7152 * lin(p.0[1]) + 0.0722 * lin(p.0[2])
+    };
+    // Mean luminance on the scars and on the skin between them, inside the scar layer.
+    let means = |image: &RgbImage| {
+        let (mut scar, mut skin) = ((0.0f64, 0usize), (0.0f64, 0usize));
+        for y in 70..240 {
+            for x in 90..320 {
+                let target = if on_scar(x, y) { &mut scar } else { &mut skin };
+                target.0 += luminance(image.get_pixel(x, y)) as f64;
+                target.1 += 1;
+            }
+        }
+        (scar.0 / scar.1 as f64, skin.0 / skin.1 as f64)
+    };
+    let (scar_before, skin_before) = means(&case.photo);
+    let (scar_after, skin_after) = means(&result);
+    let contrast_before = scar_before / skin_before - 1.0;
+    let contrast_after = scar_after / skin_after - 1.0;
+    assert!(
+        contrast_after < 0.6 * contrast_before,
+        "scars {:.0} % brighter than the skin before, {:.0} % after",
+        contrast_before * 100.0,
+        contrast_after * 100.0
+    );
+    assert!((skin_after / skin_before - 1.0).abs() < 0.03, "skin {skin_before:.4} → {skin_after:.4}");
+}
+
 #[test]
 fn looks_match_their_references() {
     for (name, style) in [

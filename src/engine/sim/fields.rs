@@ -3,7 +3,7 @@
 //! render and then read point by point.
 
 use super::Scene;
-use crate::engine::color::srgb8_to_linear;
+use super::scar_tone::ScarTone;
 use crate::engine::hair::FULL_COVERAGE;
 use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::HairlineStyle;
@@ -45,72 +45,14 @@ impl HairlineDepth {
 /// Fields shared by every dot of one render.
 pub struct Fields {
     pub hairline: Option<HairlineDepth>,
-    /// Per-channel gain (linear light) that brings the scar's own colour to the skin around it.
-    pub scar_tone_gain: Option<[f32; 3]>,
+    /// How pale scar skin is brought toward the skin around it.
+    pub scar_tone: Option<ScarTone>,
 }
 
 impl Fields {
     pub fn compute(scene: &Scene) -> Fields {
-        Fields { hairline: hairline_depth(scene), scar_tone_gain: scar_tone_gain(scene) }
+        Fields { hairline: hairline_depth(scene), scar_tone: ScarTone::compute(scene) }
     }
-}
-
-/// Width of the ring of skin around a scar whose colour the scar is blended toward.
-const SCAR_RING_MM: f32 = 3.0;
-
-/// Scars are often paler than the skin around them; dots alone then read as dots on a pale
-/// patch. Compares the scar's mean colour (hair excluded) with a ring of skin around it.
-fn scar_tone_gain(scene: &Scene) -> Option<[f32; 3]> {
-    if scene.preset.scar.tone_blend <= 0.0 {
-        return None;
-    }
-    let mask = scene.masks.get(RegionKind::Scar);
-    let painted = mask.painted_bounds();
-    if painted.is_empty() {
-        return None;
-    }
-    let ring_px = scene.settings.scale.px(SCAR_RING_MM).ceil().max(1.0);
-    let rect = painted.expand(ring_px as u32 + 1, mask.bounds());
-    let w = (rect.x1 - rect.x0) as usize;
-    let h = (rect.y1 - rect.y0) as usize;
-    let mut dist = vec![1.0e9f32; w * h];
-    for (row, y) in (rect.y0..rect.y1).enumerate() {
-        for (col, x) in (rect.x0..rect.x1).enumerate() {
-            if mask.get(x, y) > 0 {
-                dist[row * w + col] = 0.0;
-            }
-        }
-    }
-    chamfer(&mut dist, w, h);
-    let (mut inside, mut ring) = (([0.0f64; 3], 0usize), ([0.0f64; 3], 0usize));
-    for (row, y) in (rect.y0..rect.y1).enumerate() {
-        for (col, x) in (rect.x0..rect.x1).enumerate() {
-            if scene.hair.is_some_and(|hair| hair.is_hair(x, y)) {
-                continue;
-            }
-            let d = dist[row * w + col];
-            let target = if mask.get(x, y) >= 192 {
-                &mut inside
-            } else if d > 0.0 && d <= ring_px && scene.masks.any(x, y) == 0 {
-                &mut ring
-            } else {
-                continue;
-            };
-            let p = scene.photo.get_pixel(x, y).0;
-            for (sum, &v) in target.0.iter_mut().zip(&p) {
-                *sum += srgb8_to_linear(v) as f64;
-            }
-            target.1 += 1;
-        }
-    }
-    if inside.1 < 16 || ring.1 < 16 {
-        return None;
-    }
-    Some(std::array::from_fn(|c| {
-        let scar = inside.0[c] / inside.1 as f64;
-        let skin = ring.0[c] / ring.1 as f64;
-        (skin / scar.max(1e-4)).clamp(0.25, 4.0) as f32
-    }))
 }
 
 /// The hairline's front is where its region meets bare skin: not another region, not hair.
@@ -162,7 +104,7 @@ fn hairline_depth(scene: &Scene) -> Option<HairlineDepth> {
 ///
 /// Each pass first takes the neighbours in the previous row for a whole row at once, which
 /// vectorises, and then sweeps along the row, where each pixel waits for the one before it.
-fn chamfer(dist: &mut [f32], w: usize, h: usize) {
+pub(super) fn chamfer(dist: &mut [f32], w: usize, h: usize) {
     let (a, b) = (1.0f32, std::f32::consts::SQRT_2);
     for y in 0..h {
         let (done, rest) = dist.split_at_mut(y * w);

@@ -7,6 +7,7 @@ mod dots;
 mod fields;
 mod optics;
 pub mod pattern;
+mod scar_tone;
 
 pub use dots::{Dot, place_dots};
 

@@ -158,12 +158,13 @@ pub(super) fn render_tile(scene: &Scene, fields: &Fields, tile: PixelRect, dots:
         for (col, x) in (tile.x0..tile.x1).enumerate() {
             let px = scene.photo.get_pixel(x, y).0;
             let a = absorbance[row * w + col];
-            let tone = match fields.scar_tone_gain {
-                Some(gain) => {
+            let skin: [f32; 3] = std::array::from_fn(|c| srgb8_to_linear(px[c]));
+            let tone = match &fields.scar_tone {
+                Some(scar_tone) => {
                     let blend = scene.preset.scar.tone_blend
                         * scene.masks.get(RegionKind::Scar).get(x, y) as f32
                         / 255.0;
-                    (blend > 0.0).then(|| gain.map(|g| 1.0 + (g - 1.0) * blend))
+                    (blend > 0.0).then(|| scar_tone.factor(x, y, skin).map(|g| 1.0 + (g - 1.0) * blend))
                 }
                 None => None,
             };
@@ -173,7 +174,7 @@ pub(super) fn render_tile(scene: &Scene, fields: &Fields, tile: PixelRect, dots:
             }
             let tone = tone.unwrap_or([1.0; 3]);
             for c in 0..3 {
-                let skin = srgb8_to_linear(px[c]) * tone[c];
+                let skin = skin[c] * tone[c];
                 let remit = o.veil[c] + (1.0 - o.veil[c]) * (-a[c]).exp();
                 out.push(linear_to_srgb8(skin * remit));
             }
