@@ -43,18 +43,19 @@ impl ScarTone {
             return None;
         }
         let gain = ring_gain(scene, painted).unwrap_or([1.0; 3]);
-        Some(ScarTone { gain, local: LocalSkin::compute(scene, painted) })
+        Some(ScarTone { gain, local: LocalSkin::compute(scene, painted, gain) })
     }
 
     /// The factor (linear light, per channel) for the photo's pixel `skin` at `(x, y)`, before
-    /// blending: the ring's gain, and where the pixel is clearly paler than the skin around it,
-    /// the step down to that skin.
+    /// blending: the ring's gain, and where the pixel is then still clearly paler than the skin
+    /// around it (itself after the ring's gain), the step down to that skin.
     #[inline]
     pub fn factor(&self, x: u32, y: u32, skin: [f32; 3]) -> [f32; 3] {
         let reference = self.local.as_ref().and_then(|l| l.at(x, y));
         std::array::from_fn(|c| {
+            let toned = skin[c] * self.gain[c];
             let local = match reference {
-                Some(r) if skin[c] > 1e-4 => (r[c] * (1.0 + TOLERANCE) / skin[c]).min(1.0),
+                Some(r) if toned > 1e-4 => (r[c] * (1.0 + TOLERANCE) / toned).min(1.0),
                 _ => 1.0,
             };
             self.gain[c] * local
@@ -109,9 +110,9 @@ fn ring_gain(scene: &Scene, painted: PixelRect) -> Option<[f32; 3]> {
     }))
 }
 
-/// Mean skin colour (linear light, hair excluded) within [`LOCAL_RADIUS_MM`] of each cell
-/// centre, on a grid aligned to the photo's origin, so a value never depends on where the scar
-/// was painted.
+/// Mean skin colour (linear light, hair excluded, scar pixels after the ring's gain) within
+/// [`LOCAL_RADIUS_MM`] of each cell centre, on a grid aligned to the photo's origin, so a value
+/// never depends on where the scar was painted.
 struct LocalSkin {
     cell_px: u32,
     /// First cell column and row, and the grid's size in cells.
@@ -123,7 +124,11 @@ struct LocalSkin {
 }
 
 impl LocalSkin {
-    fn compute(scene: &Scene, painted: PixelRect) -> Option<LocalSkin> {
+    fn compute(scene: &Scene, painted: PixelRect, gain: [f32; 3]) -> Option<LocalSkin> {
+        if painted.is_empty() {
+            return None;
+        }
+        let scar = scene.masks.get(RegionKind::Scar);
         let scale = scene.settings.scale;
         let cell_px = scale.px(CELL_MM).round().max(1.0) as u32;
         let reach = (LOCAL_RADIUS_MM / CELL_MM).ceil() as usize;
@@ -147,9 +152,11 @@ impl LocalSkin {
                     continue;
                 }
                 let p = scene.photo.get_pixel(x, y).0;
+                let toned = scar.get(x, y) >= 128;
                 let cell = &mut sums[row * cols + (x / cell_px - cx0) as usize];
                 for c in 0..3 {
-                    cell[c] += srgb8_to_linear(p[c]) as f64;
+                    let g = if toned { gain[c] } else { 1.0 };
+                    cell[c] += (srgb8_to_linear(p[c]) * g) as f64;
                 }
                 cell[3] += 1.0;
             }
