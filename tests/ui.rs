@@ -5,6 +5,7 @@ use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use smp_studio::app::{Folders, SmpApp};
+use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::mask::RegionKind;
 use std::time::{Duration, Instant};
 
@@ -542,6 +543,36 @@ fn quit_discarding_changes(harness: &mut Harness<'static, SmpApp>) {
     step_until(harness, "discarding", |app| app.autosave_settled());
 }
 
+/// A file dropped on the window.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// The one folder under `recovery` that holds a window's work.
+fn kept_folder(recovery: &std::path::Path) -> std::path::PathBuf {
+    let folders: Vec<_> = std::fs::read_dir(recovery)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("recovery.ron").is_file())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    folders[0].clone()
+}
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
+}
+
 /// How many windows' unsaved work the recovery folder holds.
 fn kept_work(recovery: &std::path::Path) -> usize {
     std::fs::read_dir(recovery)
@@ -569,10 +600,31 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
 
     let mut harness = harness_keeping_work_in(&dir);
     harness.run_steps(2);
+    // A photo dropped while the offer waits must not replace the work it holds.
+    let photo = dir.join("dropped.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([190, 150, 130])).save(&photo).unwrap();
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(DroppedPath(photo)));
+    harness.run_steps(3);
+    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the offer must be answered first");
+    let folder = kept_folder(&dir);
+    let photo_written = modified(&folder.join("consultation.smp/photo.png"));
     restore_offered_work(&mut harness);
     assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
     assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
     assert!(harness.state().unsaved(), "restored work is still unsaved");
+    // Later edits go on in the same folder, which keeps its photo and its note throughout.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
+    step_until(&mut harness, "the autosave", |app| app.autosave_settled());
+    assert_eq!(kept_folder(&dir), folder);
+    assert_eq!(
+        modified(&folder.join("consultation.smp/photo.png")),
+        photo_written,
+        "the photo is written once"
+    );
+    assert_eq!(
+        Consultation::load(&folder.join("consultation.smp")).unwrap().masks,
+        harness.state().consultation().masks
+    );
 
     // Quitting asks; discarding empties the recovery folder.
     quit_discarding_changes(&mut harness);
@@ -639,11 +691,14 @@ fn two_windows_keep_their_unsaved_work_apart() {
     assert!(second.query_by_label("Restore").is_none(), "a running window's work is not offered");
     let second_work = paint(&mut second, 300.0);
     assert_eq!(kept_work(&dir), 2, "each window keeps its own copy");
-    drop(first);
+    assert_ne!(first_work, second_work);
+    // The first window edits again: its copy becomes the newest.
+    let first_work = paint(&mut first, 600.0);
     drop(second);
+    drop(first);
 
     // Later starts offer both, the newest first.
-    for expected in [second_work, first_work] {
+    for expected in [first_work, second_work] {
         let mut harness = harness_keeping_work_in(&dir);
         harness.run_steps(2);
         restore_offered_work(&mut harness);
@@ -652,5 +707,38 @@ fn two_windows_keep_their_unsaved_work_apart() {
         quit_discarding_changes(&mut harness);
     }
     assert_eq!(kept_work(&dir), 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn work_that_cannot_be_restored_stays_where_it_is() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-recovery-bad-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let mut harness = harness_keeping_work_in(&dir);
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 900.0), egui::pos2(700.0, 950.0), 6);
+    step_until(&mut harness, "the autosave", |app| app.autosave_settled());
+    drop(harness);
+    // Damage the kept copy.
+    let folder = kept_folder(&dir);
+    let broken = folder.join("consultation.smp/consultation.ron");
+    std::fs::write(&broken, "not a consultation").unwrap();
+
+    let mut harness = harness_keeping_work_in(&dir);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Restore").click();
+    step_until(&mut harness, "the failure", |app| app.notice.as_ref().is_some_and(|n| n.is_error));
+    let error = harness.state().notice.clone().unwrap().text;
+    assert!(
+        error.contains("could not be restored") && error.contains(&folder.display().to_string()),
+        "{error}"
+    );
+    // New work goes to a folder of its own; the damaged copy is left untouched.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
+    step_until(&mut harness, "the autosave", |app| app.autosave_settled());
+    assert_eq!(kept_work(&dir), 2);
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "not a consultation");
     std::fs::remove_dir_all(&dir).ok();
 }

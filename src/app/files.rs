@@ -31,7 +31,7 @@ pub struct PathPrompt {
 pub(super) struct Write {
     what: &'static str,
     saves_revision: Option<u64>,
-    done: Receiver<Result<PathBuf, String>>,
+    pub(super) done: Receiver<Result<PathBuf, String>>,
 }
 
 impl SmpApp {
@@ -228,18 +228,19 @@ impl SmpApp {
         let Some(rx) = &self.loading else { return };
         let Ok(result) = rx.try_recv() else { return };
         self.loading = None;
+        let restoring = std::mem::take(&mut self.restoring);
         match result {
             Ok(opened) => {
                 let name = opened.consultation.photo_name.clone();
                 let calibrated = opened.calibrated;
-                self.set_consultation(opened.consultation, calibrated);
                 if opened.restored {
-                    self.keep_restored();
+                    self.keep_restored(opened.consultation, calibrated);
                     self.info(format!(
                         "Restored the unsaved work on {name}. Save the consultation to keep it."
                     ));
                     return;
                 }
+                self.set_consultation(opened.consultation, calibrated);
                 if calibrated {
                     self.info(format!("Opened the consultation {name}."));
                     return;
@@ -254,7 +255,16 @@ impl SmpApp {
                 };
                 self.info(text);
             }
-            Err(e) => self.error(e),
+            Err(e) => {
+                if restoring {
+                    // Left as it is; this window keeps its own work elsewhere.
+                    self.recovery.leave_found();
+                }
+                match self.recovery.problem.take() {
+                    Some(problem) => self.error(format!("{e} {problem}")),
+                    None => self.error(e),
+                }
+            }
         }
     }
 }

@@ -193,6 +193,8 @@ pub struct SmpApp {
     recovery: recovery::Recovery,
     /// Work found from a session that ended unsaved, offered back until answered.
     pub restore_offer: Option<recovery::RecoveryNote>,
+    /// The offered work is being read back.
+    restoring: bool,
     /// An action that would drop unsaved work, waiting for the person's answer.
     pub leave: Option<Leave>,
     /// Closing was asked for and nothing unsaved stands in the way.
@@ -232,6 +234,7 @@ impl SmpApp {
                 (blank_consultation(&presets), Some(Notice { text: e.to_string(), is_error: true }), false)
             }
         };
+        let notice = notice.or_else(|| recovery.problem.clone().map(|text| Notice { text, is_error: true }));
         let (consultation_preset, consultation_settings) =
             (consultation.preset.clone(), consultation.settings);
         let wake_ctx = ctx.clone();
@@ -287,6 +290,7 @@ impl SmpApp {
             autosave_after: unsaved::AUTOSAVE_AFTER,
             recovery,
             restore_offer,
+            restoring: false,
             leave: None,
             close_confirmed: false,
             max_texture_side,
@@ -326,15 +330,21 @@ impl SmpApp {
 
     // ---- document changes ----
 
+    /// A new document: one just opened, so nothing is unsaved.
     fn set_consultation(&mut self, consultation: Consultation, calibrated: bool) {
+        self.replace_document(consultation, calibrated);
+        // Whatever the recovery folder held was saved or discarded before this point.
+        self.recovery.clear();
+        self.saved_revision = Some(self.revision);
+    }
+
+    /// Puts `consultation` on screen with a fresh history and view.
+    fn replace_document(&mut self, consultation: Consultation, calibrated: bool) {
         self.consultation = consultation;
         self.scale_calibrated = calibrated;
         self.history.clear();
         self.look_anchor = self.look();
         self.reset_document_view();
-        // Whatever the recovery folder held was saved or discarded before this point.
-        self.recovery.clear();
-        self.saved_revision = Some(self.revision);
         self.autosaved_revision = self.revision;
     }
 

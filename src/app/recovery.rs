@@ -9,7 +9,8 @@
 //! such folder that holds work, offers it back, and carries on in it.
 //!
 //! All file work runs, in order, on one thread of its own: the window never waits for a disk,
-//! and a clear sent after a write always wins.
+//! and a clear sent after a write always wins. That thread also knows which photo the folder
+//! holds, so a photo is written once per consultation and never assumed written.
 
 use crate::engine::consultation::Consultation;
 use image::RgbImage;
@@ -20,23 +21,24 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
+use std::time::Instant;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Written last: a folder without it holds nothing worth offering.
+/// Written last: the folder's work is offered back only with it.
 const NOTE_FILE: &str = "recovery.ron";
 const CONSULTATION_DIR: &str = "consultation.smp";
 /// Locked by the window using the folder, for as long as it runs.
 const LOCK_FILE: &str = "lock";
-/// A folder holding no work is left alone this long after its lock was made: its window may
-/// have created it a moment ago and not locked it yet.
+/// A folder holding no consultation is left alone this long after its lock was made: its
+/// window may have created it a moment ago and not locked it yet.
 const YOUNG: Duration = Duration::from_secs(60);
 
 /// What the recovery folder holds, for the offer to restore it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryNote {
     pub photo_name: String,
-    /// When it was written, in seconds since 1970.
-    pub written_unix_s: u64,
+    /// When it was written, in milliseconds since 1970.
+    pub written_unix_ms: u64,
     /// Whether the scale had been measured rather than assumed.
     pub calibrated: bool,
 }
@@ -44,8 +46,7 @@ pub struct RecoveryNote {
 impl RecoveryNote {
     /// "3 minutes ago", "yesterday"…: how long ago the work was kept.
     pub fn age(&self) -> String {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-        let minutes = now.saturating_sub(self.written_unix_s) / 60;
+        let minutes = now_ms().saturating_sub(self.written_unix_ms) / 60_000;
         match minutes {
             0 => "moments ago".into(),
             1 => "a minute ago".into(),
@@ -59,23 +60,34 @@ impl RecoveryNote {
 }
 
 enum Job {
-    Write { consultation: Box<Consultation>, with_photo: bool, note: RecoveryNote },
+    Write {
+        consultation: Box<Consultation>,
+        note: RecoveryNote,
+    },
+    /// The folder already holds this photo (its work was just restored from it).
+    Holds(Arc<RgbImage>),
     Clear,
 }
 
+/// A window's recovery folder, with the lock that keeps it the window's.
+struct Folder {
+    dir: PathBuf,
+    lock: File,
+}
+
 pub struct Recovery {
-    /// This window's folder and the lock that keeps it this window's.
-    dir: Option<PathBuf>,
-    lock: Option<File>,
+    root: Option<PathBuf>,
+    folder: Option<Folder>,
     /// Work an earlier window left unsaved, adopted with its folder.
     found: Option<RecoveryNote>,
+    /// Why nothing is kept, when the folder could not be made.
+    pub problem: Option<String>,
     jobs: Option<Sender<Job>>,
     results: Receiver<Result<(), String>>,
     worker: Option<JoinHandle<()>>,
+    wake: Arc<dyn Fn() + Send + Sync>,
     /// Jobs sent whose result has not come back.
     in_flight: usize,
-    /// The photo already in the folder: later writes of the same consultation skip it.
-    photo_written: Weak<RgbImage>,
 }
 
 impl Recovery {
@@ -84,30 +96,55 @@ impl Recovery {
         directories::ProjectDirs::from("", "", "smp-studio").map(|d| d.data_local_dir().join("recovery"))
     }
 
-    /// Keeps work in a folder under `root`; with `None` (or a root that cannot be written)
-    /// nothing is kept.
-    pub fn open(root: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
-        let claimed = root.as_deref().and_then(claim);
-        let (dir, lock, found) = match claimed {
-            Some(Claimed { dir, lock, found }) => (Some(dir), Some(lock), found),
-            None => (None, None, None),
+    /// Keeps work in a folder under `root`; with `None` nothing is kept.
+    pub fn open(root: Option<PathBuf>, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        let (_, results) = channel();
+        let mut recovery = Self {
+            root,
+            folder: None,
+            found: None,
+            problem: None,
+            jobs: None,
+            results,
+            worker: None,
+            wake: Arc::new(wake),
+            in_flight: 0,
         };
+        if let Some(root) = recovery.root.clone() {
+            match claim(&root) {
+                Ok((folder, found)) => {
+                    recovery.found = found;
+                    recovery.start(folder);
+                }
+                Err(e) => recovery.problem = Some(e),
+            }
+        }
+        recovery
+    }
+
+    /// Runs this window's file work for `folder` on a thread of its own.
+    fn start(&mut self, folder: Folder) {
         let (jobs_tx, jobs_rx) = channel::<Job>();
         let (results_tx, results) = channel();
-        let worker = dir.clone().and_then(|dir| {
-            std::thread::Builder::new()
-                .name("recovery".into())
-                .spawn(move || {
-                    for job in jobs_rx {
-                        // The window may be gone; then nobody needs the answer.
-                        let _ = results_tx.send(run(&dir, job));
-                        wake();
-                    }
-                })
-                .ok()
+        let dir = folder.dir.clone();
+        let wake = self.wake.clone();
+        let spawned = std::thread::Builder::new().name("recovery".into()).spawn(move || {
+            let mut holds = Weak::new();
+            for job in jobs_rx {
+                // The window may be gone; then nobody needs the answer.
+                let _ = results_tx.send(run(&dir, &mut holds, job));
+                wake();
+            }
         });
-        let jobs = worker.is_some().then_some(jobs_tx);
-        Self { dir, lock, found, jobs, results, worker, in_flight: 0, photo_written: Weak::new() }
+        match spawned {
+            Ok(worker) => {
+                self.jobs = Some(jobs_tx);
+                self.worker = Some(worker);
+                self.results = results;
+                self.folder = Some(folder);
+            }
+            Err(e) => self.problem = Some(format!("Autosave is off: could not start it ({e}).")),
+        }
     }
 
     /// Work left by a window that closed before it was saved, if any.
@@ -117,41 +154,56 @@ impl Recovery {
 
     /// The folder to open the kept consultation from.
     pub fn consultation_dir(&self) -> Option<PathBuf> {
-        self.dir.as_ref().map(|d| d.join(CONSULTATION_DIR))
+        self.folder.as_ref().map(|f| f.dir.join(CONSULTATION_DIR))
+    }
+
+    fn send(&mut self, job: Job) {
+        if let Some(jobs) = &self.jobs
+            && jobs.send(job).is_ok()
+        {
+            self.in_flight += 1;
+        }
     }
 
     /// Keeps a copy of `consultation` in the background.
     pub fn write(&mut self, consultation: &Consultation, calibrated: bool) {
-        let Some(jobs) = &self.jobs else { return };
-        let same_photo = self.photo_written.upgrade().is_some_and(|p| Arc::ptr_eq(&p, &consultation.photo));
         let note = RecoveryNote {
             photo_name: consultation.photo_name.clone(),
-            written_unix_s: SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs(),
+            written_unix_ms: now_ms(),
             calibrated,
         };
-        let job = Job::Write { consultation: Box::new(consultation.clone()), with_photo: !same_photo, note };
-        if jobs.send(job).is_ok() {
-            self.in_flight += 1;
-            self.photo_written = Arc::downgrade(&consultation.photo);
-        }
+        self.send(Job::Write { consultation: Box::new(consultation.clone()), note });
+    }
+
+    /// The folder's work was restored as `consultation`: it is kept already.
+    pub fn holds(&mut self, consultation: &Consultation) {
+        self.send(Job::Holds(consultation.photo.clone()));
     }
 
     /// Empties the folder: the work was saved, or the person chose to discard it.
     pub fn clear(&mut self) {
-        let Some(jobs) = &self.jobs else { return };
-        if jobs.send(Job::Clear).is_ok() {
-            self.in_flight += 1;
-            self.photo_written = Weak::new();
+        self.send(Job::Clear);
+    }
+
+    /// The adopted work could not be restored: it is left where it is, for a later start or
+    /// for a person to rescue, and this window keeps its own work in a new folder.
+    pub fn leave_found(&mut self) {
+        self.found = None;
+        self.stop(Duration::from_secs(10));
+        self.folder = None;
+        let Some(root) = self.root.clone() else { return };
+        match new_folder(&root) {
+            Ok(folder) => self.start(folder),
+            Err(e) => self.problem = Some(e),
         }
     }
 
-    /// Failures of finished jobs, as sentences. A failed write forgets which photo is kept.
+    /// Failures of finished jobs, as sentences.
     pub fn failures(&mut self) -> Vec<String> {
         let mut failures = Vec::new();
         while let Ok(result) = self.results.try_recv() {
             self.in_flight = self.in_flight.saturating_sub(1);
             if let Err(e) = result {
-                self.photo_written = Weak::new();
                 failures.push(e);
             }
         }
@@ -163,72 +215,87 @@ impl Recovery {
         self.in_flight == 0
     }
 
+    /// Waits at most `limit` for the jobs already sent; true once they are done.
+    fn stop(&mut self, limit: Duration) -> bool {
+        self.jobs = None;
+        let Some(worker) = self.worker.take() else { return true };
+        let deadline = Instant::now() + limit;
+        while !worker.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let finished = worker.is_finished();
+        if finished {
+            let _ = worker.join();
+        }
+        finished
+    }
+
     /// Waits for the jobs already sent, at most `limit`, then removes this window's folder if
     /// it holds no work: called as the window closes.
     pub fn finish(&mut self, limit: Duration) {
-        self.jobs = None;
-        let Some(worker) = self.worker.take() else { return };
-        let deadline = std::time::Instant::now() + limit;
-        while !worker.is_finished() && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if !worker.is_finished() {
+        if !self.stop(limit) {
             return;
         }
-        let _ = worker.join();
-        if let Some(dir) = &self.dir
-            && read_note(dir).is_none()
+        if let Some(folder) = self.folder.take()
+            && read_note(&folder.dir).is_none()
+            && !folder.dir.join(CONSULTATION_DIR).exists()
         {
-            self.lock = None;
+            let Folder { dir, lock } = folder;
+            drop(lock);
             // Nothing to lose: a folder left behind is tidied by the next start.
             let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
 
-/// A folder taken for this window.
-struct Claimed {
-    dir: PathBuf,
-    lock: File,
-    found: Option<RecoveryNote>,
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
 }
 
 /// Adopts the newest folder a closed window left work in, or makes a new one; tidies folders
 /// that closed windows left empty.
-fn claim(root: &Path) -> Option<Claimed> {
-    std::fs::create_dir_all(root).ok()?;
+fn claim(root: &Path) -> Result<(Folder, Option<RecoveryNote>), String> {
+    std::fs::create_dir_all(root)
+        .map_err(|e| format!("Autosave is off: could not create {} ({e}).", root.display()))?;
     let mut orphans = Vec::new();
-    for entry in std::fs::read_dir(root).ok()?.flatten() {
+    let entries = std::fs::read_dir(root)
+        .map_err(|e| format!("Autosave is off: could not read {} ({e}).", root.display()))?;
+    for entry in entries.flatten() {
         let dir = entry.path();
         if !dir.is_dir() {
             continue;
         }
         let Some(lock) = lock(&dir) else { continue };
-        match read_note(&dir) {
-            Some(note) => orphans.push((note, dir, lock)),
-            None => {
-                let young = std::fs::metadata(dir.join(LOCK_FILE))
-                    .and_then(|m| m.modified())
-                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < YOUNG));
-                drop(lock);
-                if !young {
-                    let _ = std::fs::remove_dir_all(&dir);
-                }
+        if let Some(note) = read_note(&dir) {
+            orphans.push((note, dir, lock));
+        } else if !dir.join(CONSULTATION_DIR).exists() {
+            // Nothing kept here; a folder whose note cannot be read is left for a person.
+            let young = std::fs::metadata(dir.join(LOCK_FILE))
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < YOUNG));
+            drop(lock);
+            if !young {
+                let _ = std::fs::remove_dir_all(&dir);
             }
         }
     }
     // Newest first; the others wait for later starts, their locks released.
-    orphans.sort_by(|a, b| (a.0.written_unix_s, &a.1).cmp(&(b.0.written_unix_s, &b.1)));
+    orphans.sort_by(|a, b| (a.0.written_unix_ms, &a.1).cmp(&(b.0.written_unix_ms, &b.1)));
     if let Some((note, dir, lock)) = orphans.pop() {
-        return Some(Claimed { dir, lock, found: Some(note) });
+        return Ok((Folder { dir, lock }, Some(note)));
     }
+    Ok((new_folder(root)?, None))
+}
+
+/// A new folder for this window, locked.
+fn new_folder(root: &Path) -> Result<Folder, String> {
     static WINDOWS: AtomicU32 = AtomicU32::new(0);
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
-    let name = format!("{millis}-{}-{}", std::process::id(), WINDOWS.fetch_add(1, Ordering::Relaxed));
+    let name = format!("{}-{}-{}", now_ms(), std::process::id(), WINDOWS.fetch_add(1, Ordering::Relaxed));
     let dir = root.join(name);
-    std::fs::create_dir_all(&dir).ok()?;
-    let lock = lock(&dir)?;
-    Some(Claimed { dir, lock, found: None })
+    let fail = |e: String| format!("Autosave is off: could not make {} ({e}).", dir.display());
+    std::fs::create_dir_all(&dir).map_err(|e| fail(e.to_string()))?;
+    let lock = lock(&dir).ok_or_else(|| fail("it could not be locked".into()))?;
+    Ok(Folder { dir, lock })
 }
 
 /// The folder's lock, if no running window holds it.
@@ -243,29 +310,40 @@ fn read_note(dir: &Path) -> Option<RecoveryNote> {
     ron::from_str(&text).ok()
 }
 
-fn run(dir: &Path, job: Job) -> Result<(), String> {
+/// Does one job in `dir`. `holds` is the photo whose complete copy the folder has.
+fn run(dir: &Path, holds: &mut Weak<RgbImage>, job: Job) -> Result<(), String> {
     match job {
-        Job::Write { consultation, with_photo, note } => {
+        Job::Write { consultation, note } => {
             let fail = |e: String| format!("Could not keep a recovery copy in {}: {e}", dir.display());
             let folder = dir.join(CONSULTATION_DIR);
-            if with_photo {
-                // A new photo: until it is whole, the folder offers nothing.
+            let same = holds.upgrade().is_some_and(|p| Arc::ptr_eq(&p, &consultation.photo));
+            if same {
+                consultation.save_edits(&folder).map_err(|e| fail(e.to_string()))?;
+            } else {
+                // Another consultation replaces what the folder held: until it is whole, the
+                // folder offers nothing.
                 remove_file_if_present(&dir.join(NOTE_FILE)).map_err(fail)?;
                 consultation.save(&folder).map_err(|e| fail(e.to_string()))?;
-            } else {
-                consultation.save_edits(&folder).map_err(|e| fail(e.to_string()))?;
+                *holds = Arc::downgrade(&consultation.photo);
             }
             let text = ron::to_string(&note).map_err(|e| fail(e.to_string()))?;
             let partial = dir.join(format!("{NOTE_FILE}.partial"));
             std::fs::write(&partial, text).map_err(|e| fail(e.to_string()))?;
             std::fs::rename(&partial, dir.join(NOTE_FILE)).map_err(|e| fail(e.to_string()))
         }
-        Job::Clear => remove_file_if_present(&dir.join(NOTE_FILE))
-            .and_then(|()| match std::fs::remove_dir_all(dir.join(CONSULTATION_DIR)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
-                _ => Ok(()),
-            })
-            .map_err(|e| format!("Could not empty the recovery folder {}: {e}", dir.display())),
+        Job::Holds(photo) => {
+            *holds = Arc::downgrade(&photo);
+            Ok(())
+        }
+        Job::Clear => {
+            *holds = Weak::new();
+            remove_file_if_present(&dir.join(NOTE_FILE))
+                .and_then(|()| match std::fs::remove_dir_all(dir.join(CONSULTATION_DIR)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
+                    _ => Ok(()),
+                })
+                .map_err(|e| format!("Could not empty the recovery folder {}: {e}", dir.display()))
+        }
     }
 }
 

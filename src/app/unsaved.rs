@@ -56,11 +56,11 @@ impl SmpApp {
         }
     }
 
-    /// Restored work is unsaved, and is kept in the recovery folder again at once.
-    pub(super) fn keep_restored(&mut self) {
+    /// Restored work is on screen, unsaved, and still kept in the folder it came from.
+    pub(super) fn keep_restored(&mut self, consultation: Consultation, calibrated: bool) {
+        self.replace_document(consultation, calibrated);
+        self.recovery.holds(&self.consultation);
         self.saved_revision = None;
-        self.recovery.write(&self.consultation, self.scale_calibrated);
-        self.autosaved_revision = self.revision;
     }
 
     /// Whether `leave` must wait for an answer first; if so the question is shown.
@@ -72,13 +72,26 @@ impl SmpApp {
             ),
             Leave::OpenPhoto(_) => true,
         };
-        if !drops_document || !self.unsaved() {
-            if leave == Leave::Command(Command::Quit) {
+        if !drops_document {
+            return false;
+        }
+        // A stroke still under the pointer counts as an edit.
+        self.end_stroke();
+        let quit = leave == Leave::Command(Command::Quit);
+        if self.restore_offer.is_some() || self.restoring {
+            // Until the offer is answered nothing replaces the work it holds; closing leaves
+            // it in its folder for the next start.
+            if quit {
+                self.close_confirmed = true;
+            }
+            return !quit;
+        }
+        if !self.unsaved() {
+            if quit {
                 self.close_confirmed = true;
             }
             return false;
         }
-        self.end_stroke();
         self.leave = Some(leave);
         true
     }
@@ -93,7 +106,12 @@ impl SmpApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             return;
         }
-        self.recovery.finish(FINISH_LIMIT);
+        // Saves and exports under way are finished first: a half-written file helps nobody.
+        let deadline = Instant::now() + FINISH_LIMIT;
+        for write in std::mem::take(&mut self.writing) {
+            let _ = write.done.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+        }
+        self.recovery.finish(deadline.saturating_duration_since(Instant::now()));
     }
 
     /// Copies the consultation to the recovery folder once edits have settled.
@@ -101,7 +119,7 @@ impl SmpApp {
         for failure in self.recovery.failures() {
             self.error(failure);
         }
-        let waiting = self.restore_offer.is_some() || self.leave.is_some();
+        let waiting = self.restore_offer.is_some() || self.restoring || self.leave.is_some();
         if self.autosaved_revision == self.revision || waiting {
             return;
         }
@@ -129,6 +147,7 @@ impl SmpApp {
         });
         if let Some(rx) = task {
             self.loading = Some(rx);
+            self.restoring = true;
             self.info("Restoring the unsaved work…".into());
         }
     }
