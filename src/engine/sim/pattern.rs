@@ -129,7 +129,12 @@ fn scatter(rng: &mut Rng) -> Vec<(f64, f64)> {
     let mut cells: Vec<Vec<u32>> = vec![Vec::new(); grid.n * grid.n];
     let mut points: Vec<(f64, f64)> = Vec::with_capacity(POINTS);
     let mut clearance: Vec<f64> = Vec::with_capacity(POINTS);
+    // The constants leave plenty of room (about 170 000 throws fill the torus); a change that
+    // packs it full should stop here rather than spin.
+    let mut throws = 0u32;
     while points.len() < POINTS {
+        throws += 1;
+        assert!(throws < 10_000_000, "the dot pattern cannot fit {POINTS} points with these clearances");
         let c = (rng.range(0.0, SIDE), rng.range(0.0, SIDE));
         let own = CORE + EXTRA * rng.unit().powi(EXTRA_SKEW);
         let free = grid.near(&cells, c).all(|i| {
