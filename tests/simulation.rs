@@ -37,6 +37,13 @@ impl Case {
         }
     }
 
+    /// A scalp painted bald from edge to edge.
+    fn bald(width: u32, height: u32, skin: [u8; 3], layout: HairLayout, preset: Preset) -> Case {
+        let mut case = Case::new(width, height, skin, layout, preset);
+        case.fill(RegionKind::Bald, 0, 0, width, height);
+        case
+    }
+
     /// Fills a rectangle of one region (hard edges), in pixels.
     fn fill(&mut self, kind: RegionKind, x0: u32, y0: u32, x1: u32, y1: u32) {
         let layer: &mut Mask = self.masks.get_mut(kind);
@@ -87,8 +94,7 @@ fn median(mut v: Vec<f32>) -> f32 {
 #[test]
 fn healed_dots_have_the_preset_diameter() {
     for preset in [light_preset(), dark_preset()] {
-        let mut case = Case::new(600, 400, LIGHT, HairLayout::Bald, preset.clone());
-        case.fill(RegionKind::Bald, 0, 0, 600, 400);
+        let case = Case::bald(600, 400, LIGHT, HairLayout::Bald, preset.clone());
         let result = case.render(settings());
         let measured = median(result.dots.iter().map(|d| d.diameter_px).collect());
         let expected = preset.dots.dot_diameter_mm * PX_PER_MM;
@@ -103,8 +109,7 @@ fn healed_dots_have_the_preset_diameter() {
 #[test]
 fn a_bald_region_is_filled_at_the_target_density() {
     for preset in [light_preset(), dark_preset()] {
-        let mut case = Case::new(900, 700, LIGHT, HairLayout::Bald, preset.clone());
-        case.fill(RegionKind::Bald, 0, 0, 900, 700);
+        let case = Case::bald(900, 700, LIGHT, HairLayout::Bald, preset.clone());
         let result = case.render(settings());
         // Interior: 5 mm in from every edge.
         let (x0, y0, x1, y1) = (50.0, 50.0, 850.0, 650.0);
@@ -123,8 +128,7 @@ fn a_bald_region_is_filled_at_the_target_density() {
 #[test]
 fn dots_are_spread_without_crowding_and_not_in_a_lattice() {
     let preset = light_preset();
-    let mut case = Case::new(900, 700, LIGHT, HairLayout::Bald, preset.clone());
-    case.fill(RegionKind::Bald, 0, 0, 900, 700);
+    let case = Case::bald(900, 700, LIGHT, HairLayout::Bald, preset.clone());
     let result = case.render(settings());
     let dots: Vec<&Dot> = result.dots.iter().filter(|d| inside(d, 60.0, 60.0, 840.0, 640.0)).collect();
     let nominal_px = PX_PER_MM / (preset.density.target_dots_per_cm2 / 100.0).sqrt();
@@ -150,8 +154,7 @@ fn dots_are_spread_without_crowding_and_not_in_a_lattice() {
 #[test]
 fn dots_go_between_hairs_and_fewer_where_hair_remains() {
     let preset = light_preset();
-    let mut haired = Case::new(700, 500, LIGHT, HairLayout::Uniform { fu_per_mm2: 0.5 }, preset.clone());
-    haired.fill(RegionKind::Bald, 0, 0, 700, 500);
+    let haired = Case::bald(700, 500, LIGHT, HairLayout::Uniform { fu_per_mm2: 0.5 }, preset.clone());
     let with_hair = haired.render(settings());
     let on_hair = with_hair
         .dots
@@ -161,8 +164,7 @@ fn dots_go_between_hairs_and_fewer_where_hair_remains() {
     let share = on_hair as f32 / with_hair.dots.len() as f32;
     assert!(share < 0.05, "{:.1} % of dot centres sit on hair", share * 100.0);
 
-    let mut bare = Case::new(700, 500, LIGHT, HairLayout::Bald, preset);
-    bare.fill(RegionKind::Bald, 0, 0, 700, 500);
+    let bare = Case::bald(700, 500, LIGHT, HairLayout::Bald, preset);
     let without_hair = bare.render(settings());
     assert!(
         (with_hair.dots.len() as f32) < 0.8 * without_hair.dots.len() as f32,
@@ -216,8 +218,7 @@ fn the_hairline_fades_in_from_its_front() {
 #[test]
 fn sessions_nest_and_build_up_30_70_100() {
     let preset = light_preset();
-    let mut case = Case::new(800, 600, LIGHT, HairLayout::Bald, preset);
-    case.fill(RegionKind::Bald, 0, 0, 800, 600);
+    let case = Case::bald(800, 600, LIGHT, HairLayout::Bald, preset);
     let runs: Vec<Vec<Dot>> =
         (1..=3).map(|session| case.render(SimSettings { session, ..settings() }).dots).collect();
     let key = |d: &Dot| ((d.x_px * 100.0) as i64, (d.y_px * 100.0) as i64);
@@ -253,8 +254,7 @@ fn absorbance(photo: &RgbImage, result: &RgbImage) -> [f64; 3] {
 
 #[test]
 fn years_lighten_and_cool_the_pigment() {
-    let mut case = Case::new(400, 300, LIGHT, HairLayout::Bald, light_preset());
-    case.fill(RegionKind::Bald, 0, 0, 400, 300);
+    let case = Case::bald(400, 300, LIGHT, HairLayout::Bald, light_preset());
     let healed = case.render(settings()).image;
     let old = case.render(SimSettings { stage: Stage::Healed { years: 5.0 }, ..settings() }).image;
     let a0 = absorbance(&case.photo, &healed);
@@ -273,8 +273,7 @@ fn years_lighten_and_cool_the_pigment() {
 
 #[test]
 fn fresh_dots_are_larger_and_darker_than_healed_ones() {
-    let mut case = Case::new(400, 300, LIGHT, HairLayout::Uniform { fu_per_mm2: 0.25 }, light_preset());
-    case.fill(RegionKind::Bald, 0, 0, 400, 300);
+    let case = Case::bald(400, 300, LIGHT, HairLayout::Uniform { fu_per_mm2: 0.25 }, light_preset());
     let healed = case.render(settings());
     let fresh = case.render(SimSettings { stage: Stage::Fresh, ..settings() });
     let places = |r: &sim::Render| r.dots.iter().map(|d| (d.x_px, d.y_px)).collect::<Vec<_>>();
@@ -399,8 +398,7 @@ fn looks_match_their_references() {
         support::assert_matches_reference(name, &crop);
     }
     for (name, skin, preset) in [("bald-light", LIGHT, light_preset()), ("bald-dark", DARK, dark_preset())] {
-        let mut case = Case::new(400, 300, skin, HairLayout::Uniform { fu_per_mm2: 0.25 }, preset);
-        case.fill(RegionKind::Bald, 0, 0, 400, 300);
+        let case = Case::bald(400, 300, skin, HairLayout::Uniform { fu_per_mm2: 0.25 }, preset);
         support::assert_matches_reference(name, &case.render(settings()).image);
     }
     let mut case = Case::new(400, 300, LIGHT, HairLayout::Bald, light_preset());

@@ -457,6 +457,16 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Replaces whatever the open path prompt suggests with `path`, then presses `button`.
+fn answer_path_prompt(harness: &mut Harness<'static, SmpApp>, path: &std::path::Path, button: &str) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    // The prompt's field, not the preset search box behind it.
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&path.display().to_string());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, button).click();
+}
+
 #[test]
 fn a_consultation_saves_to_a_folder_and_reopens() {
     let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smp", std::process::id()));
@@ -470,12 +480,7 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run_steps(2);
-    // Replace the suggested path.
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.step();
-    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
-    harness.step();
-    harness.get_by_role_and_label(Role::Button, "Save").click();
+    answer_path_prompt(&mut harness, &dir, "Save");
     step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
     assert!(dir.join("consultation.ron").is_file() && dir.join("scar.png").is_file());
 
@@ -483,14 +488,11 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
     assert_ne!(harness.state().consultation().masks, saved);
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::O);
-    harness.run_steps(2);
     // The later strokes were never saved: opening asks before dropping them.
-    harness.run_steps(2);
+    harness.run_steps(4);
     harness.get_by_role_and_label(Role::Button, "Discard changes").click();
     harness.run_steps(2);
-    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&dir.display().to_string());
-    harness.step();
-    harness.get_by_role_and_label(Role::Button, "Open").click();
+    answer_path_prompt(&mut harness, &dir, "Open");
     step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
     assert_eq!(harness.state().consultation().masks, saved);
     std::fs::remove_dir_all(&dir).ok();
@@ -505,11 +507,7 @@ fn the_preview_exports_to_a_typed_path() {
     settle(&mut harness);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     harness.run_steps(2);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.step();
-    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text(&file.display().to_string());
-    harness.step();
-    harness.get_by_role_and_label(Role::Button, "Export").click();
+    answer_path_prompt(&mut harness, &file, "Export");
     step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Saved the preview"));
     let exported = image::open(&file).unwrap().to_rgb8();
     assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
