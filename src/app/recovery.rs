@@ -13,6 +13,7 @@
 //! holds, so a photo is written once per consultation and never assumed written.
 
 use crate::engine::consultation::Consultation;
+use crate::engine::files;
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -327,9 +328,7 @@ fn run(dir: &Path, holds: &mut Weak<RgbImage>, job: Job) -> Result<(), String> {
                 *holds = Arc::downgrade(&consultation.photo);
             }
             let text = ron::to_string(&note).map_err(|e| fail(e.to_string()))?;
-            let partial = dir.join(format!("{NOTE_FILE}.partial"));
-            std::fs::write(&partial, text).map_err(|e| fail(e.to_string()))?;
-            std::fs::rename(&partial, dir.join(NOTE_FILE)).map_err(|e| fail(e.to_string()))
+            files::replace(&dir.join(NOTE_FILE), |p| std::fs::write(p, text)).map_err(|e| fail(e.to_string()))
         }
         Job::Holds(photo) => {
             *holds = Arc::downgrade(&photo);

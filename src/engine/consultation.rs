@@ -1,5 +1,6 @@
 //! One consultation: the patient's photo, the painted regions, the preset and the render choices.
 
+use super::files;
 use super::hair::{self, HairMap};
 use super::mask::{Mask, RegionKind, RegionMasks};
 use super::photo;
@@ -128,9 +129,7 @@ impl Consultation {
         let fail = |reason: String| ConsultationError::Write { file: file.clone(), reason };
         std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
         let write_png = |name: &str, write: &dyn Fn(&Path) -> image::ImageResult<()>| {
-            let partial = dir.join(format!("{name}.partial.png"));
-            write(&partial).map_err(|e| fail(e.to_string()))?;
-            std::fs::rename(&partial, dir.join(name)).map_err(|e| fail(e.to_string()))
+            files::replace(&dir.join(name), write).map_err(|e| fail(e.to_string()))
         };
         if with_photo || !dir.join("photo.png").is_file() {
             write_png("photo.png", &|p| self.photo.save_with_format(p, image::ImageFormat::Png))?;
@@ -151,9 +150,7 @@ impl Consultation {
         };
         let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())
             .map_err(|e| fail(e.to_string()))?;
-        let partial = dir.join(format!("{META_FILE}.partial"));
-        std::fs::write(&partial, text).map_err(|e| fail(e.to_string()))?;
-        std::fs::rename(&partial, dir.join(META_FILE)).map_err(|e| fail(e.to_string()))
+        files::replace(&dir.join(META_FILE), |p| std::fs::write(p, text)).map_err(|e| fail(e.to_string()))
     }
 
     /// Opens a consultation folder written by [`Consultation::save`].

@@ -1,6 +1,7 @@
 //! Writing results: PNG or JPEG chosen by the file name, with no metadata carried over.
 
 use image::{ImageFormat, RgbImage};
+use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,18 +21,22 @@ pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
     let file = path.display().to_string();
     let format =
         ImageFormat::from_path(path).map_err(|_| ExportError::UnknownFormat { file: file.clone() })?;
-    let write_err =
-        |e: &dyn std::fmt::Display| ExportError::Write { file: file.clone(), reason: e.to_string() };
-    match format {
-        ImageFormat::Png => image.save_with_format(path, ImageFormat::Png).map_err(|e| write_err(&e)),
-        ImageFormat::Jpeg => {
-            let out = std::fs::File::create(path).map_err(|e| write_err(&e))?;
-            let mut writer = std::io::BufWriter::new(out);
-            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, JPEG_QUALITY);
-            image.write_with_encoder(encoder).map_err(|e| write_err(&e))
-        }
-        _ => Err(ExportError::UnknownFormat { file }),
+    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg) {
+        return Err(ExportError::UnknownFormat { file });
     }
+    // Written beside and renamed: an export that fails never leaves half a file.
+    super::files::replace(path, |partial| -> image::ImageResult<()> {
+        let mut writer = std::io::BufWriter::new(std::fs::File::create(partial)?);
+        match format {
+            ImageFormat::Jpeg => image.write_with_encoder(
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, JPEG_QUALITY),
+            )?,
+            _ => image.write_to(&mut writer, ImageFormat::Png)?,
+        }
+        writer.flush()?;
+        Ok(())
+    })
+    .map_err(|e| ExportError::Write { file, reason: e.to_string() })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod brush;
 pub mod color;
 pub mod consultation;
 pub mod export;
+pub mod files;
 pub mod hair;
 pub mod history;
 pub mod mask;

@@ -1,6 +1,7 @@
 //! Where presets live: the bundled library (read-only) and the user's own, one RON file each in
 //! the OS configuration directory, so they can be backed up, shared and edited by hand.
 
+use super::files;
 use super::preset::{self, Preset, PresetError};
 use std::path::{Path, PathBuf};
 
@@ -156,9 +157,7 @@ impl PresetStore {
             std::fs::create_dir_all(parent).map_err(write_err)?;
         }
         // Write beside and rename, so a crash never leaves half a preset.
-        let partial = path.with_extension("ron.partial");
-        std::fs::write(&partial, preset.to_ron()).map_err(write_err)?;
-        std::fs::rename(&partial, path).map_err(write_err)
+        files::replace(path, |p| std::fs::write(p, preset.to_ron())).map_err(write_err)
     }
 
     /// Saves `preset` as a new user preset called `name`; returns its index.
