@@ -244,25 +244,20 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     );
     // Screen pixels of the crown, with the region tint drawn over both sides alike.
     let s = crown_screen;
-    let screen_luma = mean(
-        &|x, y| {
-            let p = shown.get_pixel(x, y).0;
-            luma([p[0], p[1], p[2]])
-        },
-        s.x as u32 - 10,
-        s.y as u32 - 10,
-    );
+    let crown_luma = |screen: &image::RgbaImage| {
+        mean(
+            &|x, y| {
+                let p = screen.get_pixel(x, y).0;
+                luma([p[0], p[1], p[2]])
+            },
+            s.x as u32 - 10,
+            s.y as u32 - 10,
+        )
+    };
+    let screen_luma = crown_luma(&shown);
     harness.key_press(egui::Key::V);
     harness.step();
-    let after_only = harness.render().unwrap();
-    let after_luma = mean(
-        &|x, y| {
-            let p = after_only.get_pixel(x, y).0;
-            luma([p[0], p[1], p[2]])
-        },
-        s.x as u32 - 10,
-        s.y as u32 - 10,
-    );
+    let after_luma = crown_luma(&harness.render().unwrap());
     assert!(
         screen_luma > after_luma + 1.0,
         "left of the divider should show the lighter photo: {screen_luma} vs {after_luma}"
