@@ -10,13 +10,19 @@ pub const MEAN_TOLERANCE: f64 = 0.5;
 /// Largest share of pixels allowed to differ by more than 8 levels in any channel.
 pub const OUTLIER_SHARE: f64 = 0.002;
 
-/// Compares `image` with `tests/references/{name}.png`; `UPDATE_REFERENCES=1` rewrites it.
+/// Compares `image` with `tests/references/{name}.png`; `UPDATE_REFERENCES=1` rewrites it. A
+/// missing reference fails: a comparison with nothing proves nothing.
 pub fn assert_matches_reference(name: &str, image: &RgbImage) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/references").join(format!("{name}.png"));
-    if std::env::var_os("UPDATE_REFERENCES").is_some() || !path.exists() && std::env::var_os("CI").is_none() {
+    if std::env::var_os("UPDATE_REFERENCES").is_some() {
         image.save(&path).unwrap();
         return;
     }
+    assert!(
+        path.exists(),
+        "{name}: no reference image at {}; record it with UPDATE_REFERENCES=1 after checking the look",
+        path.display()
+    );
     let reference = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
     assert_eq!(reference.dimensions(), image.dimensions(), "{name}: size differs from the reference");
     let mut sum = 0u64;
