@@ -3,6 +3,7 @@
 //! Everything here is in real units (mm, dots/cm², years); pixels appear only when reading the
 //! photo and the masks and when writing the result.
 
+mod distance;
 mod dots;
 mod fields;
 mod optics;

@@ -9,7 +9,7 @@
 //! Both read the photo, the hair map and the scar layer only, never the other regions.
 
 use super::Scene;
-use super::fields::chamfer;
+use super::distance::chamfer;
 use crate::engine::color::srgb8_to_linear;
 use crate::engine::mask::{PixelRect, RegionKind};
 
