@@ -49,11 +49,16 @@ fn main() -> anyhow::Result<()> {
     scar.to_gray().save(out.join("scar.png"))?;
 
     let meta = ConsultationMeta {
+        version: 2,
         photo: "scalp.jpg".into(),
+        photo_name: Some("scalp.jpg".into()),
         masks: RegionKind::ALL.iter().map(|k| (k.key().to_owned(), format!("{}.png", k.key()))).collect(),
         preset: "Light skin · soft hairline".into(),
         settings: SimSettings { scale, seed: 1, session: 3, stage: Stage::Healed { years: 0.0 } },
         preset_data: None,
+        calibrated: Some(true),
+        show_regions: None,
+        notes: Default::default(),
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;
     std::fs::write(out.join("consultation.ron"), text + "\n")?;

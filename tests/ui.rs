@@ -463,9 +463,9 @@ fn answer_path_prompt(harness: &mut Harness<'static, SmpApp>, path: &std::path::
 }
 
 #[test]
-fn a_consultation_saves_to_a_folder_and_reopens() {
-    let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smp", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
+fn a_consultation_saves_to_one_file_and_reopens() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smpc", std::process::id()));
+    std::fs::remove_file(&dir).ok();
     let mut harness = harness();
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
@@ -477,7 +477,7 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     harness.run_steps(2);
     answer_path_prompt(&mut harness, &dir, "Save");
     step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
-    assert!(dir.join("consultation.ron").is_file() && dir.join("scar.png").is_file());
+    assert!(dir.is_file(), "the consultation is one file");
 
     // Paint more, then reopen: the saved state comes back.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
@@ -490,7 +490,7 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     answer_path_prompt(&mut harness, &dir, "Open");
     step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
     assert_eq!(harness.state().consultation().masks, saved);
-    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_file(&dir).ok();
 }
 
 #[test]
@@ -562,10 +562,6 @@ fn kept_folder(recovery: &std::path::Path) -> std::path::PathBuf {
     folders[0].clone()
 }
 
-fn modified(path: &std::path::Path) -> std::time::SystemTime {
-    std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
-}
-
 /// How many windows' unsaved work the recovery folder holds.
 fn kept_work(recovery: &std::path::Path) -> usize {
     std::fs::read_dir(recovery)
@@ -600,22 +596,16 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     harness.run_steps(3);
     assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the offer must be answered first");
     let folder = kept_folder(&dir);
-    let photo_written = modified(&folder.join("consultation.smp/photo.png"));
     restore_offered_work(&mut harness);
     assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
     assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
     assert!(harness.state().unsaved(), "restored work is still unsaved");
-    // Later edits go on in the same folder, which keeps its photo and its note throughout.
+    // Later edits go on in the same folder.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_folder(&dir), folder);
     assert_eq!(
-        modified(&folder.join("consultation.smp/photo.png")),
-        photo_written,
-        "the photo is written once"
-    );
-    assert_eq!(
-        Consultation::load(&folder.join("consultation.smp")).unwrap().masks,
+        Consultation::load(&folder.join("consultation.smpc")).unwrap().masks,
         harness.state().consultation().masks
     );
 
@@ -716,7 +706,7 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     drop(harness);
     // Damage the kept copy.
     let folder = kept_folder(&dir);
-    let broken = folder.join("consultation.smp/consultation.ron");
+    let broken = folder.join("consultation.smpc");
     std::fs::write(&broken, "not a consultation").unwrap();
 
     let mut harness = harness_keeping_work_in(&dir);

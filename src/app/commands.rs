@@ -108,9 +108,11 @@ impl Command {
             Command::Redo => "Redo what was undone",
             Command::OpenPhoto => "Open a scalp photo (JPEG or PNG) to start a consultation",
             Command::OpenSample => "Open the bundled example consultation",
-            Command::OpenConsultation => "Open a consultation saved earlier (a .smp folder)",
+            Command::OpenConsultation => {
+                "Open a consultation saved earlier (a .smpc file, or a .smp folder from earlier versions)"
+            }
             Command::SaveConsultation => {
-                "Save photo, regions, preset and settings to a folder, to continue or show again later"
+                "Save photo, regions, preset and settings in one .smpc file, to continue or show again later"
             }
             Command::ExportPreview => {
                 "Save the simulated result as a PNG or JPEG image, without photo metadata"

@@ -141,7 +141,10 @@ impl SmpApp {
                 FilePurpose::ImportPreset => {
                     dialog.add_filter("SMP Studio preset", &["ron"]).set_title("Import preset").pick_file()
                 }
-                FilePurpose::OpenConsultation => dialog.set_title("Open consultation folder").pick_folder(),
+                FilePurpose::OpenConsultation => dialog
+                    .add_filter("SMP Studio consultation", &["smpc"])
+                    .set_title("Open consultation")
+                    .pick_file(),
                 FilePurpose::SaveConsultation => {
                     dialog.set_title("Save consultation").set_file_name(file_name).save_file()
                 }
@@ -163,7 +166,8 @@ impl SmpApp {
             FilePurpose::ImportPreset | FilePurpose::ExportPreset => {
                 preset_panel::use_preset_path(self, purpose, path)
             }
-            FilePurpose::SaveConsultation => self.save_consultation(path),
+            FilePurpose::SaveConsultation => self
+                .save_consultation(&path.with_extension(crate::engine::consultation::CONSULTATION_EXTENSION)),
             FilePurpose::OpenConsultation => {
                 let dir = path.to_path_buf();
                 let task = self.background("open-consultation", move || {
@@ -303,7 +307,7 @@ fn default_consultation_path(photo_name: &str) -> PathBuf {
     let stem =
         Path::new(photo_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    dir.join(format!("{}.smp", if stem.is_empty() { "consultation" } else { &stem }))
+    dir.join(format!("{}.smpc", if stem.is_empty() { "consultation" } else { &stem }))
 }
 
 fn default_preset_export_path(preset_name: &str) -> PathBuf {

@@ -359,8 +359,8 @@ pub(super) fn prompt_window(app: &mut SmpApp, ctx: &egui::Context) {
         FilePurpose::OpenPhoto => ("Open photo", "Open", "/path/to/scalp.jpg"),
         FilePurpose::ExportPreview => ("Export preview", "Export", "/path/to/preview.png"),
         FilePurpose::ImportPreset => ("Import preset", "Import", "/path/to/preset.ron"),
-        FilePurpose::OpenConsultation => ("Open consultation", "Open", "/path/to/visit.smp"),
-        FilePurpose::SaveConsultation => ("Save consultation", "Save", "/path/to/visit.smp"),
+        FilePurpose::OpenConsultation => ("Open consultation", "Open", "/path/to/visit.smpc"),
+        FilePurpose::SaveConsultation => ("Save consultation", "Save", "/path/to/visit.smpc"),
         FilePurpose::ExportPreset => ("Export preset", "Export", "/path/to/preset.ron"),
     };
     let mut submit = false;

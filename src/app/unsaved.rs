@@ -59,7 +59,6 @@ impl SmpApp {
     /// Restored work is on screen, unsaved, and still kept in the folder it came from.
     pub(super) fn keep_restored(&mut self, consultation: Consultation, calibrated: bool) {
         self.replace_document(consultation, calibrated);
-        self.recovery.holds(&self.consultation);
         self.saved_revision = None;
     }
 
@@ -137,7 +136,7 @@ impl SmpApp {
 
     /// Opens the work kept in the recovery folder, in the background.
     fn restore(&mut self, note: RecoveryNote) {
-        let Some(dir) = self.recovery.consultation_dir() else { return };
+        let Some(dir) = self.recovery.consultation_file() else { return };
         let task = self.background("restore", move || {
             let mut consultation = Consultation::load(&dir).map_err(|e| {
                 format!("The unsaved work could not be restored ({e}). It stays in {}.", dir.display())

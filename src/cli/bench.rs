@@ -94,21 +94,20 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     });
     println!("12 MP dab → preview (10 mm)    {:>8.1} ms", dab_to_preview);
 
-    // What the window's autosave writes after each settled edit: regions and settings, once
-    // the photo is in the recovery folder.
-    let dir = std::env::temp_dir().join(format!("smp-bench-autosave-{}", std::process::id()));
-    consultation.save(&dir)?;
+    // What the window's autosave writes after each settled edit: the whole consultation file.
+    let path = std::env::temp_dir().join(format!("smp-bench-autosave-{}.smpc", std::process::id()));
     let mut failure = None;
     let autosave = median_ms(&mut || {
-        if let Err(e) = consultation.clone().save_edits(&dir) {
+        if let Err(e) = consultation.save(&path) {
             failure.get_or_insert(e);
         }
     });
-    std::fs::remove_dir_all(&dir).ok();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    std::fs::remove_file(&path).ok();
     if let Some(e) = failure {
         return Err(e.into());
     }
-    println!("12 MP autosave (regions + RON)  {:>7.1} ms", autosave);
+    println!("12 MP save (.smpc, {:.1} MB)       {:>7.1} ms", size as f64 / 1e6, autosave);
 
     let mut history = History::default();
     for i in 0..100 {
