@@ -5,10 +5,10 @@ use crate::engine::consultation::Consultation;
 use crate::engine::mask::{Mask, RegionKind};
 use crate::engine::sim::{self, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, photo, preset, sample};
+use crate::engine::{export, files, photo, preset, sample};
 use anyhow::{Context, bail};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Builds the consultation the flags describe.
@@ -93,6 +93,7 @@ fn file_name(path: &Path) -> String {
 
 /// `smp-studio render …`
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
+    refuse_overwriting_inputs(args)?;
     let consultation = consultation(args)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -126,6 +127,37 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
         )?;
     }
     writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, args.out.display())?;
+    Ok(())
+}
+
+/// The outputs must never replace an input: a typo in `--out` must not cost a patient's photo.
+fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
+    let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+    if let Some(photo) = &args.photo {
+        inputs.push(("the photo", photo.clone()));
+    }
+    for spec in &args.masks {
+        if let Some((_, file)) = spec.split_once('=') {
+            inputs.push(("a region mask", PathBuf::from(file)));
+        }
+    }
+    if let Some(preset) = &args.preset {
+        inputs.push(("the preset", PathBuf::from(preset)));
+    }
+    let outputs = [
+        ("--out", Some(&args.out)),
+        ("--hair-map", args.hair_map.as_ref()),
+        ("--dots-csv", args.dots_csv.as_ref()),
+    ];
+    for (flag, output) in outputs {
+        let Some(output) = output else { continue };
+        if let Some((what, _)) = inputs.iter().find(|(_, input)| files::same_file(input, output)) {
+            bail!(
+                "{flag} {} is {what} being rendered; choose another file name (SMP Studio never overwrites its inputs)",
+                output.display()
+            );
+        }
+    }
     Ok(())
 }
 
