@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
         settings: SimSettings { scale, seed: 1, session: 3, stage: Stage::Healed { years: 0.0 } },
         preset_data: None,
         calibrated: Some(true),
-        show_regions: None,
+        show_regions: Some([false; 3]),
         notes: Default::default(),
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;

@@ -4,9 +4,10 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
-use smp_studio::app::{Folders, SmpApp};
+use smp_studio::app::{Dialog, SmpApp, State};
 use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::mask::RegionKind;
+use smp_studio::studio::Folders;
 use std::time::{Duration, Instant};
 
 const WINDOW: egui::Vec2 = egui::vec2(1440.0, 900.0);
@@ -20,14 +21,19 @@ fn harness() -> Harness<'static, SmpApp> {
 }
 
 /// Steps frames until `done` holds; background work (renders, file I/O) runs in real time.
-fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(&SmpApp) -> bool) {
+/// What the window shows.
+fn state<'a>(harness: &'a Harness<'static, SmpApp>) -> &'a State {
+    harness.state().state()
+}
+
+fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(&State) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         harness.step();
-        if done(harness.state()) {
+        if done(state(harness)) {
             return;
         }
-        assert!(Instant::now() < deadline, "{what} never happened: {:?}", harness.state().notice);
+        assert!(Instant::now() < deadline, "{what} never happened: {:?}", state(harness).notice);
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -40,21 +46,21 @@ fn settle(harness: &mut Harness<'static, SmpApp>) {
     harness.step();
 }
 
-fn notice_starts_with(app: &SmpApp, text: &str) -> bool {
+fn notice_starts_with(app: &State, text: &str) -> bool {
     app.notice.as_ref().is_some_and(|n| n.text.starts_with(text))
 }
 
 fn screen_from_image(harness: &Harness<'static, SmpApp>, p: egui::Pos2) -> egui::Pos2 {
-    let app = harness.state();
-    app.view.screen_from_image(app.canvas_rect(), p)
+    let app = state(harness);
+    app.view.screen_from_image(app.canvas_rect, p)
 }
 
 #[test]
 fn painting_a_bald_spot_adds_dots_under_the_drag() {
     let mut harness = harness();
     settle(&mut harness);
-    let before_mask = harness.state().consultation().masks.get(RegionKind::Bald).clone();
-    let before_render = harness.state().last_result().cloned().unwrap();
+    let before_mask = state(&harness).consultation().masks.get(RegionKind::Bald).clone();
+    let before_render = state(&harness).last_result().cloned().unwrap();
 
     harness.get_by_role_and_label(Role::Button, "Bald spot").click();
     harness.step();
@@ -77,7 +83,7 @@ fn painting_a_bald_spot_adds_dots_under_the_drag() {
     harness.step();
     settle(&mut harness);
 
-    let app = harness.state();
+    let app = state(&harness);
     let after_mask = app.consultation().masks.get(RegionKind::Bald);
     let gained = after_mask.painted_pixels() - before_mask.painted_pixels();
     assert!(gained > 5_000, "the bald mask gained only {gained} pixels");
@@ -114,7 +120,7 @@ fn drag_on_photo(harness: &mut Harness<'static, SmpApp>, from: egui::Pos2, to: e
 fn the_wheel_zooms_around_the_cursor() {
     let mut harness = harness();
     harness.step();
-    let zoom_before = harness.state().view.zoom;
+    let zoom_before = state(&harness).view.zoom;
     let anchor_image = egui::pos2(400.0, 300.0);
     let anchor_screen = screen_from_image(&harness, anchor_image);
     harness.hover_at(anchor_screen);
@@ -131,9 +137,9 @@ fn the_wheel_zooms_around_the_cursor() {
     for _ in 0..10 {
         harness.step();
     }
-    let app = harness.state();
+    let app = state(&harness);
     assert!(app.view.zoom > zoom_before * 1.05, "zoom {} → {}", zoom_before, app.view.zoom);
-    let under_cursor = app.view.image_from_screen(app.canvas_rect(), anchor_screen);
+    let under_cursor = app.view.image_from_screen(app.canvas_rect, anchor_screen);
     assert!(
         (under_cursor - anchor_image).length() < 1.0,
         "the point under the cursor moved to {under_cursor:?}"
@@ -144,41 +150,41 @@ fn the_wheel_zooms_around_the_cursor() {
 fn a_stroke_can_be_undone_and_redone() {
     let mut harness = harness();
     settle(&mut harness);
-    let before = harness.state().consultation().masks.clone();
+    let before = state(&harness).consultation().masks.clone();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 700.0), 8);
-    let after = harness.state().consultation().masks.clone();
+    let after = state(&harness).consultation().masks.clone();
     assert_ne!(after, before, "the stroke painted nothing");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, before, "undo did not restore the masks");
+    assert_eq!(state(&harness).consultation().masks, before, "undo did not restore the masks");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, after, "redo did not restore the stroke");
+    assert_eq!(state(&harness).consultation().masks, after, "redo did not restore the stroke");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, after, "Ctrl+Y did not redo");
+    assert_eq!(state(&harness).consultation().masks, after, "Ctrl+Y did not redo");
 }
 
 #[test]
 fn brackets_change_the_brush_size() {
     let mut harness = harness();
     harness.step();
-    let size = harness.state().controls.brush_diameter_mm;
+    let size = state(&harness).controls.brush_diameter_mm;
     harness.key_press(egui::Key::CloseBracket);
     harness.step();
-    let larger = harness.state().controls.brush_diameter_mm;
+    let larger = state(&harness).controls.brush_diameter_mm;
     assert!(larger > size * 1.1, "{size} → {larger}");
     harness.key_press(egui::Key::OpenBracket);
     harness.key_press(egui::Key::OpenBracket);
     harness.step();
-    assert!(harness.state().controls.brush_diameter_mm < size, "smaller brush did not shrink it");
+    assert!(state(&harness).controls.brush_diameter_mm < size, "smaller brush did not shrink it");
 }
 
 #[test]
@@ -190,7 +196,7 @@ fn a_fast_drag_leaves_a_continuous_band() {
     // Only two pointer samples, 900 photo pixels apart.
     let (from, to) = (egui::pos2(250.0, 1000.0), egui::pos2(1150.0, 1000.0));
     drag_on_photo(&mut harness, from, to, 1);
-    let mask = harness.state().consultation().masks.get(RegionKind::Bald);
+    let mask = state(&harness).consultation().masks.get(RegionKind::Bald);
     for x in 250..1150 {
         assert_eq!(mask.get(x, 1000), 255, "gap in the stroke at x = {x}");
     }
@@ -202,8 +208,8 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     settle(&mut harness);
     harness.key_press(egui::Key::V);
     harness.step();
-    assert_eq!(harness.state().split, Some(0.5));
-    let rect = harness.state().canvas_rect();
+    assert_eq!(state(&harness).controls.split, Some(0.5));
+    let rect = state(&harness).canvas_rect;
     let handle = egui::pos2(rect.center().x, rect.center().y);
     let target = egui::pos2(rect.left() + rect.width() * 0.75, rect.center().y);
     harness.hover_at(handle);
@@ -215,17 +221,17 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     harness.step();
     harness.drop_at(target);
     harness.step();
-    let split = harness.state().split.unwrap();
+    let split = state(&harness).controls.split.unwrap();
     assert!((split - 0.75).abs() < 0.02, "divider at {split}");
 
     // The bald crown (photo x ≈ 800) is now left of the divider: it shows the photo as it is.
-    let app = harness.state();
+    let app = state(&harness);
     let crown = egui::pos2(800.0, 744.0);
-    let crown_screen = app.view.screen_from_image(app.canvas_rect(), crown);
+    let crown_screen = app.view.screen_from_image(app.canvas_rect, crown);
     assert!(crown_screen.x < rect.left() + split * rect.width());
     let shown = harness.render().unwrap();
-    let photo = &harness.state().consultation().photo;
-    let result = harness.state().last_result().unwrap();
+    let photo = &state(&harness).consultation().photo;
+    let result = state(&harness).last_result().unwrap();
     let mean = |img: &dyn Fn(u32, u32) -> f32, x0: u32, y0: u32| {
         let mut sum = 0.0;
         for y in y0..y0 + 40 {
@@ -275,7 +281,10 @@ fn measuring_a_line_calibrates_the_scale() {
     for _ in 0..3 {
         harness.step();
     }
-    let length = harness.state().measure_prompt.as_ref().map(|p| p.length_px).unwrap_or(0.0);
+    let length = match &state(&harness).dialog {
+        Some(Dialog::Measure { length_px, .. }) => *length_px,
+        _ => 0.0,
+    };
     assert!((length - 300.0).abs() < 2.0, "measured {length} px");
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("20");
     harness.step();
@@ -283,9 +292,9 @@ fn measuring_a_line_calibrates_the_scale() {
     for _ in 0..3 {
         harness.step();
     }
-    let px_per_mm = harness.state().consultation().settings.scale.px_per_mm;
+    let px_per_mm = state(&harness).consultation().settings.scale.px_per_mm;
     assert!((px_per_mm - length / 20.0).abs() < 1e-3, "scale {px_per_mm} px/mm");
-    assert!(harness.state().measure_prompt.is_none());
+    assert!(state(&harness).dialog.is_none());
 }
 
 #[test]
@@ -319,9 +328,9 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     step_until(&mut harness, "an error for a missing photo", |app| {
         app.notice.as_ref().is_some_and(|n| n.is_error)
     });
-    let error = harness.state().notice.clone().unwrap().text;
+    let error = state(&harness).notice.clone().unwrap().text;
     assert!(error.contains("/no/such/photo.jpg"), "{error}");
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the sample must stay open");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg", "the sample must stay open");
 
     harness.get_by_label("File").click();
     harness.run_steps(3);
@@ -331,8 +340,8 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
     step_until(&mut harness, "opening the photo", |app| app.consultation().photo_name == "patient-scalp.png");
-    assert_eq!(harness.state().consultation().photo.dimensions(), (640, 480));
-    assert!(!harness.state().scale_calibrated, "a new photo starts on the default scale");
+    assert_eq!(state(&harness).consultation().photo.dimensions(), (640, 480));
+    assert!(!state(&harness).consultation().calibrated, "a new photo starts on the default scale");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -343,7 +352,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.get_by_role_and_label(Role::CheckBox, "Fill shape (lasso)").click();
     harness.step();
-    let before = harness.state().consultation().masks.clone();
+    let before = state(&harness).consultation().masks.clone();
     let corners = [
         egui::pos2(1150.0, 450.0),
         egui::pos2(1450.0, 450.0),
@@ -359,7 +368,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     }
     harness.drop_at(screen_from_image(&harness, corners[3]));
     harness.step();
-    let scar = harness.state().consultation().masks.get(RegionKind::Scar);
+    let scar = state(&harness).consultation().masks.get(RegionKind::Scar);
     assert_eq!(scar.get(1300, 575), 255, "the inside of the outline is not filled");
     assert_eq!(
         scar.get(1100, 575),
@@ -370,7 +379,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     assert!(filled > 60_000, "only {filled} pixels filled");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, before);
+    assert_eq!(state(&harness).consultation().masks, before);
 }
 
 #[test]
@@ -390,7 +399,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
         names.sort();
         names
     };
-    let applied = |h: &Harness<'static, SmpApp>| h.state().consultation().preset.name.clone();
+    let applied = |h: &Harness<'static, SmpApp>| state(h).consultation().preset.name.clone();
     let replace_text = |h: &mut Harness<'static, SmpApp>, text: &str| {
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         h.step();
@@ -403,7 +412,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.run_steps(2);
     replace_text(&mut harness, "Clinic crown");
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert_eq!(files(), vec!["clinic-crown.ron"]);
     assert_eq!(applied(&harness), "Clinic crown");
 
@@ -411,7 +420,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.run_steps(2);
     replace_text(&mut harness, "Clinic vertex");
     harness.get_by_role_and_label(Role::Button, "Rename").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert_eq!(files(), vec!["clinic-vertex.ron"]);
     let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
     assert!(saved.contains("name: \"Clinic vertex\""), "{saved}");
@@ -431,11 +440,11 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.get_by_label("Defined / edge-up").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Save changes").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
     assert!(saved.contains("style: Defined"), "{saved}");
     step_until(&mut harness, "the thumbnail", |app| app.thumbnails_settled());
-    let shown = harness.state().thumbnail_version("Clinic vertex").map(|p| p.hairline.style);
+    let shown = state(&harness).thumbnail_version("Clinic vertex").map(|p| p.hairline.style);
     assert_eq!(
         shown,
         Some(smp_studio::engine::preset::HairlineStyle::Defined),
@@ -445,11 +454,21 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.get_by_role_and_label(Role::Button, "Delete…").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Delete").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert!(files().is_empty(), "{:?}", files());
-    assert!(harness.state().store().find("Clinic vertex").is_none());
-    assert_ne!(applied(&harness), "Clinic vertex");
+    assert!(state(&harness).store().find("Clinic vertex").is_none());
+    // The patient's consultation keeps the preset it was shown with, and says so.
+    assert_eq!(applied(&harness), "Clinic vertex");
+    assert!(notice_starts_with(state(&harness), "Deleted “Clinic vertex”"), "{:?}", state(&harness).notice);
+    assert!(state(&harness).notice.as_ref().is_some_and(|n| n.text.contains("keeps its copy")));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Waits for the preset library's files to be written.
+fn presets_written(harness: &mut Harness<'static, SmpApp>) {
+    harness.step();
+    step_until(harness, "the preset files", |app| !app.studio.presets_busy());
+    harness.run_steps(2);
 }
 
 /// Replaces whatever the open path prompt suggests with `path`, then presses `button`.
@@ -471,7 +490,7 @@ fn a_consultation_saves_to_one_file_and_reopens() {
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 650.0), 6);
-    let saved = harness.state().consultation().masks.clone();
+    let saved = state(&harness).consultation().masks.clone();
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run_steps(2);
@@ -481,7 +500,7 @@ fn a_consultation_saves_to_one_file_and_reopens() {
 
     // Paint more, then reopen: the saved state comes back.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
-    assert_ne!(harness.state().consultation().masks, saved);
+    assert_ne!(state(&harness).consultation().masks, saved);
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::O);
     // The later strokes were never saved: opening asks before dropping them.
     harness.run_steps(4);
@@ -489,7 +508,7 @@ fn a_consultation_saves_to_one_file_and_reopens() {
     harness.run_steps(2);
     answer_path_prompt(&mut harness, &dir, "Open");
     step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
-    assert_eq!(harness.state().consultation().masks, saved);
+    assert_eq!(state(&harness).consultation().masks, saved);
     std::fs::remove_file(&dir).ok();
 }
 
@@ -503,9 +522,9 @@ fn the_preview_exports_to_a_typed_path() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     harness.run_steps(2);
     answer_path_prompt(&mut harness, &file, "Export");
-    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Saved the preview"));
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported the preview"));
     let exported = image::open(&file).unwrap().to_rgb8();
-    assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
+    assert_eq!(&exported, state(&harness).last_result().unwrap(), "the file must hold the simulated result");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -513,9 +532,8 @@ fn the_preview_exports_to_a_typed_path() {
 fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpApp> {
     let recovery = recovery.to_path_buf();
     Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
-        let mut app = SmpApp::new(cc, None, Folders { presets: None, recovery: Some(recovery) });
-        app.autosave_after = Duration::ZERO;
-        app
+        SmpApp::new(cc, None, Folders { presets: None, recovery: Some(recovery) })
+            .with_autosave_after(Duration::ZERO)
     })
 }
 
@@ -581,7 +599,7 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     harness.get_by_role_and_label(Role::Button, "Bald spot").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(300.0, 900.0), egui::pos2(700.0, 950.0), 6);
-    let painted = harness.state().consultation().masks.clone();
+    let painted = state(&harness).consultation().masks.clone();
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_work(&dir), 1, "the recovery folder should hold the stroke");
     // The window goes away without closing or saving, as in a crash or a power cut.
@@ -594,19 +612,19 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     image::RgbImage::from_pixel(64, 48, image::Rgb([190, 150, 130])).save(&photo).unwrap();
     harness.input_mut().dropped_files.push(std::sync::Arc::new(DroppedPath(photo)));
     harness.run_steps(3);
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the offer must be answered first");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg", "the offer must be answered first");
     let folder = kept_folder(&dir);
     restore_offered_work(&mut harness);
-    assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
-    assert!(harness.state().unsaved(), "restored work is still unsaved");
+    assert_eq!(state(&harness).consultation().masks, painted, "the stroke must come back");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg");
+    assert!(state(&harness).unsaved(), "restored work is still unsaved");
     // Later edits go on in the same folder.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_folder(&dir), folder);
     assert_eq!(
         Consultation::load(&folder.join("consultation.smpc")).unwrap().masks,
-        harness.state().consultation().masks
+        state(&harness).consultation().masks
     );
 
     // Quitting asks; discarding empties the recovery folder.
@@ -624,11 +642,11 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
 fn opening_something_else_asks_before_dropping_unsaved_strokes() {
     let mut harness = harness();
     harness.step();
-    let sample = harness.state().consultation().masks.clone();
+    let sample = state(&harness).consultation().masks.clone();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
-    let painted = harness.state().consultation().masks.clone();
+    let painted = state(&harness).consultation().masks.clone();
     assert_ne!(painted, sample);
 
     let open_sample = |harness: &mut Harness<'static, SmpApp>| {
@@ -641,13 +659,13 @@ fn opening_something_else_asks_before_dropping_unsaved_strokes() {
     open_sample(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Cancel").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().consultation().masks, painted, "Cancel keeps the strokes");
+    assert_eq!(state(&harness).consultation().masks, painted, "Cancel keeps the strokes");
 
     open_sample(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Discard changes").click();
-    harness.run_steps(2);
-    assert_eq!(harness.state().consultation().masks, sample, "Discard opens the sample afresh");
-    assert!(!harness.state().unsaved());
+    step_until(&mut harness, "the sample", |app| notice_starts_with(app, "Opened the sample"));
+    assert_eq!(state(&harness).consultation().masks, sample, "Discard opens the sample afresh");
+    assert!(!state(&harness).unsaved());
 
     // With nothing unsaved, nothing is asked.
     open_sample(&mut harness);
@@ -663,7 +681,7 @@ fn two_windows_keep_their_unsaved_work_apart() {
         harness.step();
         drag_on_photo(harness, egui::pos2(300.0, y), egui::pos2(700.0, y + 40.0), 6);
         step_until(harness, "the autosave", |app| app.autosave_settled());
-        harness.state().consultation().masks.clone()
+        state(harness).consultation().masks.clone()
     };
     let mut first = harness_keeping_work_in(&dir);
     first.step();
@@ -685,7 +703,7 @@ fn two_windows_keep_their_unsaved_work_apart() {
         let mut harness = harness_keeping_work_in(&dir);
         harness.run_steps(2);
         restore_offered_work(&mut harness);
-        assert_eq!(harness.state().consultation().masks, expected);
+        assert_eq!(state(&harness).consultation().masks, expected);
         step_until(&mut harness, "the copy kept again", |app| app.autosave_settled());
         quit_discarding_changes(&mut harness);
     }
@@ -713,7 +731,7 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Restore").click();
     step_until(&mut harness, "the failure", |app| app.notice.as_ref().is_some_and(|n| n.is_error));
-    let error = harness.state().notice.clone().unwrap().text;
+    let error = state(&harness).notice.clone().unwrap().text;
     assert!(
         error.contains("could not be restored") && error.contains(&folder.display().to_string()),
         "{error}"

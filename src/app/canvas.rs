@@ -1,11 +1,14 @@
 //! The photo canvas: view transform (zoom, pan), drawing the photo and overlays, and turning
 //! pointer input into painting or panning.
 
+use super::textures::Tiled;
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
 
-/// Zoom limits, in screen points per photo pixel.
-pub const MIN_ZOOM: f32 = 0.02;
+/// Largest zoom, in screen points per photo pixel.
 pub const MAX_ZOOM: f32 = 32.0;
+/// Smallest zoom as a share of the zoom that fits the photo: the photo never shrinks to a
+/// speck.
+pub const MIN_ZOOM_OF_FIT: f32 = 0.5;
 
 /// Where the photo sits on screen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,11 +19,13 @@ pub struct View {
     pub offset: Vec2,
     /// True until the first frame with a known canvas size fits the photo.
     pub needs_fit: bool,
+    /// The smallest zoom allowed, set when the photo is fitted.
+    pub min_zoom: f32,
 }
 
 impl Default for View {
     fn default() -> Self {
-        Self { zoom: 1.0, offset: Vec2::ZERO, needs_fit: true }
+        Self { zoom: 1.0, offset: Vec2::ZERO, needs_fit: true, min_zoom: 0.05 }
     }
 }
 
@@ -37,7 +42,9 @@ impl View {
     pub fn fit(&mut self, canvas: Rect, image_size: Vec2) {
         let margin = 12.0;
         let avail = (canvas.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(1.0));
-        self.zoom = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(MIN_ZOOM, MAX_ZOOM);
+        let fit = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(1e-4, MAX_ZOOM);
+        self.zoom = fit;
+        self.min_zoom = fit * MIN_ZOOM_OF_FIT;
         self.offset = (canvas.size() - image_size * self.zoom) * 0.5;
         self.needs_fit = false;
     }
@@ -45,7 +52,7 @@ impl View {
     /// Zooms by `factor` keeping the photo point under `anchor_screen` fixed.
     pub fn zoom_around(&mut self, canvas: Rect, anchor_screen: Pos2, factor: f32) {
         let anchor_image = self.image_from_screen(canvas, anchor_screen);
-        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        self.zoom = (self.zoom * factor).clamp(self.min_zoom.min(MAX_ZOOM), MAX_ZOOM);
         self.offset = anchor_screen - canvas.min - anchor_image.to_vec2() * self.zoom;
     }
 
@@ -84,13 +91,13 @@ pub enum DragMode {
 pub struct CanvasInput<'a> {
     pub image_size: Vec2,
     /// The photo and the simulated result.
-    pub before: egui::TextureId,
-    pub after: egui::TextureId,
+    pub before: &'a Tiled,
+    pub after: &'a Tiled,
     /// Show the photo instead of the result (toggle or hold-B).
     pub show_before: bool,
     /// Divider position as a share of the canvas width: photo left of it, result right.
     pub split: Option<f32>,
-    pub tint: Option<egui::TextureId>,
+    pub tint: Option<&'a Tiled>,
     /// Opacity of the region tints, 0–1.
     pub tint_opacity: f32,
     pub mode: DragMode,
@@ -99,6 +106,8 @@ pub struct CanvasInput<'a> {
     /// Brush radius in photo pixels, for the cursor circle.
     pub brush_radius_px: f32,
     pub busy: bool,
+    /// Painting is off (a document is opening): the pointer only pans and zooms.
+    pub locked: bool,
     pub view: &'a mut View,
 }
 
@@ -174,18 +183,26 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         // The divider has the pointer.
     } else if panning {
         view.offset += pointer_delta;
+    } else if input.locked {
+        // Nothing is painted on a document that is about to be replaced.
     } else if input.mode == DragMode::Paint {
         if (response.drag_started_by(primary) || response.clicked_by(primary) || response.dragged_by(primary))
             && let Some(pos) = response.interact_pointer_pos()
         {
             let started = response.drag_started_by(primary) || response.clicked_by(primary);
-            let mut points_image = Vec::with_capacity(2);
+            let mut points_screen = Vec::new();
             if response.drag_started_by(primary)
                 && let Some(origin) = press_origin
             {
-                points_image.push(view.image_from_screen(rect, origin));
+                points_screen.push(origin);
             }
-            points_image.push(view.image_from_screen(rect, pos));
+            // Every position the pointer passed this frame, so a fast stroke on a slow frame
+            // keeps its shape.
+            points_screen.extend(pointer_moves(ui));
+            if points_screen.last() != Some(&pos) {
+                points_screen.push(pos);
+            }
+            let points_image = points_screen.iter().map(|&p| view.image_from_screen(rect, p)).collect();
             actions.push(CanvasAction::Paint { points_image, started, erase_all: shift });
         }
         if response.drag_stopped_by(primary) || response.clicked_by(primary) {
@@ -202,8 +219,16 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
                 response.interact_pointer_pos().or_else(|| ui.input(|i| i.pointer.latest_pos()))
         {
             let finished = response.drag_stopped_by(primary);
-            let point = view.image_from_screen(rect, pos);
-            actions.push(CanvasAction::Lasso { point, started: false, finished, erase_all: shift });
+            let mut points = pointer_moves(ui);
+            if points.last() != Some(&pos) {
+                points.push(pos);
+            }
+            let last = points.len() - 1;
+            for (i, p) in points.into_iter().enumerate() {
+                let point = view.image_from_screen(rect, p);
+                let finished = finished && i == last;
+                actions.push(CanvasAction::Lasso { point, started: false, finished, erase_all: shift });
+            }
         }
     } else if input.mode == DragMode::Measure {
         let measure_id = response.id.with("measure_from");
@@ -229,23 +254,25 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
     let image_rect =
         Rect::from_min_size(view.screen_from_image(rect, Pos2::ZERO), input.image_size * view.zoom);
-    let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
     match divider_x {
+        Some(_) if input.show_before => input.before.paint(&painter, image_rect, Color32::WHITE),
         Some(x) => {
-            painter.image(input.after, image_rect, uv, Color32::WHITE);
+            input.after.paint(&painter, image_rect, Color32::WHITE);
             let left = Rect::from_min_max(rect.min, pos2(x, rect.bottom()));
-            painter.with_clip_rect(left).image(input.before, image_rect, uv, Color32::WHITE);
+            input.before.paint(&painter.with_clip_rect(left), image_rect, Color32::WHITE);
         }
         None => {
             let image = if input.show_before { input.before } else { input.after };
-            painter.image(image, image_rect, uv, Color32::WHITE);
+            image.paint(&painter, image_rect, Color32::WHITE);
         }
     }
     if let Some(tint) = input.tint {
         let alpha = (input.tint_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
-        painter.image(tint, image_rect, uv, Color32::from_white_alpha(alpha));
+        tint.paint(&painter, image_rect, Color32::from_white_alpha(alpha));
     }
-    if let Some(x) = divider_x {
+    if let Some(x) = divider_x
+        && !input.show_before
+    {
         divider(&painter, rect, x);
     }
     if input.lasso.len() > 1 {
@@ -266,6 +293,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let hover_image = hover_screen.map(|p| view.image_from_screen(rect, p));
     if let Some(p) = hover_screen
         && input.mode == DragMode::Paint
+        && !input.locked
         && !space_held
         && !dragging_split
     {
@@ -277,6 +305,19 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         busy_badge(&painter, rect);
     }
     CanvasOutput { actions, hover_image, rect }
+}
+
+/// The pointer positions of this frame's move events, in order.
+fn pointer_moves(ui: &egui::Ui) -> Vec<Pos2> {
+    ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::PointerMoved(p) => Some(*p),
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 /// The before/after divider: a line with a round handle and labels on each side.

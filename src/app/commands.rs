@@ -1,5 +1,5 @@
-//! Every action a person can take, with its one label, icon, tooltip and shortcut, so menus,
-//! buttons, shortcuts and tooltips can never disagree.
+//! Every action a person can take, with its one label, icon, tooltip, shortcut and menu place,
+//! so menus, buttons, shortcuts, tooltips and the shortcuts sheet can never disagree.
 
 use super::icons::Icon;
 use crate::engine::mask::RegionKind;
@@ -7,16 +7,22 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
-    Undo,
-    Redo,
     OpenPhoto,
-    OpenSample,
     OpenConsultation,
+    OpenSample,
     SaveConsultation,
+    SaveConsultationAs,
     ExportPreview,
     ImportPreset,
     ExportPreset,
     Quit,
+    Undo,
+    Redo,
+    ToggleBeforeAfter,
+    ToggleSplit,
+    ToggleRegions,
+    ZoomToFit,
+    ZoomActualSize,
     ToolHairline,
     ToolBald,
     ToolScar,
@@ -25,27 +31,49 @@ pub enum Command {
     ToolMeasure,
     BrushSmaller,
     BrushLarger,
-    ToggleBeforeAfter,
-    ToggleSplit,
-    ToggleRegions,
-    ZoomToFit,
-    ZoomActualSize,
+}
+
+/// The menus of the menu bar, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Tools,
+}
+
+impl Menu {
+    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Tools];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Tools => "Tools",
+        }
+    }
 }
 
 impl Command {
-    /// Commands whose shortcut adds Shift come before the one without it (Redo before Undo,
-    /// Open consultation before Open photo): a shortcut matches regardless of extra Shift.
-    pub const ALL: [Command; 23] = [
-        Command::Redo,
-        Command::Undo,
-        Command::OpenConsultation,
+    /// Every command, in menu order.
+    pub const ALL: [Command; 24] = [
         Command::OpenPhoto,
+        Command::OpenConsultation,
         Command::OpenSample,
         Command::SaveConsultation,
+        Command::SaveConsultationAs,
         Command::ExportPreview,
         Command::ImportPreset,
         Command::ExportPreset,
         Command::Quit,
+        Command::Undo,
+        Command::Redo,
+        Command::ToggleBeforeAfter,
+        Command::ToggleSplit,
+        Command::ToggleRegions,
+        Command::ZoomToFit,
+        Command::ZoomActualSize,
         Command::ToolHairline,
         Command::ToolBald,
         Command::ToolScar,
@@ -54,11 +82,6 @@ impl Command {
         Command::ToolMeasure,
         Command::BrushSmaller,
         Command::BrushLarger,
-        Command::ToggleBeforeAfter,
-        Command::ToggleSplit,
-        Command::ToggleRegions,
-        Command::ZoomToFit,
-        Command::ZoomActualSize,
     ];
 
     pub fn label(self) -> &'static str {
@@ -68,7 +91,8 @@ impl Command {
             Command::OpenPhoto => "Open photo…",
             Command::OpenSample => "Open sample consultation",
             Command::OpenConsultation => "Open consultation…",
-            Command::SaveConsultation => "Save consultation…",
+            Command::SaveConsultation => "Save consultation",
+            Command::SaveConsultationAs => "Save consultation as…",
             Command::ExportPreview => "Export preview…",
             Command::ImportPreset => "Import preset…",
             Command::ExportPreset => "Export preset…",
@@ -86,6 +110,27 @@ impl Command {
             Command::ToggleRegions => "Show regions",
             Command::ZoomToFit => "Zoom to fit",
             Command::ZoomActualSize => "Zoom 100 %",
+        }
+    }
+
+    /// The menu a command sits in, and its group there (groups are separated by a line).
+    pub fn menu(self) -> (Menu, u8) {
+        match self {
+            Command::OpenPhoto | Command::OpenConsultation | Command::OpenSample => (Menu::File, 0),
+            Command::SaveConsultation | Command::SaveConsultationAs => (Menu::File, 1),
+            Command::ExportPreview => (Menu::File, 2),
+            Command::ImportPreset | Command::ExportPreset => (Menu::File, 3),
+            Command::Quit => (Menu::File, 4),
+            Command::Undo | Command::Redo => (Menu::Edit, 0),
+            Command::ToggleBeforeAfter | Command::ToggleSplit | Command::ToggleRegions => (Menu::View, 0),
+            Command::ZoomToFit | Command::ZoomActualSize => (Menu::View, 1),
+            Command::ToolHairline
+            | Command::ToolBald
+            | Command::ToolScar
+            | Command::ToolEraser
+            | Command::ToolPan
+            | Command::ToolMeasure => (Menu::Tools, 0),
+            Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
         }
     }
 
@@ -111,8 +156,9 @@ impl Command {
             Command::OpenConsultation => {
                 "Open a consultation saved earlier (a .smpc file, or a .smp folder from earlier versions)"
             }
-            Command::SaveConsultation => {
-                "Save photo, regions, preset and settings in one .smpc file, to continue or show again later"
+            Command::SaveConsultation => "Save the consultation to its file (asks for a name the first time)",
+            Command::SaveConsultationAs => {
+                "Save photo, regions, preset and settings in a new .smpc file, to continue or show later"
             }
             Command::ExportPreview => {
                 "Save the simulated result as a PNG or JPEG image, without photo metadata"
@@ -153,6 +199,7 @@ impl Command {
     pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
         let plain = |key| vec![KeyboardShortcut::new(Modifiers::NONE, key)];
         let command = |key| vec![KeyboardShortcut::new(Modifiers::COMMAND, key)];
+        let command_shift = |key| vec![KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key)];
         match self {
             Command::Undo => command(Key::Z),
             Command::Redo => vec![
@@ -161,10 +208,9 @@ impl Command {
             ],
             Command::OpenPhoto => command(Key::O),
             Command::OpenSample => vec![],
-            Command::OpenConsultation => {
-                vec![KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::O)]
-            }
+            Command::OpenConsultation => command_shift(Key::O),
             Command::SaveConsultation => command(Key::S),
+            Command::SaveConsultationAs => command_shift(Key::S),
             Command::ExportPreview => command(Key::E),
             Command::ImportPreset | Command::ExportPreset => vec![],
             Command::Quit => command(Key::Q),
@@ -183,6 +229,46 @@ impl Command {
             Command::ZoomActualSize => command(Key::Num1),
         }
     }
+
+    /// Every shortcut of every command, those with more modifiers first: a shortcut also
+    /// matches when extra modifiers are held, so Ctrl+Shift+S must be tried before Ctrl+S.
+    pub fn shortcut_table() -> Vec<(KeyboardShortcut, Command)> {
+        let mut table: Vec<(KeyboardShortcut, Command)> =
+            Command::ALL.iter().flat_map(|&c| c.shortcuts().into_iter().map(move |s| (s, c))).collect();
+        table.sort_by_key(|(s, _)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        table
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    m.alt as u8 + m.ctrl as u8 + m.shift as u8 + m.mac_cmd as u8 + m.command as u8
+}
+
+/// A shortcut as people read it: "Ctrl+Shift+S", "[", "\\".
+pub fn shortcut_text(shortcut: &KeyboardShortcut) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let m = shortcut.modifiers;
+    if m.command || m.ctrl {
+        parts.push(if cfg!(target_os = "macos") { "⌘" } else { "Ctrl" });
+    }
+    if m.alt {
+        parts.push("Alt");
+    }
+    if m.shift {
+        parts.push("Shift");
+    }
+    let key = match shortcut.logical_key {
+        Key::OpenBracket => "[",
+        Key::CloseBracket => "]",
+        Key::Backslash => "\\",
+        Key::Num0 => "0",
+        Key::Num1 => "1",
+        Key::Num2 => "2",
+        Key::Num3 => "3",
+        other => other.name(),
+    };
+    parts.push(key);
+    parts.join("+")
 }
 
 #[cfg(test)]
@@ -190,23 +276,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shortcuts_are_unique_and_shift_variants_are_tried_first() {
+    fn shortcuts_are_unique_and_longer_ones_are_tried_first() {
+        let table = Command::shortcut_table();
         let mut seen = Vec::new();
-        for (i, command) in Command::ALL.iter().enumerate() {
-            for shortcut in command.shortcuts() {
-                assert!(!seen.contains(&shortcut), "{command:?} reuses a shortcut");
-                seen.push(shortcut);
-                if shortcut.modifiers.shift {
-                    let plain = KeyboardShortcut::new(
-                        Modifiers { shift: false, ..shortcut.modifiers },
-                        shortcut.logical_key,
-                    );
-                    for later in &Command::ALL[..i] {
-                        assert!(!later.shortcuts().contains(&plain), "{later:?} would swallow {command:?}");
-                    }
-                }
+        for (i, (shortcut, command)) in table.iter().enumerate() {
+            assert!(!seen.contains(shortcut), "{command:?} reuses a shortcut");
+            seen.push(*shortcut);
+            // Anything this shortcut would also match (fewer modifiers) comes later.
+            for (earlier, other) in &table[..i] {
+                let covers = earlier.logical_key == shortcut.logical_key
+                    && modifier_count(earlier.modifiers) < modifier_count(shortcut.modifiers);
+                assert!(!covers, "{other:?} would swallow {command:?}");
             }
         }
-        assert!(seen.len() >= 18, "most commands should have a shortcut");
+        assert!(seen.len() >= 20, "most commands should have a shortcut");
+    }
+
+    #[test]
+    fn every_command_is_listed_once() {
+        for (i, c) in Command::ALL.iter().enumerate() {
+            assert!(!Command::ALL[i + 1..].contains(c), "{c:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn shortcuts_read_as_symbols() {
+        assert_eq!(shortcut_text(&Command::BrushSmaller.shortcut().unwrap()), "[");
+        assert_eq!(shortcut_text(&Command::ToggleBeforeAfter.shortcut().unwrap()), "\\");
+        assert!(shortcut_text(&Command::SaveConsultationAs.shortcut().unwrap()).ends_with("Shift+S"));
     }
 }

@@ -65,7 +65,7 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
 /// window's worker does; and the memory 100 undo steps of large strokes hold.
 fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
-    use crate::engine::history::{Edit, History, MaskPatch};
+    use crate::engine::history::{History, MaskPatch, Step};
     use crate::engine::synth::{self, ScalpParams};
     let params = ScalpParams::sample().with_size(4000, 3000);
     let photo = synth::generate(&params).photo;
@@ -121,7 +121,7 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
             &[(200.0, y), (3800.0, y + 200.0)],
         );
         if let Some(patch) = MaskPatch::capture(RegionKind::Hairline, rect, &before, &consultation.masks) {
-            history.push(Edit::Masks(vec![patch]));
+            history.push(Step::Masks(vec![patch]));
         }
     }
     println!(

@@ -4,6 +4,7 @@
 //! (painted masks are long flat runs and smooth ramps), so memory stays small however large the
 //! photo.
 
+use super::consultation::PatientNotes;
 use super::mask::{PixelRect, RegionKind, RegionMasks};
 use super::preset::Preset;
 use super::sim::SimSettings;
@@ -17,29 +18,36 @@ pub struct MaskPatch {
     after: Vec<u8>,
 }
 
-/// Preset and render settings, changed together by the side panel.
+/// Everything of a consultation but its photo and its regions: the preset, the render
+/// settings, whether the scale was measured, which tints show, and the patient's notes.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Look {
+pub struct Choices {
     pub preset: Preset,
     pub settings: SimSettings,
+    pub calibrated: bool,
+    pub show_regions: [bool; 3],
+    pub notes: PatientNotes,
 }
 
+/// One undo step.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Edit {
+pub enum Step {
     /// One stroke: one patch per layer it changed (the eraser can clear every layer at once).
     Masks(Vec<MaskPatch>),
-    Look {
-        before: Box<Look>,
-        after: Box<Look>,
+    Choices {
+        before: Box<Choices>,
+        after: Box<Choices>,
     },
 }
 
-impl Edit {
-    /// Approximate memory held by the edit.
+impl Step {
+    /// Approximate memory held by the step.
     fn bytes(&self) -> usize {
         match self {
-            Edit::Masks(patches) => patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum(),
-            Edit::Look { .. } => 2 * std::mem::size_of::<Look>() + 512,
+            Step::Masks(patches) => patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum(),
+            Step::Choices { before, after } => {
+                2 * std::mem::size_of::<Choices>() + before.notes.notes.len() + after.notes.notes.len() + 512
+            }
         }
     }
 }
@@ -100,12 +108,12 @@ impl MaskPatch {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Applied {
     Masks(Vec<(RegionKind, PixelRect)>),
-    Look,
+    Choices,
 }
 
 pub struct History {
-    done: Vec<Edit>,
-    undone: Vec<Edit>,
+    done: Vec<Step>,
+    undone: Vec<Step>,
     /// Memory the history may hold; the oldest edits go first, but never the last `min_steps`.
     budget_bytes: usize,
     min_steps: usize,
@@ -122,7 +130,7 @@ impl History {
         Self { done: Vec::new(), undone: Vec::new(), budget_bytes, min_steps }
     }
 
-    pub fn push(&mut self, edit: Edit) {
+    pub fn push(&mut self, edit: Step) {
         self.undone.clear();
         self.done.push(edit);
         while self.done.len() > self.min_steps && self.bytes() > self.budget_bytes {
@@ -144,19 +152,19 @@ impl History {
 
     /// Memory held by every edit, undone ones included.
     pub fn bytes(&self) -> usize {
-        self.done.iter().chain(&self.undone).map(Edit::bytes).sum()
+        self.done.iter().chain(&self.undone).map(Step::bytes).sum()
     }
 
-    pub fn undo(&mut self, masks: &mut RegionMasks, look: &mut Look) -> Option<Applied> {
+    pub fn undo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
         let edit = self.done.pop()?;
-        let applied = apply(&edit, masks, look, false);
+        let applied = apply(&edit, masks, choices, false);
         self.undone.push(edit);
         Some(applied)
     }
 
-    pub fn redo(&mut self, masks: &mut RegionMasks, look: &mut Look) -> Option<Applied> {
+    pub fn redo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
         let edit = self.undone.pop()?;
-        let applied = apply(&edit, masks, look, true);
+        let applied = apply(&edit, masks, choices, true);
         self.done.push(edit);
         Some(applied)
     }
@@ -167,17 +175,17 @@ impl History {
     }
 }
 
-fn apply(edit: &Edit, masks: &mut RegionMasks, look: &mut Look, forward: bool) -> Applied {
+fn apply(edit: &Step, masks: &mut RegionMasks, choices: &mut Choices, forward: bool) -> Applied {
     match edit {
-        Edit::Masks(patches) => {
+        Step::Masks(patches) => {
             for patch in patches {
                 patch.write(masks, if forward { &patch.after } else { &patch.before });
             }
             Applied::Masks(patches.iter().map(|p| (p.kind, p.rect)).collect())
         }
-        Edit::Look { before, after } => {
-            *look = if forward { (**after).clone() } else { (**before).clone() };
-            Applied::Look
+        Step::Choices { before, after } => {
+            *choices = if forward { (**after).clone() } else { (**before).clone() };
+            Applied::Choices
         }
     }
 }
@@ -187,8 +195,14 @@ mod tests {
     use super::*;
     use crate::engine::brush::{Brush, BrushMode, stroke};
 
-    fn look() -> Look {
-        Look { preset: Preset::default(), settings: SimSettings::default() }
+    fn look() -> Choices {
+        Choices {
+            preset: Preset::default(),
+            settings: SimSettings::default(),
+            calibrated: false,
+            show_regions: [true; 3],
+            notes: PatientNotes::default(),
+        }
     }
 
     #[test]
@@ -202,7 +216,7 @@ mod tests {
             let before = masks.get(RegionKind::Bald).clone();
             let y = 30.0 + i as f32 * 30.0;
             let rect = stroke(&brush, masks.get_mut(RegionKind::Bald), &[(20.0, y), (280.0, y + 10.0)]);
-            history.push(Edit::Masks(vec![
+            history.push(Step::Masks(vec![
                 MaskPatch::capture(RegionKind::Bald, rect, &before, &masks).unwrap(),
             ]));
             states.push(masks.clone());
@@ -223,11 +237,12 @@ mod tests {
         let mut masks = RegionMasks::new(50, 50);
         let mut look = look();
         let mut history = History::default();
-        let changed = Look { settings: SimSettings { session: 1, ..SimSettings::default() }, ..look.clone() };
-        history.push(Edit::Look { before: Box::new(look.clone()), after: Box::new(changed.clone()) });
+        let changed =
+            Choices { settings: SimSettings { session: 1, ..SimSettings::default() }, ..look.clone() };
+        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed.clone()) });
         history.undo(&mut masks, &mut look);
         assert!(history.can_redo());
-        history.push(Edit::Look { before: Box::new(look.clone()), after: Box::new(changed) });
+        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed) });
         assert!(!history.can_redo());
     }
 
@@ -243,7 +258,7 @@ mod tests {
             let b = Brush { mode, ..brush };
             let rect = stroke(&b, masks.get_mut(RegionKind::Scar), &[(10.0, y), (390.0, 390.0 - y)]);
             if let Some(p) = MaskPatch::capture(RegionKind::Scar, rect, &before, &masks) {
-                history.push(Edit::Masks(vec![p]));
+                history.push(Step::Masks(vec![p]));
             }
         }
         assert!(history.steps() >= 100, "{} steps kept", history.steps());

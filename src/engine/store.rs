@@ -50,6 +50,22 @@ pub enum StoreError {
     Preset(#[from] PresetError),
 }
 
+/// A preset's name as a file name: lower case, words joined by hyphens ("preset" if nothing
+/// is left).
+pub fn slug(name: &str) -> String {
+    let slug = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() { "preset".into() } else { slug }
+}
+
+#[derive(Clone, Debug)]
 pub struct PresetStore {
     dir: Option<PathBuf>,
     entries: Vec<Entry>,
@@ -130,18 +146,7 @@ impl PresetStore {
     /// A file name in the user folder for `name` that no other preset uses.
     fn file_for(&self, name: &str) -> Result<PathBuf, StoreError> {
         let dir = self.dir.as_ref().ok_or(StoreError::NoFolder)?;
-        let mut slug: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        if slug.is_empty() {
-            slug = "preset".into();
-        }
+        let slug = slug(name);
         let mut path = dir.join(format!("{slug}.ron"));
         let mut n = 2;
         while path.exists() {

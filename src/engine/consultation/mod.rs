@@ -79,11 +79,12 @@ impl Consultation {
         }
     }
 
-    /// Sets the photo scale; `calibrated` says whether it was measured.
+    /// Sets the photo scale; `calibrated` says whether it was measured. The hair map is
+    /// found again for the new scale by [`Consultation::refresh_hair`], which callers run
+    /// where a moment's work does not hold anyone up.
     pub fn set_scale(&mut self, scale: Scale, calibrated: bool) {
         self.settings.scale = scale;
         self.calibrated = calibrated;
-        self.refresh_hair();
     }
 
     pub fn scene(&self) -> Scene<'_> {

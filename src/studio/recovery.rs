@@ -39,8 +39,6 @@ pub struct RecoveryNote {
     pub photo_name: String,
     /// When it was written, in milliseconds since 1970.
     pub written_unix_ms: u64,
-    /// Whether the scale had been measured rather than assumed.
-    pub calibrated: bool,
 }
 
 impl RecoveryNote {
@@ -146,9 +144,15 @@ impl Recovery {
         self.found.clone()
     }
 
-    /// The folder to open the kept consultation from.
+    /// The file to open the kept consultation from (a folder, if an earlier version kept it).
     pub fn consultation_file(&self) -> Option<PathBuf> {
-        self.folder.as_ref().map(|f| f.dir.join(CONSULTATION_FILE))
+        let dir = &self.folder.as_ref()?.dir;
+        let earlier = dir.join("consultation.smp");
+        Some(if earlier.is_dir() && !dir.join(CONSULTATION_FILE).exists() {
+            earlier
+        } else {
+            dir.join(CONSULTATION_FILE)
+        })
     }
 
     fn send(&mut self, job: Job) {
@@ -160,12 +164,8 @@ impl Recovery {
     }
 
     /// Keeps a copy of `consultation` in the background.
-    pub fn write(&mut self, consultation: &Consultation, calibrated: bool) {
-        let note = RecoveryNote {
-            photo_name: consultation.photo_name.clone(),
-            written_unix_ms: now_ms(),
-            calibrated,
-        };
+    pub fn write(&mut self, consultation: &Consultation) {
+        let note = RecoveryNote { photo_name: consultation.photo_name.clone(), written_unix_ms: now_ms() };
         self.send(Job::Write { consultation: Box::new(consultation.clone()), note });
     }
 

@@ -1,0 +1,202 @@
+//! Modal questions and prompts. Enter confirms and Esc cancels in every one of them; typing
+//! starts at the end of the suggested text.
+
+use super::action::Action;
+use super::state::{Dialog, FilePurpose, Leave, State};
+use crate::engine::store::PresetStore;
+use eframe::egui::{self, Key};
+
+/// The dialog on screen, if any; the restore offer comes first.
+pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
+    if let Some(note) = state.studio.restore_offer() {
+        let text = format!(
+            "SMP Studio closed before the consultation on {} was saved. The work kept {} can be restored.",
+            note.photo_name,
+            note.age()
+        );
+        // No Cancel here: the work is either brought back or let go.
+        return question(
+            ctx,
+            "Restore unsaved work?",
+            &text,
+            &[("Restore", Action::Restore), ("Discard", Action::DiscardRestore)],
+            false,
+        );
+    }
+    let Some(dialog) = &state.dialog else { return Vec::new() };
+    let id = egui::Id::unique(("dialog", state.dialog_serial));
+    match dialog {
+        Dialog::Path { purpose, text } => {
+            let (title, action, hint) = match purpose {
+                FilePurpose::OpenPhoto => ("Open photo", "Open", "/path/to/scalp.jpg"),
+                FilePurpose::ExportPreview => ("Export preview", "Export", "/path/to/preview.png"),
+                FilePurpose::ImportPreset => ("Import preset", "Import", "/path/to/preset.ron"),
+                FilePurpose::OpenConsultation => ("Open consultation", "Open", "/path/to/visit.smpc"),
+                FilePurpose::SaveConsultation => ("Save consultation", "Save", "/path/to/visit.smpc"),
+                FilePurpose::ExportPreset => ("Export preset", "Export", "/path/to/preset.ron"),
+            };
+            let note = "Type or paste a file path, or choose it in the file dialog if one opened.";
+            prompt(ctx, id, title, note, text, hint, "", action)
+        }
+        Dialog::Measure { length_px, text } => {
+            let note = format!("The line is {length_px:.0} photo pixels long. How long is it on the scalp?");
+            prompt(ctx, id, "Calibrate scale", &note, text, "e.g. 20", "mm", "Set scale")
+        }
+        Dialog::PresetName { rename, text } => {
+            let (title, action) =
+                if rename.is_some() { ("Rename preset", "Rename") } else { ("Save preset as", "Save") };
+            prompt(ctx, id, title, "A name for the preset in your library.", text, "Preset name", "", action)
+        }
+        Dialog::ConfirmDeletePreset { index } => {
+            let name = preset_name(state.store(), *index);
+            let text = format!("Delete “{name}”? Its file is removed from your preset folder.");
+            question(ctx, "Delete preset", &text, &[("Delete", Action::Confirm)], true)
+        }
+        Dialog::Leave(leave) => {
+            let action = match leave {
+                Leave::Command(super::commands::Command::Quit) => "closing",
+                Leave::Command(super::commands::Command::OpenPhoto) => "opening another photo",
+                Leave::Command(super::commands::Command::OpenSample) => "opening the sample",
+                _ => "opening another consultation",
+            };
+            let text = format!(
+                "The consultation on {} has unsaved changes. Save them before {action}?",
+                state.consultation().photo_name
+            );
+            question(
+                ctx,
+                "Save changes first?",
+                &text,
+                &[("Save…", Action::Confirm), ("Discard changes", Action::Alternative)],
+                true,
+            )
+        }
+        Dialog::Replace { path, .. } => {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = format!("{} already exists in {}. Replace it?", name, parent(path));
+            question(ctx, "Replace the file?", &text, &[("Replace", Action::Confirm)], true)
+        }
+        Dialog::ChangedOnDisk { path } => {
+            let text = format!(
+                "{} was changed by another window or program since this consultation was opened. \
+                 Replace that version with this one, or save this one as a copy?",
+                path.display()
+            );
+            question(
+                ctx,
+                "The file changed on disk",
+                &text,
+                &[("Replace", Action::Confirm), ("Save as copy…", Action::Alternative)],
+                true,
+            )
+        }
+    }
+}
+
+fn parent(path: &std::path::Path) -> String {
+    path.parent().map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+fn preset_name(store: &PresetStore, index: usize) -> String {
+    store.list().get(index).map(|e| e.preset.name.clone()).unwrap_or_default()
+}
+
+/// A question with its answers (each a button) and, when `cancel`, a Cancel button.
+fn question(
+    ctx: &egui::Context,
+    title: &str,
+    text: &str,
+    answers: &[(&str, Action)],
+    cancel: bool,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Modal::new(egui::Id::unique(("question", title))).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading(title);
+        ui.label(text);
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            for (label, action) in answers {
+                if ui.button(*label).clicked() {
+                    actions.push(action.clone());
+                }
+            }
+            if cancel && ui.button("Cancel").clicked() {
+                actions.push(Action::CloseDialog);
+            }
+        });
+        if let Some((_, first)) = answers.first()
+            && ui.input(|i| i.key_pressed(Key::Enter))
+        {
+            actions.push(first.clone());
+        }
+        if cancel && ui.input(|i| i.key_pressed(Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    actions
+}
+
+/// A one-line text prompt with a main button and Cancel.
+#[allow(clippy::too_many_arguments)]
+fn prompt(
+    ctx: &egui::Context,
+    id: egui::Id,
+    title: &str,
+    note: &str,
+    text: &str,
+    hint: &str,
+    unit: &str,
+    action: &str,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Modal::new(id.with("modal")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading(title);
+        ui.label(note);
+        let mut edited = text.to_owned();
+        let output = ui
+            .horizontal(|ui| {
+                let width = if unit.is_empty() { ui.available_width() } else { 140.0 };
+                let output = egui::TextEdit::singleline(&mut edited)
+                    .id(id)
+                    .hint_text(hint)
+                    .desired_width(width)
+                    .show(ui);
+                if !unit.is_empty() {
+                    ui.label(unit);
+                }
+                output
+            })
+            .inner;
+        // A new prompt takes the keyboard once, with the caret after the suggested text.
+        let started = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
+        if !started {
+            ui.data_mut(|d| d.insert_temp(id, true));
+            output.response.request_focus();
+            let mut edit_state = output.state.clone();
+            let end = egui::text::CCursor::new(edited.chars().count());
+            edit_state.cursor.set_char_range(Some(egui::text::CCursorRange::one(end)));
+            edit_state.store(ui.ctx(), id);
+        }
+        if edited != text {
+            actions.push(Action::SetDialogText(edited));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button(action).clicked() {
+                actions.push(Action::Confirm);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CloseDialog);
+            }
+        });
+        if ui.input(|i| i.key_pressed(Key::Enter)) {
+            actions.push(Action::Confirm);
+        }
+        if ui.input(|i| i.key_pressed(Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    actions
+}

@@ -1,0 +1,604 @@
+//! The studio: the open consultation as a [`Document`], and the work beside it — rendering,
+//! autosave, opening and saving files, the preset library — with no window in sight. The
+//! window is a thin shell that shows this state and hands [`Edit`]s and requests to it.
+//!
+//! Nothing here blocks: renders run on the render worker, files are read and written on
+//! threads of their own, and their results are picked up by [`Studio::poll`].
+
+pub mod document;
+pub mod edit;
+pub mod error;
+mod presets;
+pub mod recovery;
+pub mod thumbnails;
+pub mod worker;
+
+pub use document::{Document, Origin};
+pub use edit::{Change, Edit, RenderScope};
+pub use error::StudioError;
+pub use presets::PresetOp;
+pub use thumbnails::Thumbnails;
+
+use crate::engine::consultation::{CONSULTATION_EXTENSION, Consultation};
+use crate::engine::mask::PixelRect;
+use crate::engine::preset::Preset;
+use crate::engine::sim::{self, Stats};
+use crate::engine::store::PresetStore;
+use crate::engine::{export, files, photo, sample};
+use image::RgbImage;
+use recovery::{Recovery, RecoveryNote};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+use worker::{RenderJob, RenderWorker};
+
+/// Quiet time after an edit before it is copied to the recovery folder: long enough not to
+/// write during a burst of strokes, short enough that a crash costs seconds of work.
+pub const AUTOSAVE_AFTER: Duration = Duration::from_secs(2);
+
+/// Where the studio keeps things between sessions.
+#[derive(Clone, Debug, Default)]
+pub struct Folders {
+    /// User presets; `None` keeps them for this session only.
+    pub presets: Option<PathBuf>,
+    /// Autosaved work; `None` keeps none.
+    pub recovery: Option<PathBuf>,
+}
+
+impl Folders {
+    /// The person's own folders.
+    pub fn user() -> Self {
+        Self { presets: PresetStore::default_dir(), recovery: Recovery::default_dir() }
+    }
+}
+
+/// What happened in the background since the last [`Studio::poll`].
+#[derive(Debug)]
+pub enum Event {
+    /// A photo, consultation, the sample or restored work replaced the document.
+    Opened {
+        origin: Origin,
+        name: String,
+    },
+    /// The document as of `revision` was written to `path`.
+    Saved {
+        path: PathBuf,
+        revision: u64,
+    },
+    Exported(PathBuf),
+    /// The preset library changed; `apply` is the preset to apply now, if one.
+    Presets {
+        message: String,
+        apply: Option<Preset>,
+    },
+    Failed(StudioError),
+}
+
+/// Whether a file may be written at a path the person chose.
+#[derive(Debug)]
+pub enum Target {
+    /// Nothing is there.
+    Free,
+    /// A file is there: ask before replacing it.
+    Replaces(PathBuf),
+    /// This consultation's own file, replaced on disk since it was read (another window or
+    /// program saved it): ask before replacing that work.
+    ChangedOnDisk(PathBuf),
+    Refused(StudioError),
+}
+
+/// What a finished background job hands back.
+enum Done {
+    Opened(Result<Box<(Consultation, Origin)>, StudioError>),
+    Saved(Result<(PathBuf, u64), StudioError>),
+    Exported(Result<PathBuf, StudioError>),
+    Presets(Box<presets::Outcome>),
+}
+
+/// The simulated result the window shows.
+struct Shown {
+    image: Option<RgbImage>,
+    generation: u64,
+    stats: Stats,
+    elapsed: Option<Duration>,
+}
+
+pub struct Studio {
+    document: Document,
+    worker: RenderWorker,
+    /// What changed since the last job was sent, if anything.
+    pending: Option<RenderScope>,
+    shown: Shown,
+    /// Parts of the result that changed since the window last asked.
+    fresh: Option<PixelRect>,
+    recovery: Recovery,
+    restore_offer: Option<RecoveryNote>,
+    autosaved_revision: u64,
+    last_edit: Instant,
+    autosave_after: Duration,
+    store: PresetStore,
+    thumbnails: Thumbnails,
+    jobs: Vec<(&'static str, Receiver<Done>)>,
+    /// A document on its way in: edits wait until it is here.
+    loading: bool,
+    /// Preset files are being written.
+    presets_busy: bool,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Studio {
+    /// Opens on the sample consultation with presets and autosaves in `folders`; `wake` is
+    /// called whenever background work finishes, so the window can repaint.
+    pub fn new(folders: Folders, wake: impl Fn() + Send + Sync + 'static) -> (Studio, Vec<StudioError>) {
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
+        let store = PresetStore::open(folders.presets);
+        let mut problems = Vec::new();
+        let (consultation, origin) = match sample::load() {
+            Ok(sample) => (sample, Origin::Sample),
+            Err(e) => {
+                problems.push(StudioError::from(e));
+                (blank(&store), Origin::Blank)
+            }
+        };
+        let recovery = {
+            let wake = wake.clone();
+            Recovery::open(folders.recovery, move || wake())
+        };
+        if let Some(problem) = &recovery.problem {
+            problems.push(StudioError::Autosave(problem.clone()));
+        }
+        let worker = {
+            let wake = wake.clone();
+            RenderWorker::spawn(move || wake())
+        };
+        if let Some(failure) = worker.failure() {
+            problems.push(failure.into());
+        }
+        let studio = Studio {
+            document: Document::new(consultation, origin),
+            worker,
+            pending: Some(RenderScope::Everything),
+            shown: Shown { image: None, generation: 0, stats: Stats::default(), elapsed: None },
+            fresh: None,
+            restore_offer: recovery.found(),
+            recovery,
+            autosaved_revision: 0,
+            last_edit: Instant::now(),
+            autosave_after: AUTOSAVE_AFTER,
+            thumbnails: Thumbnails::new(wake.clone()),
+            store,
+            jobs: Vec::new(),
+            loading: false,
+            presets_busy: false,
+            wake,
+        };
+        (studio, problems)
+    }
+
+    // ---- reading ----
+
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    pub fn consultation(&self) -> &Consultation {
+        self.document.consultation()
+    }
+
+    pub fn store(&self) -> &PresetStore {
+        &self.store
+    }
+
+    pub fn thumbnails(&self) -> &Thumbnails {
+        &self.thumbnails
+    }
+
+    /// The last finished result, if one arrived for this document.
+    pub fn result(&self) -> Option<&RgbImage> {
+        self.shown.image.as_ref()
+    }
+
+    /// Generation of the result shown (0: none yet).
+    pub fn result_generation(&self) -> u64 {
+        self.shown.generation
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.shown.stats
+    }
+
+    /// How long the last render took.
+    pub fn render_time(&self) -> Option<Duration> {
+        self.shown.elapsed
+    }
+
+    /// A render is under way or waiting to be sent.
+    pub fn rendering(&self) -> bool {
+        self.pending.is_some() || self.worker.busy()
+    }
+
+    /// A photo or consultation is being opened.
+    pub fn loading(&self) -> bool {
+        self.loading
+    }
+
+    /// Files are being written (a save or an export).
+    pub fn writing(&self) -> bool {
+        self.jobs.iter().any(|(what, _)| *what != "open")
+    }
+
+    pub fn presets_busy(&self) -> bool {
+        self.presets_busy
+    }
+
+    /// Work a window left unsaved, offered back until answered.
+    pub fn restore_offer(&self) -> Option<&RecoveryNote> {
+        self.restore_offer.as_ref()
+    }
+
+    /// Autosave has nothing left to do: the recovery folder holds the latest edit.
+    pub fn autosave_settled(&self) -> bool {
+        self.autosaved_revision == self.document.revision() && self.recovery.settled()
+    }
+
+    /// The part of the result that changed since the last call, to upload to the screen.
+    pub fn take_fresh(&mut self) -> Option<PixelRect> {
+        self.fresh.take()
+    }
+
+    /// How long edits must settle before they are copied to the recovery folder.
+    pub fn set_autosave_after(&mut self, quiet: Duration) {
+        self.autosave_after = quiet;
+    }
+
+    // ---- changing the document ----
+
+    /// Applies an edit to the document; while another document is opening, edits wait.
+    pub fn apply(&mut self, edit: Edit) -> Change {
+        if self.loading && edit != Edit::EndGesture {
+            return Change::NONE;
+        }
+        let change = self.document.apply(edit);
+        if let Some(scope) = change.render {
+            self.pending = Some(self.pending.map_or(scope, |p| p.merge(scope)));
+        }
+        if change.edited {
+            self.last_edit = Instant::now();
+        }
+        change
+    }
+
+    /// Puts a new document on screen: its result starts over.
+    fn replace(&mut self, document: Document) {
+        self.document = document;
+        self.worker.discard_in_flight();
+        self.pending = Some(RenderScope::Everything);
+        self.shown = Shown { image: None, generation: 0, stats: Stats::default(), elapsed: None };
+        self.fresh = None;
+        self.autosaved_revision = self.document.revision();
+        if self.document.unsaved() {
+            // Restored work is kept where it came from until it is saved.
+            self.autosaved_revision = u64::MAX;
+        }
+    }
+
+    // ---- background work ----
+
+    /// Runs `job` on a thread of its own; its result comes back through [`Studio::poll`].
+    fn spawn(
+        &mut self,
+        what: &'static str,
+        job: impl FnOnce() -> Done + Send + 'static,
+    ) -> Result<(), StudioError> {
+        let (tx, rx) = channel();
+        let wake = self.wake.clone();
+        std::thread::Builder::new()
+            .name(format!("smp-{what}"))
+            .spawn(move || {
+                // The window may have closed meanwhile; then nobody needs the result.
+                let _ = tx.send(job());
+                wake();
+            })
+            .map_err(|e| StudioError::Thread { what, reason: e.to_string() })?;
+        self.jobs.push((what, rx));
+        Ok(())
+    }
+
+    /// Opens a photo to start a new consultation, with the preset now applied.
+    pub fn open_photo(&mut self, path: &Path) -> Result<(), StudioError> {
+        let path = path.to_path_buf();
+        let preset = self.consultation().preset.clone();
+        self.spawn("open", move || Done::Opened(open_photo(&path, preset).map(Box::new)))?;
+        self.loading = true;
+        Ok(())
+    }
+
+    /// Opens a saved consultation (a `.smpc` file, or a folder from an earlier version).
+    pub fn open_consultation(&mut self, path: &Path) -> Result<(), StudioError> {
+        let path = path.to_path_buf();
+        self.spawn("open", move || {
+            Done::Opened(
+                Consultation::load(&path)
+                    .map(|c| Box::new((c, Origin::File(path))))
+                    .map_err(StudioError::from),
+            )
+        })?;
+        self.loading = true;
+        Ok(())
+    }
+
+    pub fn open_sample(&mut self) -> Result<(), StudioError> {
+        self.spawn("open", || {
+            Done::Opened(sample::load().map(|c| Box::new((c, Origin::Sample))).map_err(StudioError::from))
+        })?;
+        self.loading = true;
+        Ok(())
+    }
+
+    /// Where a save to `path` would go (a `.smpc` file), and whether it may.
+    pub fn save_target(&self, path: &Path) -> (PathBuf, Target) {
+        let path = consultation_path(path);
+        let target = if path.is_dir() {
+            Target::Refused(StudioError::IsFolder(path.display().to_string()))
+        } else if self.is_photo(&path) {
+            Target::Refused(StudioError::WouldOverwritePhoto(path.display().to_string()))
+        } else if self.is_own_file(&path) {
+            if self.document.changed_on_disk() { Target::ChangedOnDisk(path.clone()) } else { Target::Free }
+        } else if path.exists() {
+            Target::Replaces(path.clone())
+        } else {
+            Target::Free
+        };
+        (path, target)
+    }
+
+    /// Whether an image may be exported to `path`.
+    pub fn export_target(&self, path: &Path) -> Target {
+        if path.is_dir() {
+            Target::Refused(StudioError::IsFolder(path.display().to_string()))
+        } else if self.is_photo(path) {
+            Target::Refused(StudioError::WouldOverwritePhoto(path.display().to_string()))
+        } else if self.is_own_file(path) {
+            Target::Refused(StudioError::WouldOverwriteConsultation(path.display().to_string()))
+        } else if path.exists() {
+            Target::Replaces(path.to_path_buf())
+        } else {
+            Target::Free
+        }
+    }
+
+    fn is_photo(&self, path: &Path) -> bool {
+        self.document.photo_path().is_some_and(|photo| files::same_file(photo, path))
+    }
+
+    fn is_own_file(&self, path: &Path) -> bool {
+        self.document.file_path().is_some_and(|own| own == path || files::same_file(own, path))
+    }
+
+    /// Saves the consultation to `path` (checked with [`Studio::save_target`] and, where it
+    /// asked, confirmed) in the background.
+    pub fn save(&mut self, path: &Path) -> Result<(), StudioError> {
+        self.end_stroke();
+        let snapshot = self.consultation().clone();
+        let revision = self.document.revision();
+        let path = consultation_path(path);
+        self.spawn("save", move || {
+            Done::Saved(snapshot.save(&path).map(|()| (path, revision)).map_err(StudioError::from))
+        })
+    }
+
+    /// Renders the current document afresh at full resolution and writes it to `path`.
+    pub fn export_preview(&mut self, path: &Path) -> Result<(), StudioError> {
+        self.end_stroke();
+        let mut snapshot = self.consultation().clone();
+        let path = path.to_path_buf();
+        self.spawn("export", move || {
+            snapshot.refresh_hair();
+            let render = sim::render(&snapshot.scene());
+            Done::Exported(export::save(&render.image, &path).map(|()| path).map_err(StudioError::from))
+        })
+    }
+
+    /// Changes the preset library in the background.
+    pub fn presets(&mut self, op: PresetOp) -> Result<(), StudioError> {
+        let store = self.store.clone();
+        let current = self.consultation().preset.clone();
+        self.spawn("presets", move || Done::Presets(Box::new(presets::run(store, op, current))))?;
+        self.presets_busy = true;
+        Ok(())
+    }
+
+    /// Brings back the work the recovery folder offered.
+    pub fn restore(&mut self) -> Result<(), StudioError> {
+        let Some(note) = self.restore_offer.take() else { return Ok(()) };
+        let Some(file) = self.recovery.consultation_file() else { return Ok(()) };
+        self.spawn("open", move || {
+            let opened = Consultation::load(&file)
+                .map(|mut c| {
+                    c.photo_name = note.photo_name;
+                    Box::new((c, Origin::Restored))
+                })
+                .map_err(|e| {
+                    let folder = file.parent().unwrap_or(&file).display().to_string();
+                    StudioError::Restore { reason: e.to_string(), folder }
+                });
+            Done::Opened(opened)
+        })?;
+        self.loading = true;
+        Ok(())
+    }
+
+    /// The person chose not to restore the offered work.
+    pub fn discard_restore(&mut self) {
+        self.restore_offer = None;
+        self.recovery.clear();
+    }
+
+    /// The unsaved work is deliberately dropped (quit without saving): no copy is kept.
+    pub fn discard_unsaved(&mut self) {
+        self.recovery.clear();
+        self.autosaved_revision = self.document.revision();
+    }
+
+    /// Finishes background writes and autosave before the window closes, waiting at most
+    /// `limit`.
+    pub fn finish(&mut self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        for (what, rx) in std::mem::take(&mut self.jobs) {
+            if what != "open" {
+                let _ = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+            }
+        }
+        self.recovery.finish(deadline.saturating_duration_since(Instant::now()));
+    }
+
+    fn end_stroke(&mut self) {
+        if self.document.stroke_open() {
+            self.apply(Edit::EndGesture);
+        }
+    }
+
+    /// Picks up finished background work.
+    pub fn poll(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        for output in self.worker.poll() {
+            let image = self.shown.image.get_or_insert_with(|| RgbImage::new(1, 1));
+            let r = output.rect;
+            if r == PixelRect::full(output.pixels.width(), output.pixels.height())
+                || (r.x0, r.y0) == (0, 0)
+                    && output.pixels.dimensions() == self.document.consultation().photo.dimensions()
+            {
+                *image = output.pixels;
+            } else if image.dimensions() == self.document.consultation().photo.dimensions() {
+                image::imageops::replace(image, &output.pixels, r.x0 as i64, r.y0 as i64);
+            }
+            self.fresh = Some(self.fresh.map_or(r, |f| f.union(r)));
+            self.shown.generation = output.generation;
+            self.shown.stats = output.stats;
+            self.shown.elapsed = Some(output.elapsed);
+        }
+        let mut finished = Vec::new();
+        self.jobs.retain(|(_, rx)| match rx.try_recv() {
+            Ok(done) => {
+                finished.push(done);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => false,
+        });
+        for done in finished {
+            match done {
+                Done::Opened(result) => {
+                    self.loading = false;
+                    match result {
+                        Ok(opened) => {
+                            let (consultation, origin) = *opened;
+                            let name = consultation.photo_name.clone();
+                            if origin != Origin::Restored {
+                                // Whatever the recovery folder held was saved or discarded
+                                // before this was opened.
+                                self.recovery.clear();
+                            }
+                            self.replace(Document::new(consultation, origin.clone()));
+                            events.push(Event::Opened { origin, name });
+                        }
+                        Err(e) => {
+                            if matches!(e, StudioError::Restore { .. }) {
+                                // Left as it is; this window keeps its own work elsewhere.
+                                self.recovery.leave_found();
+                            }
+                            events.push(Event::Failed(e));
+                        }
+                    }
+                }
+                Done::Saved(Ok((path, revision))) => {
+                    self.document.saved(revision, &path);
+                    if revision == self.document.revision() {
+                        self.recovery.clear();
+                        self.autosaved_revision = revision;
+                    }
+                    events.push(Event::Saved { path, revision });
+                }
+                Done::Exported(Ok(path)) => events.push(Event::Exported(path)),
+                Done::Saved(Err(e)) | Done::Exported(Err(e)) => events.push(Event::Failed(e)),
+                Done::Presets(outcome) => {
+                    self.presets_busy = false;
+                    let presets::Outcome { store, result } = *outcome;
+                    self.store = store;
+                    match result {
+                        Ok((message, apply)) => events.push(Event::Presets { message, apply }),
+                        Err(e) => events.push(Event::Failed(e)),
+                    }
+                }
+            }
+        }
+        for failure in self.recovery.failures() {
+            events.push(Event::Failed(StudioError::Autosave(failure)));
+        }
+        self.thumbnails.update(&self.store);
+        events
+    }
+
+    /// Sends the render the document needs when the worker is free, and copies the document
+    /// to the recovery folder once edits have settled. Returns when to look again, if a
+    /// timed step is waiting.
+    pub fn tick(&mut self, pointer_down: bool) -> Option<Duration> {
+        if let Some(scope) = self.pending
+            && !self.worker.busy()
+        {
+            let c = self.document.consultation();
+            self.worker.submit(RenderJob {
+                generation: 0,
+                photo: c.photo.clone(),
+                hair: c.hair.clone(),
+                masks: Arc::new(c.masks.clone()),
+                preset: Arc::new(c.preset.clone()),
+                settings: c.settings,
+                scope,
+            });
+            self.pending = None;
+        }
+        let revision = self.document.revision();
+        let waiting = self.restore_offer.is_some() || self.loading;
+        if self.autosaved_revision == revision || waiting || pointer_down || self.document.stroke_open() {
+            return None;
+        }
+        let quiet = self.last_edit.elapsed();
+        if quiet < self.autosave_after {
+            return Some(self.autosave_after - quiet);
+        }
+        if self.document.unsaved() {
+            self.recovery.write(self.document.consultation());
+        }
+        self.autosaved_revision = revision;
+        None
+    }
+}
+
+/// A consultation file's path: the name with the `.smpc` extension.
+pub fn consultation_path(path: &Path) -> PathBuf {
+    if path.extension().is_some_and(|e| e == CONSULTATION_EXTENSION) {
+        path.to_path_buf()
+    } else {
+        path.with_extension(CONSULTATION_EXTENSION)
+    }
+}
+
+/// Loads a photo for a new consultation, keeping its bytes to save them unchanged.
+fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin), StudioError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| photo::PhotoError::Io { file: file.clone(), source })?;
+    let image = photo::decode(&bytes, &file)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
+    let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let consultation = Consultation::new(name, image, preset).with_photo_file(Arc::from(bytes), &extension);
+    Ok((consultation, Origin::Photo(path.to_path_buf())))
+}
+
+/// A plain placeholder when not even the sample opens.
+fn blank(store: &PresetStore) -> Consultation {
+    let image = RgbImage::from_pixel(800, 600, image::Rgb([200, 170, 150]));
+    let preset = store.list().first().map(|e| e.preset.clone()).unwrap_or_default();
+    Consultation::new("untitled".into(), image, preset)
+}
