@@ -743,3 +743,174 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     assert_eq!(std::fs::read_to_string(&broken).unwrap(), "not a consultation");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Clicks the button labelled `label` once it shows (a modal takes a few frames to appear).
+fn click_when_shown(harness: &mut Harness<'static, SmpApp>, label: &str) {
+    for _ in 0..30 {
+        if harness.query_by_role_and_label(Role::Button, label).is_some() {
+            break;
+        }
+        harness.step();
+    }
+    harness.get_by_role_and_label(Role::Button, label).click();
+}
+
+/// Opens `path` through File ▸ Open photo and its typed-path prompt.
+fn open_photo(harness: &mut Harness<'static, SmpApp>, path: &std::path::Path) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run_steps(2);
+    answer_path_prompt(harness, path, "Open");
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    step_until(harness, "opening the photo", move |app| {
+        app.consultation().photo_name == name && app.render_settled()
+    });
+}
+
+#[test]
+fn enter_confirms_and_escape_cancels_every_prompt() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 300.0), 6);
+    harness.run_steps(2);
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("20");
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Enter must submit the length");
+    let px_per_mm = state(&harness).consultation().settings.scale.px_per_mm;
+    assert!((px_per_mm - 15.0).abs() < 0.1, "scale {px_per_mm}");
+    assert!(state(&harness).consultation().calibrated);
+
+    // The calibration is unsaved: opening asks first, and Esc answers Cancel.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Leave(_))), "{:?}", state(&harness).dialog);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Esc must close the question");
+    assert!(state(&harness).unsaved(), "Cancel keeps the work");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Path { .. })), "{:?}", state(&harness).dialog);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Esc must close the prompt");
+}
+
+#[test]
+fn saving_first_goes_on_with_what_was_asked() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-save-first-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("visit.smpc");
+    let mut harness = harness();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    let painted = state(&harness).consultation().masks.clone();
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Open sample consultation").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Save…").click();
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    // The save is written, then the sample the person asked for opens.
+    step_until(&mut harness, "the sample after saving", |app| notice_starts_with(app, "Opened the sample"));
+    assert!(!state(&harness).unsaved());
+    assert_ne!(state(&harness).consultation().masks, painted);
+    let saved = smp_studio::engine::consultation::Consultation::load(&file).unwrap();
+    assert_eq!(saved.masks, painted, "the strokes were saved before the sample opened");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_photo_is_never_written_over_and_other_files_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-overwrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("patient.png");
+    image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([180 + (x % 20) as u8, 140, 120 + (y % 9) as u8]))
+        .save(&photo)
+        .unwrap();
+    let photo_bytes = std::fs::read(&photo).unwrap();
+    let mut harness = harness();
+    harness.step();
+    open_photo(&mut harness, &photo);
+
+    // Export onto the photo itself: refused, the photo untouched.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &photo, "Export");
+    harness.run_steps(2);
+    let notice = state(&harness).notice.clone().unwrap();
+    assert!(notice.is_error && notice.text.contains("never overwrites a photo"), "{notice:?}");
+    assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes);
+
+    // Save onto the photo: refused too.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &dir.join("patient.smpc"), "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+
+    // Export onto another existing file: asked first; Cancel leaves it alone.
+    let other = dir.join("notes.png");
+    std::fs::write(&other, b"keep me").unwrap();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &other, "Export");
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Replace { .. })), "{:?}", state(&harness).dialog);
+    click_when_shown(&mut harness, "Cancel");
+    harness.run_steps(3);
+    assert_eq!(std::fs::read(&other).unwrap(), b"keep me");
+    // Asked again and answered Replace: the preview is written.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &other, "Export");
+    click_when_shown(&mut harness, "Replace");
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported the preview"));
+    assert_eq!(image::open(&other).unwrap().to_rgb8().dimensions(), (320, 240));
+    assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes, "the photo was never touched");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_consultation_saved_by_another_window_is_not_silently_replaced() {
+    use smp_studio::engine::consultation::Consultation;
+    let dir = std::env::temp_dir().join(format!("smp-ui-two-saves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("visit.smpc");
+    let mut harness = harness();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+
+    // Another window saves other work into the same file.
+    let mut theirs = Consultation::load(&file).unwrap();
+    theirs.notes.notes = "their work".into();
+    theirs.save(&file).unwrap();
+    let their_bytes = std::fs::read(&file).unwrap();
+
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    assert!(
+        matches!(state(&harness).dialog, Some(Dialog::ChangedOnDisk { .. })),
+        "{:?}",
+        state(&harness).dialog
+    );
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(std::fs::read(&file).unwrap(), their_bytes, "Cancel keeps the other window's work");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    click_when_shown(&mut harness, "Replace");
+    step_until(&mut harness, "saving", |app| {
+        notice_starts_with(app, "Saved the consultation") && !app.unsaved()
+    });
+    assert_eq!(Consultation::load(&file).unwrap().masks, state(&harness).consultation().masks);
+    std::fs::remove_dir_all(&dir).ok();
+}
