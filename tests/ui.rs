@@ -4,7 +4,7 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
-use smp_studio::app::{Dialog, SmpApp, State};
+use smp_studio::app::{Command, Dialog, SmpApp, State};
 use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::mask::RegionKind;
 use smp_studio::studio::Folders;
@@ -387,10 +387,10 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     let dir = std::env::temp_dir().join(format!("smp-ui-presets-{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     let preset_dir = dir.clone();
-    let mut harness = Harness::builder()
-        .with_size(WINDOW)
-        .with_theme(egui::Theme::Dark)
-        .build_eframe(move |cc| SmpApp::new(cc, None, Folders { presets: Some(preset_dir), recovery: None }));
+    let mut harness =
+        Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).build_eframe(move |cc| {
+            SmpApp::new(cc, None, Folders { presets: Some(preset_dir), ..Folders::default() })
+        });
     harness.step();
     let files = || {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -532,7 +532,7 @@ fn the_preview_exports_to_a_typed_path() {
 fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpApp> {
     let recovery = recovery.to_path_buf();
     Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
-        SmpApp::new(cc, None, Folders { presets: None, recovery: Some(recovery) })
+        SmpApp::new(cc, None, Folders { recovery: Some(recovery), ..Folders::default() })
             .with_autosave_after(Duration::ZERO)
     })
 }
@@ -912,5 +912,162 @@ fn a_consultation_saved_by_another_window_is_not_silently_replaced() {
         notice_starts_with(app, "Saved the consultation") && !app.unsaved()
     });
     assert_eq!(Consultation::load(&file).unwrap().masks, state(&harness).consultation().masks);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn presenting_hides_the_tools_and_escape_brings_them_back() {
+    let mut harness = harness();
+    settle(&mut harness);
+    assert!(harness.query_by_role_and_label(Role::Button, "Bald spot").is_some());
+    harness.key_press(egui::Key::F11);
+    harness.run_steps(3);
+    assert!(harness.query_by_role_and_label(Role::Button, "Bald spot").is_none(), "the tools must hide");
+    assert!(harness.query_by_label("Preset").is_none(), "the preset panel must hide");
+    assert!(state(&harness).controls.split.is_some(), "before and after side by side");
+    // Only the session and the years remain, and they still work.
+    harness.get_by_role_and_label(Role::Button, "1").click();
+    settle(&mut harness);
+    assert_eq!(state(&harness).consultation().settings.session, 1);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_role_and_label(Role::Button, "Bald spot").is_some(),
+        "Esc must restore the tools"
+    );
+    assert_eq!(state(&harness).controls.split, None, "the view before presenting comes back");
+}
+
+#[test]
+fn the_shortcuts_sheet_lists_every_command_with_a_shortcut() {
+    use smp_studio::app::commands::shortcut_text;
+    let mut harness = harness();
+    harness.step();
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(3);
+    for command in Command::ALL {
+        for shortcut in command.shortcuts() {
+            let keys = shortcut_text(&shortcut);
+            let on_sheet = harness.query_all_by_label_contains(&keys).next().is_some();
+            assert!(on_sheet, "{command:?} ({keys}) is not on the sheet");
+        }
+        if command.shortcut().is_some() {
+            let on_sheet = harness.query_all_by_label(command.label()).next().is_some();
+            assert!(on_sheet, "{command:?} is not on the sheet");
+        }
+    }
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none() || !state(&harness).show_shortcuts);
+}
+
+#[test]
+fn the_mirror_view_paints_where_the_pointer_is() {
+    let mut harness = harness();
+    harness.step();
+    harness.key_press(egui::Key::H);
+    harness.run_steps(2);
+    assert!(state(&harness).view.mirrored);
+    // Drag on the left of the screen: in a mirror that is the photo's right.
+    let before = state(&harness).consultation().masks.get(RegionKind::Bald).clone();
+    drag_on_photo(&mut harness, egui::pos2(1300.0, 300.0), egui::pos2(1400.0, 300.0), 4);
+    let rect = state(&harness).canvas_rect;
+    assert!(screen_from_image(&harness, egui::pos2(1350.0, 300.0)).x < rect.center().x);
+    let mask = state(&harness).consultation().masks.get(RegionKind::Bald);
+    assert_eq!(mask.get(1350, 300), 255);
+    assert_eq!(before.get(1350, 300), 0);
+}
+
+#[test]
+fn patient_notes_are_one_undoable_edit_and_are_saved() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-notes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.smpc");
+    let mut harness = harness();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run_steps(2);
+    harness.get_by_label("Patient").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Patient").type_text("P-1024");
+    harness.step();
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Notes").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Notes").type_text("Crown first; soft front.");
+    harness.step();
+    click_when_shown(&mut harness, "Keep");
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().notes.label, "P-1024");
+    assert_eq!(state(&harness).consultation().notes.notes, "Crown first; soft front.");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().notes.label, "", "one undo takes the notes back");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+    let saved = smp_studio::engine::consultation::Consultation::load(&file).unwrap();
+    assert_eq!(saved.notes.label, "P-1024");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn plan_figures_follow_the_painted_area_and_the_clinics_pace() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let before = state(&harness).studio.plan().total.impressions();
+    assert!(before > 1_000, "the sample plans {before} impressions");
+    let sessions = &state(&harness).studio.plan().total.impressions_per_session;
+    assert_eq!(sessions.len(), 3);
+    assert!(harness.query_by_label_contains("Session 1:").is_some());
+    // A new bald patch adds its impressions to the plan.
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(250.0, 520.0), egui::pos2(520.0, 560.0), 8);
+    settle(&mut harness);
+    let after = state(&harness).studio.plan().total.impressions();
+    assert!(after > before, "{before} → {after}");
+}
+
+#[test]
+fn a_saved_consultation_reopens_from_open_recent() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-recent-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let settings = dir.join("settings.ron");
+    let build = |settings: std::path::PathBuf| {
+        Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).build_eframe(move |cc| {
+            SmpApp::new(cc, None, Folders { settings: Some(settings), ..Folders::default() })
+        })
+    };
+    let file = dir.join("recent-visit.smpc");
+    let mut harness = build(settings.clone());
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    let painted = state(&harness).consultation().masks.clone();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+    step_until(&mut harness, "the settings", |app| !app.studio.writing());
+    drop(harness);
+
+    // A later start remembers it.
+    let mut harness = build(settings);
+    harness.step();
+    assert_ne!(state(&harness).consultation().masks, painted);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open recent").hover();
+    harness.run_steps(3);
+    harness.get_by_label("recent-visit.smpc").click();
+    step_until(&mut harness, "reopening", |app| notice_starts_with(app, "Opened the consultation"));
+    assert_eq!(state(&harness).consultation().masks, painted);
+    assert_eq!(
+        state(&harness).studio.document().file_path(),
+        Some(std::fs::canonicalize(&file).unwrap().as_path())
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -4,6 +4,7 @@
 use super::canvas::CanvasAction;
 use super::commands::Command;
 use super::state::FilePurpose;
+use crate::engine::consultation::PatientNotes;
 use crate::engine::mask::RegionKind;
 use crate::studio::{Edit, PresetOp};
 use std::path::PathBuf;
@@ -28,6 +29,10 @@ pub enum Action {
     /// A path typed in the prompt or picked in a file dialog.
     UsePath(FilePurpose, PathBuf),
     SetDialogText(String),
+    SetDetails(PatientNotes),
+    SetImpressionsPerHour(f32),
+    OpenRecent(PathBuf),
+    CloseShortcuts,
     /// The dialog's main button (or Enter).
     Confirm,
     /// The dialog's second choice ("Discard changes", "Save a copy…").

@@ -6,6 +6,7 @@ use super::state::{BRUSH_DIAMETER_MM, Dialog, FilePurpose, Leave, Tool};
 use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::mask::RegionKind;
+use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use crate::studio::{Edit, Event, Origin, PresetOp};
 use eframe::egui;
 
@@ -50,6 +51,21 @@ impl SmpApp {
                     *text = new;
                 }
             }
+            Action::SetDetails(notes) => {
+                if let Some(Dialog::Details(current)) = &mut self.state.dialog {
+                    *current = notes;
+                }
+            }
+            Action::SetImpressionsPerHour(rate) => {
+                let rate = rate.clamp(*IMPRESSIONS_PER_HOUR.start(), *IMPRESSIONS_PER_HOUR.end());
+                self.state.studio.change_settings(|s| s.impressions_per_hour = rate);
+            }
+            Action::OpenRecent(path) => {
+                if !self.stops_to_ask(Leave::Open(path.clone())) {
+                    self.open_dropped(&path);
+                }
+            }
+            Action::CloseShortcuts => self.state.show_shortcuts = false,
             Action::Confirm => self.confirm(ctx),
             Action::Alternative => self.alternative(ctx),
             Action::CloseDialog => {
@@ -97,7 +113,10 @@ impl SmpApp {
 
     fn canvas_action(&mut self, action: CanvasAction) {
         match action {
-            CanvasAction::Paint { points_image, started: _, erase_all } => {
+            CanvasAction::Paint { points_image, started, erase_all } => {
+                if started && !self.state.studio.settings().hint_seen {
+                    self.state.studio.change_settings(|s| s.hint_seen = true);
+                }
                 let Some((layers, mode)) = self.brush_targets(erase_all) else { return };
                 let points_px = points_image.iter().map(|p| (p.x, p.y)).collect();
                 let radius_px = self.state.brush_radius_px();
@@ -199,6 +218,13 @@ impl SmpApp {
                 let any = self.state.consultation().show_regions.iter().any(|&v| v);
                 self.edit(Edit::ShowRegions(!any));
             }
+            Command::ConsultationDetails => {
+                let notes = self.state.consultation().notes.clone();
+                self.open_dialog(Dialog::Details(notes));
+            }
+            Command::ToggleMirror => self.state.view.mirrored = !self.state.view.mirrored,
+            Command::TogglePresentation => self.toggle_presentation(ctx),
+            Command::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
             Command::ZoomToFit => self.state.view.needs_fit = true,
             Command::ZoomActualSize => {
                 let ppp = ctx.pixels_per_point();
@@ -297,7 +323,25 @@ impl SmpApp {
             }
             Dialog::Replace { purpose, path } => self.write_to(purpose, &path),
             Dialog::ChangedOnDisk { path } => self.write_to(FilePurpose::SaveConsultation, &path),
+            Dialog::Details(notes) => self.edit(Edit::SetNotes(notes)),
         }
+    }
+
+    /// Full screen with the tools hidden and before and after side by side, or back.
+    pub(super) fn toggle_presentation(&mut self, ctx: &egui::Context) {
+        match self.state.presentation.take() {
+            Some(split) => {
+                self.state.controls.split = split;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+            }
+            None => {
+                self.state.presentation = Some(self.state.controls.split);
+                self.state.controls.split.get_or_insert(0.5);
+                self.state.controls.show_before = false;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+            }
+        }
+        self.state.view.needs_fit = true;
     }
 
     /// The dialog's second answer.

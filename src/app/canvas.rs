@@ -21,25 +21,42 @@ pub struct View {
     pub needs_fit: bool,
     /// The smallest zoom allowed, set when the photo is fitted.
     pub min_zoom: f32,
+    /// Shown as in a mirror: left and right swapped.
+    pub mirrored: bool,
+    /// Width of the photo in pixels, to mirror about.
+    pub image_width: f32,
 }
 
 impl Default for View {
     fn default() -> Self {
-        Self { zoom: 1.0, offset: Vec2::ZERO, needs_fit: true, min_zoom: 0.05 }
+        Self {
+            zoom: 1.0,
+            offset: Vec2::ZERO,
+            needs_fit: true,
+            min_zoom: 0.05,
+            mirrored: false,
+            image_width: 1.0,
+        }
     }
 }
 
 impl View {
     pub fn screen_from_image(&self, canvas: Rect, p_image: Pos2) -> Pos2 {
-        canvas.min + self.offset + p_image.to_vec2() * self.zoom
+        canvas.min + self.offset + self.mirror(p_image).to_vec2() * self.zoom
     }
 
     pub fn image_from_screen(&self, canvas: Rect, p_screen: Pos2) -> Pos2 {
-        ((p_screen - canvas.min - self.offset) / self.zoom).to_pos2()
+        self.mirror(((p_screen - canvas.min - self.offset) / self.zoom).to_pos2())
+    }
+
+    /// The photo point seen at `p` (mirroring is its own inverse).
+    fn mirror(&self, p: Pos2) -> Pos2 {
+        if self.mirrored { pos2(self.image_width - p.x, p.y) } else { p }
     }
 
     /// Fits the whole photo in the canvas with a small margin, centred.
     pub fn fit(&mut self, canvas: Rect, image_size: Vec2) {
+        self.image_width = image_size.x;
         let margin = 12.0;
         let avail = (canvas.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(1.0));
         let fit = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(1e-4, MAX_ZOOM);
@@ -108,6 +125,10 @@ pub struct CanvasInput<'a> {
     pub busy: bool,
     /// Painting is off (a document is opening): the pointer only pans and zooms.
     pub locked: bool,
+    /// A short hint shown over the canvas.
+    pub hint: Option<&'a str>,
+    /// Name what is shown ("Before", "After") on the canvas itself, for the patient.
+    pub labels: bool,
     pub view: &'a mut View,
 }
 
@@ -255,25 +276,33 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let image_rect =
         Rect::from_min_size(view.screen_from_image(rect, Pos2::ZERO), input.image_size * view.zoom);
     match divider_x {
-        Some(_) if input.show_before => input.before.paint(&painter, image_rect, Color32::WHITE),
+        Some(_) if input.show_before => {
+            input.before.paint(&painter, image_rect, view.mirrored, Color32::WHITE)
+        }
         Some(x) => {
-            input.after.paint(&painter, image_rect, Color32::WHITE);
+            input.after.paint(&painter, image_rect, view.mirrored, Color32::WHITE);
             let left = Rect::from_min_max(rect.min, pos2(x, rect.bottom()));
-            input.before.paint(&painter.with_clip_rect(left), image_rect, Color32::WHITE);
+            input.before.paint(&painter.with_clip_rect(left), image_rect, view.mirrored, Color32::WHITE);
         }
         None => {
             let image = if input.show_before { input.before } else { input.after };
-            image.paint(&painter, image_rect, Color32::WHITE);
+            image.paint(&painter, image_rect, view.mirrored, Color32::WHITE);
         }
     }
     if let Some(tint) = input.tint {
         let alpha = (input.tint_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
-        tint.paint(&painter, image_rect, Color32::from_white_alpha(alpha));
+        tint.paint(&painter, image_rect, view.mirrored, Color32::from_white_alpha(alpha));
     }
     if let Some(x) = divider_x
         && !input.show_before
     {
         divider(&painter, rect, x);
+    } else if input.labels {
+        let text = if input.show_before { "Before" } else { "After" };
+        pill(&painter, pos2(rect.left() + 14.0, rect.top() + 14.0), text, 16.0);
+    }
+    if let Some(hint) = input.hint {
+        hint_banner(&painter, rect, hint);
     }
     if input.lasso.len() > 1 {
         let outline: Vec<Pos2> = input.lasso.iter().map(|&p| view.screen_from_image(rect, p)).collect();
@@ -334,14 +363,36 @@ fn divider(painter: &egui::Painter, rect: Rect, x: f32) {
         painter.add(egui::Shape::convex_polygon(arrow, Color32::WHITE, Stroke::NONE));
     }
     for (text, right_aligned) in [("Before", true), ("After", false)] {
-        let galley =
-            painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(13.0), Color32::WHITE);
-        let size = galley.size() + vec2(12.0, 6.0);
-        let min_x = if right_aligned { x - 10.0 - size.x } else { x + 10.0 };
-        let pill = Rect::from_min_size(pos2(min_x, rect.top() + 10.0), size);
-        painter.rect_filled(pill, 6.0, Color32::from_black_alpha(150));
-        painter.galley(pill.min + vec2(6.0, 3.0), galley, Color32::WHITE);
+        let width = painter
+            .layout_no_wrap(text.to_owned(), egui::FontId::proportional(15.0), Color32::WHITE)
+            .size()
+            .x
+            + 16.0;
+        let min_x = if right_aligned { x - 10.0 - width } else { x + 10.0 };
+        pill(painter, pos2(min_x, rect.top() + 12.0), text, 15.0);
     }
+}
+
+/// A label on a dark rounded background, its top-left corner at `at`.
+fn pill(painter: &egui::Painter, at: Pos2, text: &str, size: f32) {
+    let galley = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(size), Color32::WHITE);
+    let rect = Rect::from_min_size(at, galley.size() + vec2(16.0, 8.0));
+    painter.rect_filled(rect, 7.0, Color32::from_black_alpha(160));
+    painter.galley(rect.min + vec2(8.0, 4.0), galley, Color32::WHITE);
+}
+
+/// A calm banner at the bottom of the canvas.
+fn hint_banner(painter: &egui::Painter, rect: Rect, text: &str) {
+    let galley = painter.layout(
+        text.to_owned(),
+        egui::FontId::proportional(14.0),
+        Color32::WHITE,
+        (rect.width() - 80.0).clamp(120.0, 780.0),
+    );
+    let size = galley.size() + vec2(24.0, 14.0);
+    let banner = Rect::from_center_size(pos2(rect.center().x, rect.bottom() - 24.0 - size.y / 2.0), size);
+    painter.rect_filled(banner, 8.0, Color32::from_black_alpha(170));
+    painter.galley(banner.min + vec2(12.0, 7.0), galley, Color32::WHITE);
 }
 
 /// A small spinner in the canvas corner while a render is running; the last result stays.

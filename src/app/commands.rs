@@ -10,6 +10,7 @@ pub enum Command {
     OpenPhoto,
     OpenConsultation,
     OpenSample,
+    ConsultationDetails,
     SaveConsultation,
     SaveConsultationAs,
     ExportPreview,
@@ -21,6 +22,8 @@ pub enum Command {
     ToggleBeforeAfter,
     ToggleSplit,
     ToggleRegions,
+    ToggleMirror,
+    TogglePresentation,
     ZoomToFit,
     ZoomActualSize,
     ToolHairline,
@@ -31,6 +34,7 @@ pub enum Command {
     ToolMeasure,
     BrushSmaller,
     BrushLarger,
+    ShowShortcuts,
 }
 
 /// The menus of the menu bar, in order.
@@ -40,10 +44,11 @@ pub enum Menu {
     Edit,
     View,
     Tools,
+    Help,
 }
 
 impl Menu {
-    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Tools];
+    pub const ALL: [Menu; 5] = [Menu::File, Menu::Edit, Menu::View, Menu::Tools, Menu::Help];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -51,16 +56,18 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::View => "View",
             Menu::Tools => "Tools",
+            Menu::Help => "Help",
         }
     }
 }
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 28] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
+        Command::ConsultationDetails,
         Command::SaveConsultation,
         Command::SaveConsultationAs,
         Command::ExportPreview,
@@ -72,6 +79,8 @@ impl Command {
         Command::ToggleBeforeAfter,
         Command::ToggleSplit,
         Command::ToggleRegions,
+        Command::ToggleMirror,
+        Command::TogglePresentation,
         Command::ZoomToFit,
         Command::ZoomActualSize,
         Command::ToolHairline,
@@ -82,6 +91,7 @@ impl Command {
         Command::ToolMeasure,
         Command::BrushSmaller,
         Command::BrushLarger,
+        Command::ShowShortcuts,
     ];
 
     pub fn label(self) -> &'static str {
@@ -91,6 +101,10 @@ impl Command {
             Command::OpenPhoto => "Open photo…",
             Command::OpenSample => "Open sample consultation",
             Command::OpenConsultation => "Open consultation…",
+            Command::ConsultationDetails => "Patient and notes…",
+            Command::ToggleMirror => "Mirror view",
+            Command::TogglePresentation => "Present to the patient",
+            Command::ShowShortcuts => "Keyboard shortcuts",
             Command::SaveConsultation => "Save consultation",
             Command::SaveConsultationAs => "Save consultation as…",
             Command::ExportPreview => "Export preview…",
@@ -117,13 +131,15 @@ impl Command {
     pub fn menu(self) -> (Menu, u8) {
         match self {
             Command::OpenPhoto | Command::OpenConsultation | Command::OpenSample => (Menu::File, 0),
-            Command::SaveConsultation | Command::SaveConsultationAs => (Menu::File, 1),
-            Command::ExportPreview => (Menu::File, 2),
-            Command::ImportPreset | Command::ExportPreset => (Menu::File, 3),
-            Command::Quit => (Menu::File, 4),
+            Command::ConsultationDetails => (Menu::File, 1),
+            Command::SaveConsultation | Command::SaveConsultationAs => (Menu::File, 2),
+            Command::ExportPreview => (Menu::File, 3),
+            Command::ImportPreset | Command::ExportPreset => (Menu::File, 4),
+            Command::Quit => (Menu::File, 5),
             Command::Undo | Command::Redo => (Menu::Edit, 0),
             Command::ToggleBeforeAfter | Command::ToggleSplit | Command::ToggleRegions => (Menu::View, 0),
-            Command::ZoomToFit | Command::ZoomActualSize => (Menu::View, 1),
+            Command::ToggleMirror | Command::TogglePresentation => (Menu::View, 1),
+            Command::ZoomToFit | Command::ZoomActualSize => (Menu::View, 2),
             Command::ToolHairline
             | Command::ToolBald
             | Command::ToolScar
@@ -131,6 +147,7 @@ impl Command {
             | Command::ToolPan
             | Command::ToolMeasure => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
+            Command::ShowShortcuts => (Menu::Help, 0),
         }
     }
 
@@ -186,6 +203,12 @@ impl Command {
             Command::ToggleSplit => "Photo on the left, result on the right, with a divider you can drag",
             Command::ToggleRegions => "Show or hide the coloured region tints",
             Command::ZoomToFit => "Fit the whole photo in the window",
+            Command::ConsultationDetails => "The patient's name or reference, the date and your notes",
+            Command::ToggleMirror => "Show the photo as in a mirror, the way patients see themselves",
+            Command::TogglePresentation => {
+                "Full screen, tools hidden, before and after side by side for the patient (Esc leaves)"
+            }
+            Command::ShowShortcuts => "Every keyboard shortcut on one sheet",
             Command::ZoomActualSize => "Show one photo pixel per screen pixel",
         }
     }
@@ -225,6 +248,10 @@ impl Command {
             Command::ToggleBeforeAfter => plain(Key::Backslash),
             Command::ToggleSplit => plain(Key::V),
             Command::ToggleRegions => plain(Key::R),
+            Command::ConsultationDetails => command(Key::I),
+            Command::ToggleMirror => plain(Key::H),
+            Command::TogglePresentation => plain(Key::F11),
+            Command::ShowShortcuts => plain(Key::F1),
             Command::ZoomToFit => command(Key::Num0),
             Command::ZoomActualSize => command(Key::Num1),
         }

@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::state::{Dialog, FilePurpose, Leave, State};
+use crate::engine::consultation::PatientNotes;
 use crate::engine::store::PresetStore;
 use eframe::egui::{self, Key};
 
@@ -76,6 +77,7 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
             let text = format!("{} already exists in {}. Replace it?", name, parent(path));
             question(ctx, "Replace the file?", &text, &[("Replace", Action::Confirm)], true)
         }
+        Dialog::Details(notes) => details(ctx, id, notes),
         Dialog::ChangedOnDisk { path } => {
             let text = format!(
                 "{} was changed by another window or program since this consultation was opened. \
@@ -91,6 +93,114 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
             )
         }
     }
+}
+
+/// The patient's label, the date and notes: kept with the consultation, printed on hand-outs
+/// only where the clinician chooses.
+fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Modal::new(id.with("details")).show(ctx, |ui| {
+        ui.set_width(480.0);
+        ui.heading("Patient and notes");
+        ui.label(egui::RichText::new("Kept in the consultation file; nothing leaves this computer.").weak());
+        let mut edited = notes.clone();
+        egui::Grid::new(id.with("grid")).num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
+            let label = ui.label("Patient");
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut edited.label)
+                    .hint_text("Name or reference (optional)")
+                    .desired_width(f32::INFINITY),
+            );
+            field.labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Date");
+            ui.add(
+                egui::TextEdit::singleline(&mut edited.date)
+                    .hint_text("e.g. 2026-11-29")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Notes");
+            ui.add(egui::TextEdit::multiline(&mut edited.notes).desired_rows(5).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+        if edited != *notes {
+            actions.push(Action::SetDetails(edited));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Keep").clicked() {
+                actions.push(Action::Confirm);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CloseDialog);
+            }
+        });
+        if ui.input(|i| i.key_pressed(Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    actions
+}
+
+/// Every command that has a shortcut, from the command table, with the pointer gestures.
+pub fn shortcuts_ui(ctx: &egui::Context, open: bool) -> Vec<Action> {
+    use super::commands::{Command, Menu, shortcut_text};
+    let mut actions = Vec::new();
+    if !open {
+        return actions;
+    }
+    let mut still_open = true;
+    egui::Window::new("Keyboard shortcuts")
+        .open(&mut still_open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.columns(2, |columns| {
+                for (i, menu) in Menu::ALL.iter().enumerate() {
+                    let ui = &mut columns[usize::from(i >= 2)];
+                    ui.label(egui::RichText::new(menu.label()).strong());
+                    egui::Grid::new(("shortcuts", menu.label())).num_columns(2).spacing([16.0, 3.0]).show(
+                        ui,
+                        |ui| {
+                            for command in Command::ALL.into_iter().filter(|c| c.menu().0 == *menu) {
+                                let keys: Vec<String> =
+                                    command.shortcuts().iter().map(shortcut_text).collect();
+                                if keys.is_empty() {
+                                    continue;
+                                }
+                                ui.label(command.label());
+                                ui.label(egui::RichText::new(keys.join("  or  ")).monospace());
+                                ui.end_row();
+                            }
+                        },
+                    );
+                    ui.add_space(8.0);
+                }
+                let ui = &mut columns[1];
+                ui.label(egui::RichText::new("Pointer").strong());
+                egui::Grid::new("shortcuts-pointer").num_columns(2).spacing([16.0, 3.0]).show(ui, |ui| {
+                    for (what, how) in [
+                        ("Zoom around the pointer", "Wheel or pinch"),
+                        ("Pan", "Middle button, or Space + drag"),
+                        ("Peek at the photo", "Hold B"),
+                        ("Erase every region", "Shift + Eraser"),
+                        ("Leave the presentation", "Esc"),
+                    ] {
+                        ui.label(what);
+                        ui.label(egui::RichText::new(how).monospace());
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+    if !still_open || ctx.input(|i| i.key_pressed(Key::Escape)) {
+        actions.push(Action::CloseShortcuts);
+    }
+    actions
 }
 
 fn parent(path: &std::path::Path) -> String {

@@ -95,6 +95,8 @@ impl SmpApp {
                 canvas_rect: egui::Rect::NOTHING,
                 after_save: None,
                 close_confirmed: false,
+                presentation: None,
+                show_shortcuts: false,
             },
             textures,
             thumbnails: ThumbnailTextures::new(),
@@ -192,6 +194,11 @@ impl SmpApp {
         if ctx.egui_wants_keyboard_input() || self.state.dialog.is_some() {
             return;
         }
+        if self.state.presentation.is_some()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.actions.push(Action::Command(Command::TogglePresentation));
+        }
         for (shortcut, command) in Command::shortcut_table() {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                 self.actions.push(Action::Command(command));
@@ -211,6 +218,8 @@ impl SmpApp {
         let brush_radius_px = state.brush_radius_px();
         let busy = state.studio.rendering() || state.studio.loading();
         let locked = state.studio.loading();
+        let hint = state.show_hint().then_some(HINT);
+        let labels = state.presentation.is_some() || peek;
         let controls = &state.controls;
         let output = egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -236,6 +245,8 @@ impl SmpApp {
                         brush_radius_px,
                         busy,
                         locked,
+                        hint,
+                        labels,
                         view: &mut state.view,
                     },
                 )
@@ -246,6 +257,9 @@ impl SmpApp {
         self.actions.extend(output.actions.into_iter().map(Action::Canvas));
     }
 }
+
+/// Shown over the canvas until the first stroke ever.
+const HINT: &str = "Paint the hairline, bald spots and scars with the tools on the left. On a new photo, set the scale with Measure (M) first.";
 
 /// An error text as a sentence: a capital first letter and a full stop.
 fn sentence(text: &str) -> String {
@@ -301,10 +315,16 @@ impl eframe::App for SmpApp {
         self.collect_shortcuts(&ctx);
 
         let state = &self.state;
-        let mut actions = panels::menu::menu_bar(state, ui);
-        actions.extend(panels::status::status_bar(state, ui));
-        actions.extend(panels::tools::tools_panel(state, ui));
-        actions.extend(panels::simulation::simulation_panel(state, &self.thumbnails, ui));
+        let mut actions = Vec::new();
+        if state.presentation.is_some() {
+            actions.extend(panels::present::presentation_controls(state, &ctx));
+        } else {
+            actions.extend(panels::menu::menu_bar(state, ui));
+            actions.extend(panels::status::status_bar(state, ui));
+            actions.extend(panels::tools::tools_panel(state, ui));
+            actions.extend(panels::simulation::simulation_panel(state, &self.thumbnails, ui));
+        }
+        actions.extend(dialogs::shortcuts_ui(&ctx, state.show_shortcuts));
         self.actions.extend(actions);
         self.canvas(ui);
         for action in std::mem::take(&mut self.actions) {

@@ -4,7 +4,7 @@
 
 use super::canvas::View;
 use super::commands::Command;
-use crate::engine::consultation::Consultation;
+use crate::engine::consultation::{Consultation, PatientNotes};
 use crate::engine::mask::RegionKind;
 use crate::engine::preset::Preset;
 use crate::engine::sim::Stats;
@@ -109,6 +109,8 @@ pub enum Dialog {
     ChangedOnDisk {
         path: PathBuf,
     },
+    /// The patient's label, the date and the notes, being edited.
+    Details(PatientNotes),
 }
 
 impl Dialog {
@@ -149,6 +151,9 @@ pub struct State {
     pub after_save: Option<Leave>,
     /// Closing was asked for and nothing unsaved stands in the way.
     pub close_confirmed: bool,
+    /// Presenting to the patient: full screen, tools hidden. Holds the split to go back to.
+    pub presentation: Option<Option<f32>>,
+    pub show_shortcuts: bool,
 }
 
 impl State {
@@ -207,6 +212,11 @@ impl State {
                 _ => None,
             }
         })
+    }
+
+    /// The short hint over the canvas, until the first stroke ever.
+    pub fn show_hint(&self) -> bool {
+        !self.studio.settings().hint_seen && self.presentation.is_none()
     }
 
     /// The brush's diameter in photo pixels.

@@ -78,15 +78,22 @@ impl Tiled {
         }
     }
 
-    /// Draws the image so that it fills `image_rect` on screen, multiplied by `tint`.
-    pub fn paint(&self, painter: &egui::Painter, image_rect: Rect, tint: Color32) {
+    /// Draws the image so that it fills `image_rect` on screen (left and right swapped when
+    /// `mirrored`), multiplied by `tint`.
+    pub fn paint(&self, painter: &egui::Painter, image_rect: Rect, mirrored: bool, tint: Color32) {
         let sx = image_rect.width() / self.width.max(1) as f32;
         let sy = image_rect.height() / self.height.max(1) as f32;
-        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        let uv = if mirrored {
+            Rect::from_min_max(pos2(1.0, 0.0), pos2(0.0, 1.0))
+        } else {
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0))
+        };
         for (tile, handle) in &self.tiles {
+            let (x0, x1) =
+                if mirrored { (self.width - tile.x1, self.width - tile.x0) } else { (tile.x0, tile.x1) };
             let rect = Rect::from_min_max(
-                image_rect.min + egui::vec2(tile.x0 as f32 * sx, tile.y0 as f32 * sy),
-                image_rect.min + egui::vec2(tile.x1 as f32 * sx, tile.y1 as f32 * sy),
+                image_rect.min + egui::vec2(x0 as f32 * sx, tile.y0 as f32 * sy),
+                image_rect.min + egui::vec2(x1 as f32 * sx, tile.y1 as f32 * sy),
             );
             if painter.clip_rect().intersects(rect) {
                 painter.image(handle.id(), rect, uv, tint);

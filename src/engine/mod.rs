@@ -12,6 +12,7 @@ pub mod hair;
 pub mod history;
 pub mod mask;
 pub mod photo;
+pub mod plan;
 pub mod preset;
 pub mod rng;
 pub mod sample;

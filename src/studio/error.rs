@@ -33,4 +33,6 @@ pub enum StudioError {
     Restore { reason: String, folder: String },
     #[error("{0}")]
     Autosave(String),
+    #[error("{0}")]
+    Settings(String),
 }

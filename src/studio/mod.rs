@@ -10,6 +10,7 @@ pub mod edit;
 pub mod error;
 mod presets;
 pub mod recovery;
+pub mod settings;
 pub mod thumbnails;
 pub mod worker;
 
@@ -21,12 +22,14 @@ pub use thumbnails::Thumbnails;
 
 use crate::engine::consultation::{CONSULTATION_EXTENSION, Consultation};
 use crate::engine::mask::PixelRect;
+use crate::engine::plan::PlanFigures;
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Stats};
 use crate::engine::store::PresetStore;
 use crate::engine::{export, files, photo, sample};
 use image::RgbImage;
 use recovery::{Recovery, RecoveryNote};
+use settings::Settings;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -44,12 +47,18 @@ pub struct Folders {
     pub presets: Option<PathBuf>,
     /// Autosaved work; `None` keeps none.
     pub recovery: Option<PathBuf>,
+    /// The settings file (recent files, the clinic's pace); `None` keeps them for this session.
+    pub settings: Option<PathBuf>,
 }
 
 impl Folders {
     /// The person's own folders.
     pub fn user() -> Self {
-        Self { presets: PresetStore::default_dir(), recovery: Recovery::default_dir() }
+        Self {
+            presets: PresetStore::default_dir(),
+            recovery: Recovery::default_dir(),
+            settings: Settings::default_path(),
+        }
     }
 }
 
@@ -94,6 +103,7 @@ enum Done {
     Saved(Result<(PathBuf, u64), StudioError>),
     Exported(Result<PathBuf, StudioError>),
     Presets(Box<presets::Outcome>),
+    Settings(Result<(), StudioError>),
 }
 
 /// The simulated result the window shows.
@@ -101,6 +111,7 @@ struct Shown {
     image: Option<RgbImage>,
     generation: u64,
     stats: Stats,
+    plan: PlanFigures,
     elapsed: Option<Duration>,
 }
 
@@ -118,6 +129,8 @@ pub struct Studio {
     last_edit: Instant,
     autosave_after: Duration,
     store: PresetStore,
+    settings: Settings,
+    settings_path: Option<PathBuf>,
     thumbnails: Thumbnails,
     jobs: Vec<(&'static str, Receiver<Done>)>,
     /// A document on its way in: edits wait until it is here.
@@ -134,6 +147,12 @@ impl Studio {
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
         let store = PresetStore::open(folders.presets);
         let mut problems = Vec::new();
+        let mut settings = Settings::default();
+        if let Some(path) = &folders.settings {
+            let (loaded, warning) = Settings::load(path);
+            settings = loaded;
+            problems.extend(warning.map(StudioError::Settings));
+        }
         let (consultation, origin) = match sample::load() {
             Ok(sample) => (sample, Origin::Sample),
             Err(e) => {
@@ -159,7 +178,13 @@ impl Studio {
             document: Document::new(consultation, origin),
             worker,
             pending: Some(RenderScope::Everything),
-            shown: Shown { image: None, generation: 0, stats: Stats::default(), elapsed: None },
+            shown: Shown {
+                image: None,
+                generation: 0,
+                stats: Stats::default(),
+                plan: PlanFigures::default(),
+                elapsed: None,
+            },
             fresh: None,
             restore_offer: recovery.found(),
             recovery,
@@ -168,6 +193,8 @@ impl Studio {
             autosave_after: AUTOSAVE_AFTER,
             thumbnails: Thumbnails::new(wake.clone()),
             store,
+            settings,
+            settings_path: folders.settings,
             jobs: Vec::new(),
             loading: false,
             presets_busy: false,
@@ -194,6 +221,28 @@ impl Studio {
         &self.thumbnails
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Changes the settings and writes them down in the background.
+    pub fn change_settings(&mut self, change: impl FnOnce(&mut Settings)) {
+        let before = self.settings.clone();
+        change(&mut self.settings);
+        if self.settings == before {
+            return;
+        }
+        let Some(path) = self.settings_path.clone() else { return };
+        let settings = self.settings.clone();
+        let written = self.spawn("settings", move || {
+            Done::Settings(settings.save(&path).map_err(|e| {
+                StudioError::Settings(format!("Could not keep the settings in {} ({e}).", path.display()))
+            }))
+        });
+        // Without the thread only the list of recent files is lost.
+        drop(written);
+    }
+
     /// The last finished result, if one arrived for this document.
     pub fn result(&self) -> Option<&RgbImage> {
         self.shown.image.as_ref()
@@ -206,6 +255,11 @@ impl Studio {
 
     pub fn stats(&self) -> &Stats {
         &self.shown.stats
+    }
+
+    /// What the whole treatment takes, from the last render.
+    pub fn plan(&self) -> &PlanFigures {
+        &self.shown.plan
     }
 
     /// How long the last render took.
@@ -223,7 +277,7 @@ impl Studio {
         self.loading
     }
 
-    /// Files are being written (a save or an export).
+    /// Files are being written (a save, an export, the settings).
     pub fn writing(&self) -> bool {
         self.jobs.iter().any(|(what, _)| *what != "open")
     }
@@ -274,7 +328,13 @@ impl Studio {
         self.document = document;
         self.worker.discard_in_flight();
         self.pending = Some(RenderScope::Everything);
-        self.shown = Shown { image: None, generation: 0, stats: Stats::default(), elapsed: None };
+        self.shown = Shown {
+            image: None,
+            generation: 0,
+            stats: Stats::default(),
+            plan: PlanFigures::default(),
+            elapsed: None,
+        };
         self.fresh = None;
         self.autosaved_revision = self.document.revision();
         if self.document.unsaved() {
@@ -476,6 +536,7 @@ impl Studio {
             self.fresh = Some(self.fresh.map_or(r, |f| f.union(r)));
             self.shown.generation = output.generation;
             self.shown.stats = output.stats;
+            self.shown.plan = output.plan;
             self.shown.elapsed = Some(output.elapsed);
         }
         let mut finished = Vec::new();
@@ -500,6 +561,10 @@ impl Studio {
                                 // before this was opened.
                                 self.recovery.clear();
                             }
+                            if let Origin::File(path) = &origin {
+                                let path = path.clone();
+                                self.change_settings(|s| s.remember(&path));
+                            }
                             self.replace(Document::new(consultation, origin.clone()));
                             events.push(Event::Opened { origin, name });
                         }
@@ -514,6 +579,7 @@ impl Studio {
                 }
                 Done::Saved(Ok((path, revision))) => {
                     self.document.saved(revision, &path);
+                    self.change_settings(|s| s.remember(&path));
                     if revision == self.document.revision() {
                         self.recovery.clear();
                         self.autosaved_revision = revision;
@@ -521,7 +587,10 @@ impl Studio {
                     events.push(Event::Saved { path, revision });
                 }
                 Done::Exported(Ok(path)) => events.push(Event::Exported(path)),
-                Done::Saved(Err(e)) | Done::Exported(Err(e)) => events.push(Event::Failed(e)),
+                Done::Saved(Err(e)) | Done::Exported(Err(e)) | Done::Settings(Err(e)) => {
+                    events.push(Event::Failed(e))
+                }
+                Done::Settings(Ok(())) => {}
                 Done::Presets(outcome) => {
                     self.presets_busy = false;
                     let presets::Outcome { store, result } = *outcome;

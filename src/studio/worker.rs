@@ -4,6 +4,7 @@
 use super::edit::RenderScope;
 use crate::engine::hair::{self, HairMap};
 use crate::engine::mask::{PixelRect, RegionMasks};
+use crate::engine::plan::{self, PlanFigures};
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Scene, SimSettings, Stats};
 use image::RgbImage;
@@ -24,6 +25,8 @@ pub struct RenderJob {
 
 pub struct RenderOutput {
     pub generation: u64,
+    /// What the whole treatment takes (every session, whatever session is shown).
+    pub plan: PlanFigures,
     /// The new pixels of `rect`.
     pub pixels: RgbImage,
     /// Where `pixels` go in the result; the whole photo after a full render.
@@ -134,16 +137,22 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             Arc::ptr_eq(&p.photo, &job.photo) && *p.preset == *job.preset && p.settings == job.settings
         });
         let bounds = PixelRect::full(job.photo.width(), job.photo.height());
-        let (image, rect, stats) = match (job.scope, reusable) {
+        let (image, rect, stats, dots) = match (job.scope, reusable) {
             (RenderScope::Region(dirty), Some(Previous { mut image, .. })) => {
                 let dirty = dirty.expand(sim::influence_px(&scene), bounds);
                 let dots = sim::render_into(&scene, &mut image, dirty);
-                (image, dirty, sim::stats(&scene, &dots))
+                (image, dirty, sim::stats(&scene, &dots), dots)
             }
             _ => {
                 let render = sim::render(&scene);
-                (render.image, bounds, render.stats)
+                (render.image, bounds, render.stats, render.dots)
             }
+        };
+        // The shown session's dots are the plan's when it is the last session.
+        let plan = if job.settings.session >= job.preset.session_count() {
+            plan::figures(&dots, &stats, &job.preset)
+        } else {
+            plan::figures(&sim::plan_dots(&scene), &stats, &job.preset)
         };
         let pixels = if rect == bounds {
             image.clone()
@@ -157,7 +166,7 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             hair_cache = Some(hair);
         }
         let output =
-            RenderOutput { generation: job.generation, pixels, rect, stats, elapsed: start.elapsed() };
+            RenderOutput { generation: job.generation, plan, pixels, rect, stats, elapsed: start.elapsed() };
         if results.send(output).is_err() {
             break;
         }

@@ -24,6 +24,9 @@ pub fn menu_bar(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
                                 actions.push(Action::Command(command));
                             }
                         });
+                        if command == Command::OpenConsultation {
+                            actions.extend(recent_menu(state, ui));
+                        }
                     }
                 });
             }
@@ -69,4 +72,22 @@ fn menu_item(ui: &mut egui::Ui, command: Command) -> bool {
         ui.close();
     }
     clicked
+}
+
+/// File ▸ Open recent: the last consultations opened or saved that still exist.
+fn recent_menu(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let recent: Vec<_> = state.studio.settings().recent.iter().filter(|p| p.exists()).collect();
+    ui.add_enabled_ui(!recent.is_empty(), |ui| {
+        ui.menu_button("Open recent", |ui| {
+            for path in recent {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if ui.button(name).on_hover_text(path.display().to_string()).clicked() {
+                    actions.push(Action::OpenRecent(path.clone()));
+                    ui.close();
+                }
+            }
+        });
+    });
+    actions
 }

@@ -2,6 +2,7 @@
 //! person asked for; none changes anything itself.
 
 pub mod menu;
+pub mod present;
 pub mod presets;
 pub mod simulation;
 pub mod status;

@@ -96,26 +96,92 @@ pub fn simulation_panel(state: &State, textures: &ThumbnailTextures, ui: &mut eg
                 actions.push(Action::Edit(Edit::SetStage(Stage::Healed { years: years_edit })));
             }
 
-            section(ui, "TREATED AREA");
-            egui::Grid::new("stats").num_columns(4).spacing(vec2(10.0, 4.0)).show(ui, |ui| {
-                ui.label(RichText::new("Region").weak());
-                ui.label(RichText::new("Dots").weak());
-                ui.label(RichText::new("cm²").weak());
-                ui.label(RichText::new("per cm²").weak());
-                ui.end_row();
-                for kind in RegionKind::ALL {
-                    let s = state.stats().region(kind);
-                    ui.horizontal(|ui| {
-                        swatch(ui, region_color(kind), 10.0);
-                        ui.label(kind.label());
-                    });
-                    ui.label(format!("{}", s.dots));
-                    ui.label(format!("{:.1}", s.area_cm2));
-                    ui.label(format!("{:.0}", s.dots_per_cm2()));
-                    ui.end_row();
-                }
-            });
+            section(ui, "PLAN");
+            actions.extend(plan_ui(state, ui));
         });
     });
     actions
+}
+
+/// Area, impressions and time per session, from the whole treatment's dots.
+fn plan_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let plan = state.studio.plan();
+    egui::Grid::new("plan").num_columns(3).spacing(vec2(12.0, 4.0)).show(ui, |ui| {
+        ui.label(RichText::new("Region").weak());
+        ui.label(RichText::new("cm²").weak());
+        ui.label(RichText::new("Impressions").weak());
+        ui.end_row();
+        for kind in RegionKind::ALL {
+            let region = plan.region(kind);
+            ui.horizontal(|ui| {
+                swatch(ui, region_color(kind), 10.0);
+                ui.label(kind.label());
+            });
+            ui.label(format!("{:.1}", region.area_cm2));
+            ui.label(thousands(region.impressions()));
+            ui.end_row();
+        }
+        ui.label(RichText::new("Total").strong());
+        ui.label(RichText::new(format!("{:.1}", plan.total.area_cm2)).strong());
+        ui.label(RichText::new(thousands(plan.total.impressions())).strong());
+        ui.end_row();
+    });
+    let rate = state.studio.settings().impressions_per_hour;
+    let minutes = plan.minutes_per_session(rate);
+    ui.add_space(4.0);
+    for (i, (n, m)) in plan.total.impressions_per_session.iter().zip(&minutes).enumerate() {
+        ui.label(format!("Session {}: {} impressions · {}", i + 1, thousands(*n), duration(*m)))
+            .on_hover_text("New impressions placed in this session, and the time at your pace");
+    }
+    ui.horizontal(|ui| {
+        ui.label("Pace");
+        let mut pace = rate;
+        let range = crate::studio::settings::IMPRESSIONS_PER_HOUR;
+        if ui
+            .add(egui::DragValue::new(&mut pace).range(range).speed(25.0).suffix(" /hour"))
+            .on_hover_text("Impressions per hour at your clinic, for the session times")
+            .changed()
+        {
+            actions.push(Action::SetImpressionsPerHour(pace));
+        }
+    });
+    if !plan.shades.is_empty() {
+        let shades: Vec<String> =
+            plan.shades.iter().map(|(name, share)| format!("{name} {:.0} %", share * 100.0)).collect();
+        ui.add(egui::Label::new(RichText::new(format!("Shades: {}", shades.join(", "))).small()).wrap());
+    }
+    actions
+}
+
+/// 12345 → "12,345".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Minutes as "45 min" or "2 h 10 min".
+fn duration(minutes: f32) -> String {
+    let m = minutes.round() as u32;
+    if m < 60 { format!("{m} min") } else { format!("{} h {:02} min", m / 60, m % 60) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn figures_read_as_people_write_them() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(12_345), "12,345");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+        assert_eq!(super::duration(44.6), "45 min");
+        assert_eq!(super::duration(130.0), "2 h 10 min");
+    }
 }

@@ -186,6 +186,19 @@ fn tiles_covering(rect: PixelRect, bounds: PixelRect) -> Vec<PixelRect> {
     tiles
 }
 
+/// Every dot of the whole treatment (all sessions, whatever session the scene shows), for
+/// plan figures: each dot says the session that places it.
+pub fn plan_dots(scene: &Scene) -> Vec<Dot> {
+    let last = scene.preset.session_count();
+    let scene = Scene { settings: SimSettings { session: last, ..scene.settings }, ..*scene };
+    let painted = RegionKind::ALL
+        .iter()
+        .map(|&k| scene.masks.get(k).painted_bounds())
+        .fold(PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 }, PixelRect::union);
+    let fields = fields::Fields::compute(&scene);
+    place_dots(&scene, &fields, painted)
+}
+
 /// Dots per region and painted area per region.
 pub fn stats(scene: &Scene, dots: &[Dot]) -> Stats {
     let mut stats = Stats::default();
