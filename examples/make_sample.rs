@@ -59,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         calibrated: Some(true),
         show_regions: Some([false; 3]),
         notes: Default::default(),
+        hairline_design: None,
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;
     std::fs::write(out.join("consultation.ron"), text + "\n")?;

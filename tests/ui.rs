@@ -1071,3 +1071,76 @@ fn a_saved_consultation_reopens_from_open_recent() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Clicks the photo at `p` (photo pixels).
+fn click_on_photo(harness: &mut Harness<'static, SmpApp>, p: egui::Pos2) {
+    let at = screen_from_image(harness, p);
+    harness.hover_at(at);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_hairline_designer_measures_from_the_glabella_and_mirrors_its_handles() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Design hairline").click();
+    harness.run_steps(2);
+    // The sample is 10 px/mm: a glabella 850 px below the mid-frontal point is 8.5 cm.
+    harness.get_by_label("Place glabella").click();
+    harness.step();
+    click_on_photo(&mut harness, egui::pos2(800.0, 1150.0));
+    click_on_photo(&mut harness, egui::pos2(500.0, 400.0));
+    click_on_photo(&mut harness, egui::pos2(800.0, 300.0));
+    let design = state(&harness).consultation().hairline_design.clone().unwrap();
+    assert_eq!(design.glabella, Some([800.0, 1150.0]));
+    assert_eq!(design.handles.len(), 3, "the first handle's mirror image was added: {:?}", design.handles);
+    assert!((design.handles[2][0] - 1100.0).abs() < 1.0, "{:?}", design.handles);
+    assert!(
+        harness.query_by_label_contains("8.5 cm above the glabella").is_some(),
+        "the panel reads the mid-frontal height"
+    );
+    let layer = state(&harness).consultation().masks.get(RegionKind::Hairline);
+    assert_eq!(layer.get(800, 250), 255, "the region lies behind the front line");
+    assert_eq!(layer.get(800, 350), 0, "and not in front of it");
+
+    // Drag the left temple down and out: the right one follows, mirrored.
+    let steps_before = state(&harness).studio.document().history().steps();
+    drag_on_photo(&mut harness, egui::pos2(500.0, 400.0), egui::pos2(450.0, 500.0), 6);
+    harness.run_steps(2);
+    let design = state(&harness).consultation().hairline_design.clone().unwrap();
+    let near = |p: [f32; 2], q: [f32; 2]| (p[0] - q[0]).abs() < 1.5 && (p[1] - q[1]).abs() < 1.5;
+    assert!(near(design.handles[0], [450.0, 500.0]), "{:?}", design.handles);
+    assert!(near(design.handles[2], [1150.0, 500.0]), "the mirrored side follows: {:?}", design.handles);
+    let layer = state(&harness).consultation().masks.get(RegionKind::Hairline);
+    assert_eq!(layer.get(470, 470), 255, "the region follows the moved handle");
+    assert_eq!(layer.get(1130, 470), 255, "on both sides");
+    assert_eq!(
+        state(&harness).studio.document().history().steps(),
+        steps_before + 1,
+        "one drag, one undo step"
+    );
+    settle(&mut harness);
+    save_screen(&mut harness, "designer");
+}
+
+/// With `SMP_SHOTS=DIR`, saves what the window shows as `DIR/NAME.png`, to look at.
+fn save_screen(harness: &mut Harness<'static, SmpApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("SMP_SHOTS") {
+        let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+        harness.render().unwrap().save(path).unwrap();
+    }
+}

@@ -33,6 +33,8 @@ pub enum Action {
     SetImpressionsPerHour(f32),
     OpenRecent(PathBuf),
     CloseShortcuts,
+    /// The next design click places the glabella (or not).
+    PlaceGlabella(bool),
     /// The dialog's main button (or Enter).
     Confirm,
     /// The dialog's second choice ("Discard changes", "Save a copy…").

@@ -5,6 +5,7 @@ use super::canvas::CanvasAction;
 use super::state::{BRUSH_DIAMETER_MM, Dialog, FilePurpose, Leave, Tool};
 use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
+use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use crate::studio::{Edit, Event, Origin, PresetOp};
@@ -66,6 +67,7 @@ impl SmpApp {
                 }
             }
             Action::CloseShortcuts => self.state.show_shortcuts = false,
+            Action::PlaceGlabella(on) => self.state.controls.placing_glabella = on,
             Action::Confirm => self.confirm(ctx),
             Action::Alternative => self.alternative(ctx),
             Action::CloseDialog => {
@@ -106,6 +108,10 @@ impl SmpApp {
     /// Hands an edit to the studio and redraws what it changed.
     fn edit(&mut self, edit: Edit) {
         let change = self.state.studio.apply(edit);
+        if change.edited && !self.state.studio.settings().hint_seen {
+            // The first-run hint has done its work once something was drawn or chosen.
+            self.state.studio.change_settings(|s| s.hint_seen = true);
+        }
         if let Some(rect) = change.tint {
             self.refresh_tint(rect);
         }
@@ -113,10 +119,7 @@ impl SmpApp {
 
     fn canvas_action(&mut self, action: CanvasAction) {
         match action {
-            CanvasAction::Paint { points_image, started, erase_all } => {
-                if started && !self.state.studio.settings().hint_seen {
-                    self.state.studio.change_settings(|s| s.hint_seen = true);
-                }
+            CanvasAction::Paint { points_image, started: _, erase_all } => {
                 let Some((layers, mode)) = self.brush_targets(erase_all) else { return };
                 let points_px = points_image.iter().map(|p| (p.x, p.y)).collect();
                 let radius_px = self.state.brush_radius_px();
@@ -138,6 +141,15 @@ impl SmpApp {
                     }
                 }
             }
+            CanvasAction::DesignAdd(p) => self.change_design(|d| d.add_handle([p.x, p.y])),
+            CanvasAction::DesignMove { index, to } => {
+                self.change_design(|d| d.move_handle(index, [to.x, to.y]))
+            }
+            CanvasAction::DesignRemove(index) => self.change_design(|d| d.remove_handle(index)),
+            CanvasAction::DesignGlabella(p) => {
+                self.state.controls.placing_glabella = false;
+                self.change_design(|d| d.glabella = Some([p.x, p.y]));
+            }
             CanvasAction::Measure { from, to, finished } => {
                 self.state.measure_line = Some((from, to));
                 let length_px = (to - from).length();
@@ -148,6 +160,14 @@ impl SmpApp {
         }
     }
 
+    /// Changes the designed hairline (starting one if there is none) as an edit.
+    pub(super) fn change_design(&mut self, change: impl FnOnce(&mut HairlineDesign)) {
+        let mut design = self.state.consultation().hairline_design.clone().unwrap_or_default();
+        change(&mut design);
+        let design = (!design.handles.is_empty() || design.glabella.is_some()).then_some(design);
+        self.edit(Edit::SetHairlineDesign(design));
+    }
+
     /// The layers the current tool changes and how, or `None` for tools that do not paint.
     fn brush_targets(&self, erase_all: bool) -> Option<(Vec<RegionKind>, BrushMode)> {
         let controls = &self.state.controls;
@@ -155,7 +175,7 @@ impl SmpApp {
             Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
             Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
             Tool::Eraser => Some((vec![controls.erase_region], BrushMode::Erase)),
-            Tool::Pan | Tool::Measure => None,
+            Tool::Pan | Tool::Measure | Tool::Design => None,
         }
     }
 
@@ -204,6 +224,7 @@ impl SmpApp {
             }
             Command::ToolPan => controls.tool = Tool::Pan,
             Command::ToolMeasure => controls.tool = Tool::Measure,
+            Command::ToolDesign => controls.tool = Tool::Design,
             Command::BrushSmaller => {
                 controls.brush_diameter_mm =
                     (controls.brush_diameter_mm / BRUSH_STEP).max(*BRUSH_DIAMETER_MM.start())

@@ -2,6 +2,8 @@
 //! pointer input into painting or panning.
 
 use super::textures::Tiled;
+use crate::engine::design::{self, HairlineDesign};
+use crate::engine::units::Scale;
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
 
 /// Largest zoom, in screen points per photo pixel.
@@ -93,6 +95,14 @@ pub enum CanvasAction {
     Measure { from: Pos2, to: Pos2, finished: bool },
     /// A point of a lasso outline, in photo pixels; `finished` when the button is released.
     Lasso { point: Pos2, started: bool, finished: bool, erase_all: bool },
+    /// A click with the design tool away from the handles: a new handle here.
+    DesignAdd(Pos2),
+    /// A handle dragged to a new place.
+    DesignMove { index: usize, to: Pos2 },
+    /// A handle right-clicked: remove it.
+    DesignRemove(usize),
+    /// The glabella placed here.
+    DesignGlabella(Pos2),
 }
 
 /// What a primary drag on the canvas does.
@@ -103,6 +113,16 @@ pub enum DragMode {
     Lasso,
     Pan,
     Measure,
+    /// Place and drag the handles of a designed hairline.
+    Design,
+}
+
+/// The designed hairline and its guides, drawn over the photo.
+pub struct DesignView<'a> {
+    pub design: &'a HairlineDesign,
+    pub scale: Scale,
+    /// The next click places the glabella.
+    pub placing_glabella: bool,
 }
 
 pub struct CanvasInput<'a> {
@@ -129,6 +149,7 @@ pub struct CanvasInput<'a> {
     pub hint: Option<&'a str>,
     /// Name what is shown ("Before", "After") on the canvas itself, for the patient.
     pub labels: bool,
+    pub design: Option<DesignView<'a>>,
     pub view: &'a mut View,
 }
 
@@ -143,7 +164,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo canvas"));
     let response = response.on_hover_cursor(match input.mode {
-        DragMode::Paint | DragMode::Lasso | DragMode::Measure => egui::CursorIcon::Crosshair,
+        DragMode::Paint | DragMode::Lasso | DragMode::Measure | DragMode::Design => {
+            egui::CursorIcon::Crosshair
+        }
         DragMode::Pan => egui::CursorIcon::Grab,
     });
     let view = input.view;
@@ -251,6 +274,10 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
                 actions.push(CanvasAction::Lasso { point, started: false, finished, erase_all: shift });
             }
         }
+    } else if input.mode == DragMode::Design {
+        if let Some(d) = &input.design {
+            design_input(ui, &response, view, rect, d, &mut actions);
+        }
     } else if input.mode == DragMode::Measure {
         let measure_id = response.id.with("measure_from");
         if response.drag_started_by(primary)
@@ -301,6 +328,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         let text = if input.show_before { "Before" } else { "After" };
         pill(&painter, pos2(rect.left() + 14.0, rect.top() + 14.0), text, 16.0);
     }
+    if let Some(d) = &input.design {
+        draw_design(&painter, view, rect, d);
+    }
     if let Some(hint) = input.hint {
         hint_banner(&painter, rect, hint);
     }
@@ -334,6 +364,114 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         busy_badge(&painter, rect);
     }
     CanvasOutput { actions, hover_image, rect }
+}
+
+/// How near (in screen points) the pointer must be to take a handle.
+const HANDLE_REACH: f32 = 10.0;
+
+/// Clicks and drags of the design tool.
+fn design_input(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    view: &View,
+    rect: Rect,
+    d: &DesignView,
+    actions: &mut Vec<CanvasAction>,
+) {
+    let primary = egui::PointerButton::Primary;
+    let drag_id = response.id.with("design_handle");
+    let to_image = |p: Pos2| view.image_from_screen(rect, p);
+    let handle_near = |p: Pos2| d.design.handle_at([to_image(p).x, to_image(p).y], HANDLE_REACH / view.zoom);
+    if response.clicked_by(primary)
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        if d.placing_glabella {
+            actions.push(CanvasAction::DesignGlabella(to_image(p)));
+        } else if handle_near(p).is_none() {
+            actions.push(CanvasAction::DesignAdd(to_image(p)));
+        }
+    }
+    if response.secondary_clicked()
+        && let Some(p) = response.interact_pointer_pos()
+        && let Some(i) = handle_near(p)
+    {
+        actions.push(CanvasAction::DesignRemove(i));
+    }
+    if response.drag_started_by(primary)
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+        && let Some(i) = handle_near(origin)
+    {
+        ui.data_mut(|data| data.insert_temp(drag_id, i));
+    }
+    if let Some(index) = ui.data(|data| data.get_temp::<usize>(drag_id)) {
+        if response.dragged_by(primary)
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            actions.push(CanvasAction::DesignMove { index, to: to_image(p) });
+        }
+        if response.drag_stopped_by(primary) || !ui.input(|i| i.pointer.primary_down()) {
+            ui.data_mut(|data| data.remove::<usize>(drag_id));
+            actions.push(CanvasAction::StrokeEnded);
+        }
+    }
+}
+
+/// The front line, its handles and temples, the glabella, the symmetry axis and the 7 and
+/// 10 cm marks above the glabella.
+fn draw_design(painter: &egui::Painter, view: &View, rect: Rect, d: &DesignView) {
+    let design = d.design;
+    let at = |p: design::Point| view.screen_from_image(rect, pos2(p[0], p[1]));
+    let gold = Color32::from_rgb(255, 214, 90);
+    let shadow = Stroke::new(4.0, Color32::from_black_alpha(140));
+    if let (Some(g), Some((_, dir))) = (design.glabella, design.axis()) {
+        // The symmetry axis, from the glabella up past the conservative mark.
+        let far = [g[0] + dir[0] * d.scale.px(130.0), g[1] + dir[1] * d.scale.px(130.0)];
+        let (a, b) = (at(g), at(far));
+        painter.add(egui::Shape::dashed_line(
+            &[a, b],
+            Stroke::new(1.5, Color32::from_white_alpha(200)),
+            8.0,
+            6.0,
+        ));
+        for (mm, label) in
+            [(design::AGGRESSIVE_MM, "7 cm · aggressive"), (design::CONSERVATIVE_MM, "10 cm · conservative")]
+        {
+            if let Some(p) = design.along_axis(d.scale, mm) {
+                let p = at(p);
+                let across = (b - a).normalized().rot90() * 12.0;
+                painter.line_segment([p - across, p + across], Stroke::new(2.0, Color32::WHITE));
+                pill(painter, p + across + vec2(6.0, -12.0), label, 12.0);
+            }
+        }
+        painter.circle(a, 6.0, gold, Stroke::new(2.0, Color32::BLACK));
+        pill(painter, a + vec2(10.0, 4.0), "Glabella", 12.0);
+        if let (Some(m), Some(h)) = (design.mid_frontal(), design.mid_frontal_height_mm(d.scale)) {
+            let m = at(m);
+            painter.circle_stroke(m, 7.0, Stroke::new(2.0, gold));
+            pill(painter, m + vec2(12.0, -26.0), &format!("{:.1} cm above the glabella", h / 10.0), 12.0);
+        }
+    }
+    let curve: Vec<Pos2> = design.curve().into_iter().map(at).collect();
+    if curve.len() > 1 {
+        painter.add(egui::Shape::line(curve.clone(), shadow));
+        painter.add(egui::Shape::line(curve, Stroke::new(2.0, gold)));
+    }
+    let n = design.handles.len();
+    for (i, h) in design.handles.iter().enumerate() {
+        let p = at(*h);
+        let temple = n > 2 && (i == 0 || i == n - 1);
+        let r = if temple { 7.0 } else { 5.5 };
+        painter.rect(
+            Rect::from_center_size(p, Vec2::splat(2.0 * r)),
+            2.0,
+            Color32::WHITE,
+            Stroke::new(1.5, Color32::BLACK),
+            egui::StrokeKind::Outside,
+        );
+        if temple {
+            pill(painter, p + vec2(10.0, 6.0), "Temple", 12.0);
+        }
+    }
 }
 
 /// The pointer positions of this frame's move events, in order.

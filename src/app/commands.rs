@@ -29,6 +29,7 @@ pub enum Command {
     ToolHairline,
     ToolBald,
     ToolScar,
+    ToolDesign,
     ToolEraser,
     ToolPan,
     ToolMeasure,
@@ -63,7 +64,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 28] = [
+    pub const ALL: [Command; 29] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -86,6 +87,7 @@ impl Command {
         Command::ToolHairline,
         Command::ToolBald,
         Command::ToolScar,
+        Command::ToolDesign,
         Command::ToolEraser,
         Command::ToolPan,
         Command::ToolMeasure,
@@ -115,6 +117,7 @@ impl Command {
             Command::ToolBald => RegionKind::Bald.label(),
             Command::ToolScar => RegionKind::Scar.label(),
             Command::ToolEraser => "Eraser",
+            Command::ToolDesign => "Design hairline",
             Command::ToolPan => "Pan",
             Command::ToolMeasure => "Measure",
             Command::BrushSmaller => "Smaller brush",
@@ -143,6 +146,7 @@ impl Command {
             Command::ToolHairline
             | Command::ToolBald
             | Command::ToolScar
+            | Command::ToolDesign
             | Command::ToolEraser
             | Command::ToolPan
             | Command::ToolMeasure => (Menu::Tools, 0),
@@ -160,6 +164,7 @@ impl Command {
             Command::ToolEraser => Some(Icon::Eraser),
             Command::ToolPan => Some(Icon::Pan),
             Command::ToolMeasure => Some(Icon::Measure),
+            Command::ToolDesign => Some(Icon::Design),
             _ => None,
         }
     }
@@ -190,6 +195,9 @@ impl Command {
             Command::ToolScar => "Paint scars to camouflage: scar tissue holds less pigment",
             Command::ToolEraser => {
                 "Erase from the region chosen below the tools; hold Shift to erase every region"
+            }
+            Command::ToolDesign => {
+                "Draw the hairline as a curve: click to add handles, drag them, right-click one to remove it"
             }
             Command::ToolPan => "Drag to move the photo (also: middle mouse button, or Space + drag)",
             Command::ToolMeasure => {
@@ -241,6 +249,7 @@ impl Command {
             Command::ToolBald => plain(Key::Num2),
             Command::ToolScar => plain(Key::Num3),
             Command::ToolEraser => plain(Key::E),
+            Command::ToolDesign => plain(Key::D),
             Command::ToolPan => plain(Key::P),
             Command::ToolMeasure => plain(Key::M),
             Command::BrushSmaller => plain(Key::OpenBracket),

@@ -219,6 +219,10 @@ impl SmpApp {
         let busy = state.studio.rendering() || state.studio.loading();
         let locked = state.studio.loading();
         let hint = state.show_hint().then_some(HINT);
+        let scale = state.studio.consultation().settings.scale;
+        // The curve and its guides show while designing, and in the presentation never.
+        let design = (controls_tool_is_design(&state.controls) && state.presentation.is_none())
+            .then(|| state.studio.consultation().hairline_design.clone().unwrap_or_default());
         let labels = state.presentation.is_some() || peek;
         let controls = &state.controls;
         let output = egui::CentralPanel::default()
@@ -239,6 +243,7 @@ impl SmpApp {
                             Tool::Paint(_) | Tool::Eraser => DragMode::Paint,
                             Tool::Pan => DragMode::Pan,
                             Tool::Measure => DragMode::Measure,
+                            Tool::Design => DragMode::Design,
                         },
                         measure_line: state.measure_line,
                         lasso: &state.lasso,
@@ -247,6 +252,11 @@ impl SmpApp {
                         locked,
                         hint,
                         labels,
+                        design: design.as_ref().map(|design| canvas::DesignView {
+                            design,
+                            scale,
+                            placing_glabella: controls.placing_glabella,
+                        }),
                         view: &mut state.view,
                     },
                 )
@@ -256,6 +266,10 @@ impl SmpApp {
         state.hover_image = output.hover_image;
         self.actions.extend(output.actions.into_iter().map(Action::Canvas));
     }
+}
+
+fn controls_tool_is_design(controls: &Controls) -> bool {
+    controls.tool == Tool::Design
 }
 
 /// Shown over the canvas until the first stroke ever.

@@ -22,6 +22,8 @@ pub enum Tool {
     Pan,
     /// Drag a line of known length to calibrate the scale.
     Measure,
+    /// Draw the hairline as a curve through handles.
+    Design,
 }
 
 /// The window's own settings, chosen in the side panels.
@@ -39,6 +41,8 @@ pub struct Controls {
     pub fill_shape: bool,
     /// Position of the before/after divider as a share of the canvas width, when split.
     pub split: Option<f32>,
+    /// The next click with the design tool places the glabella.
+    pub placing_glabella: bool,
 }
 
 impl Default for Controls {
@@ -52,6 +56,7 @@ impl Default for Controls {
             show_before: false,
             fill_shape: false,
             split: None,
+            placing_glabella: false,
         }
     }
 }

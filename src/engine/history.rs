@@ -5,6 +5,7 @@
 //! photo.
 
 use super::consultation::PatientNotes;
+use super::design::HairlineDesign;
 use super::mask::{PixelRect, RegionKind, RegionMasks};
 use super::preset::Preset;
 use super::sim::SimSettings;
@@ -27,6 +28,7 @@ pub struct Choices {
     pub calibrated: bool,
     pub show_regions: [bool; 3],
     pub notes: PatientNotes,
+    pub hairline_design: Option<HairlineDesign>,
 }
 
 /// One undo step.
@@ -38,18 +40,26 @@ pub enum Step {
         before: Box<Choices>,
         after: Box<Choices>,
     },
+    /// Several changes made as one (a designed hairline changes its curve and its region).
+    Both(Vec<MaskPatch>, Box<Choices>, Box<Choices>),
 }
 
 impl Step {
     /// Approximate memory held by the step.
     fn bytes(&self) -> usize {
+        let patch_bytes = |patches: &[MaskPatch]| -> usize {
+            patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum()
+        };
         match self {
-            Step::Masks(patches) => patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum(),
-            Step::Choices { before, after } => {
-                2 * std::mem::size_of::<Choices>() + before.notes.notes.len() + after.notes.notes.len() + 512
-            }
+            Step::Masks(patches) => patch_bytes(patches),
+            Step::Choices { before, after } => choices_bytes(before, after),
+            Step::Both(patches, before, after) => patch_bytes(patches) + choices_bytes(before, after),
         }
     }
+}
+
+fn choices_bytes(before: &Choices, after: &Choices) -> usize {
+    2 * std::mem::size_of::<Choices>() + before.notes.notes.len() + after.notes.notes.len() + 512
 }
 
 /// Fast deflate: a stroke's patch is compressed once, when the stroke ends.
@@ -105,10 +115,12 @@ impl MaskPatch {
 }
 
 /// What undo or redo changed, so the caller can refresh just that.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Applied {
-    Masks(Vec<(RegionKind, PixelRect)>),
-    Choices,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Applied {
+    /// The layers and rectangles whose pixels changed.
+    pub masks: Vec<(RegionKind, PixelRect)>,
+    /// The choices (preset, settings, …) changed.
+    pub choices: bool,
 }
 
 pub struct History {
@@ -176,16 +188,21 @@ impl History {
 }
 
 fn apply(edit: &Step, masks: &mut RegionMasks, choices: &mut Choices, forward: bool) -> Applied {
-    match edit {
-        Step::Masks(patches) => {
-            for patch in patches {
-                patch.write(masks, if forward { &patch.after } else { &patch.before });
-            }
-            Applied::Masks(patches.iter().map(|p| (p.kind, p.rect)).collect())
+    let write_patches = |patches: &[MaskPatch], masks: &mut RegionMasks| {
+        for patch in patches {
+            patch.write(masks, if forward { &patch.after } else { &patch.before });
         }
+        patches.iter().map(|p| (p.kind, p.rect)).collect()
+    };
+    match edit {
+        Step::Masks(patches) => Applied { masks: write_patches(patches, masks), choices: false },
         Step::Choices { before, after } => {
             *choices = if forward { (**after).clone() } else { (**before).clone() };
-            Applied::Choices
+            Applied { masks: Vec::new(), choices: true }
+        }
+        Step::Both(patches, before, after) => {
+            *choices = if forward { (**after).clone() } else { (**before).clone() };
+            Applied { masks: write_patches(patches, masks), choices: true }
         }
     }
 }
@@ -202,6 +219,7 @@ mod tests {
             calibrated: false,
             show_regions: [true; 3],
             notes: PatientNotes::default(),
+            hairline_design: None,
         }
     }
 

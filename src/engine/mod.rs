@@ -6,6 +6,7 @@
 pub mod brush;
 pub mod color;
 pub mod consultation;
+pub mod design;
 pub mod export;
 pub mod files;
 pub mod hair;

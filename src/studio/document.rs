@@ -5,6 +5,7 @@
 use super::edit::{Change, Edit, RenderScope};
 use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
 use crate::engine::consultation::Consultation;
+use crate::engine::design::HairlineDesign;
 use crate::engine::files::Stamp;
 use crate::engine::history::{Applied, Choices, History, MaskPatch, Step};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
@@ -53,6 +54,8 @@ pub struct Document {
     stroke: Option<Stroke>,
     /// The choices before the slider drag (or other gesture) under way.
     gesture_from: Option<Box<Choices>>,
+    /// The hairline layer before the curve drag under way, and the pixels it changed since.
+    gesture_layer: Option<(Mask, PixelRect)>,
     /// The photo file this consultation was started from: never to be written over.
     photo_path: Option<PathBuf>,
     file: Option<OnDisk>,
@@ -74,6 +77,7 @@ impl Document {
             saved_revision: (origin != Origin::Restored).then_some(0),
             stroke: None,
             gesture_from: None,
+            gesture_layer: None,
             photo_path,
             file,
         }
@@ -133,6 +137,7 @@ impl Document {
             calibrated: c.calibrated,
             show_regions: c.show_regions,
             notes: c.notes.clone(),
+            hairline_design: c.hairline_design.clone(),
         }
     }
 
@@ -143,6 +148,7 @@ impl Document {
         c.calibrated = choices.calibrated;
         c.show_regions = choices.show_regions;
         c.notes = choices.notes;
+        c.hairline_design = choices.hairline_design;
     }
 
     /// Applies one edit; says what must be redrawn.
@@ -264,6 +270,7 @@ impl Document {
             Edit::ShowRegion { kind, shown } => c.show_regions[kind.index()] = shown,
             Edit::ShowRegions(shown) => c.show_regions = [shown; 3],
             Edit::SetNotes(notes) => c.notes = notes,
+            Edit::SetHairlineDesign(design) => return self.design(before, design),
             Edit::Paint { .. } | Edit::Fill { .. } | Edit::EndGesture | Edit::Undo | Edit::Redo => {}
         }
         let after = self.choices();
@@ -275,11 +282,57 @@ impl Document {
         change
     }
 
+    /// A new hairline curve: its region replaces the hairline layer, and both are one undo
+    /// step per gesture (a handle drag is one step).
+    fn design(&mut self, before: Choices, design: Option<HairlineDesign>) -> Change {
+        if self.consultation.hairline_design == design {
+            return Change::NONE;
+        }
+        let draws = |d: &Option<HairlineDesign>| d.as_ref().is_some_and(|d| d.handles.len() >= 2);
+        if !draws(&self.consultation.hairline_design) && !draws(&design) {
+            // A glabella or a first handle: no line yet, so the hairline layer stays as it is.
+            self.consultation.hairline_design = design;
+            self.gesture_from.get_or_insert_with(|| Box::new(before));
+            return Change { edited: true, ..Change::NONE };
+        }
+        let full = self.full();
+        let layer = self.consultation.masks.get(RegionKind::Hairline);
+        let scale = self.consultation.settings.scale;
+        let old = (self.consultation.hairline_design.as_ref())
+            .filter(|_| draws(&self.consultation.hairline_design))
+            .map(|d| d.bounds(scale));
+        let (region, rect) = match &design {
+            Some(d) => d.region(self.consultation.settings.scale, full.x1, full.y1),
+            None => (Mask::new(full.x1, full.y1), EMPTY),
+        };
+        // The layer changes where the old region or the new one is (or everywhere, the first
+        // time a brushed hairline gives way to a designed one).
+        let changed = match old {
+            Some(old) => old.union(rect).intersect(full),
+            None => layer.painted_bounds().union(rect),
+        };
+        let gesture = self.gesture_layer.get_or_insert_with(|| (layer.clone(), EMPTY));
+        gesture.1 = gesture.1.union(changed);
+        self.consultation.masks.set(RegionKind::Hairline, region).ok();
+        self.consultation.hairline_design = design;
+        self.gesture_from.get_or_insert_with(|| Box::new(before));
+        Change { render: Some(RenderScope::Region(changed)), tint: Some(changed), edited: true }
+    }
+
     /// The gesture under way becomes one undo step, if it changed anything.
     fn end_gesture(&mut self) {
+        let layer = self.gesture_layer.take();
         if let Some(before) = self.gesture_from.take() {
             let after = self.choices();
-            if *before != after {
+            let patches: Vec<MaskPatch> = layer
+                .and_then(|(old, rect)| {
+                    MaskPatch::capture(RegionKind::Hairline, rect, &old, &self.consultation.masks)
+                })
+                .into_iter()
+                .collect();
+            if !patches.is_empty() {
+                self.history.push(Step::Both(patches, before, Box::new(after)));
+            } else if *before != after {
                 self.history.push(Step::Choices { before, after: Box::new(after) });
             }
         }
@@ -294,18 +347,16 @@ impl Document {
         } else {
             self.history.undo(masks, &mut choices)
         };
-        match applied {
-            None => Change::NONE,
-            Some(Applied::Masks(parts)) => parts.into_iter().fold(Change::NONE, |change, (kind, rect)| {
-                let scope = mask_scope(kind == RegionKind::Scar, rect);
-                change.merge(Change { render: Some(scope), tint: Some(rect), edited: true })
-            }),
-            Some(Applied::Choices) => {
-                let change = choices_change(&before, &choices, self.full());
-                self.set_choices(choices);
-                Change { edited: true, ..change }
-            }
+        let Some(Applied { masks, choices: choices_changed }) = applied else { return Change::NONE };
+        let mut change = masks.into_iter().fold(Change::NONE, |change, (kind, rect)| {
+            let scope = mask_scope(kind == RegionKind::Scar, rect);
+            change.merge(Change { render: Some(scope), tint: Some(rect), edited: true })
+        });
+        if choices_changed {
+            change = change.merge(choices_change(&before, &choices, self.full()));
+            self.set_choices(choices);
         }
+        Change { edited: true, ..change }
     }
 
     fn full(&self) -> PixelRect {

@@ -5,6 +5,7 @@
 
 use crate::engine::brush::BrushMode;
 use crate::engine::consultation::PatientNotes;
+use crate::engine::design::HairlineDesign;
 use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::{HairlineStyle, Preset};
 use crate::engine::sim::Stage;
@@ -51,6 +52,8 @@ pub enum Edit {
     /// Shows every region tint, or none.
     ShowRegions(bool),
     SetNotes(PatientNotes),
+    /// The designed hairline (or none); its region replaces the hairline layer.
+    SetHairlineDesign(Option<HairlineDesign>),
     Undo,
     Redo,
 }

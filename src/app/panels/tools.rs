@@ -9,8 +9,9 @@ use crate::engine::mask::RegionKind;
 use crate::studio::Edit;
 use eframe::egui;
 
-const TOOLS: [(Command, Tool); 6] = [
+const TOOLS: [(Command, Tool); 7] = [
     (Command::ToolHairline, Tool::Paint(RegionKind::Hairline)),
+    (Command::ToolDesign, Tool::Design),
     (Command::ToolBald, Tool::Paint(RegionKind::Bald)),
     (Command::ToolScar, Tool::Paint(RegionKind::Scar)),
     (Command::ToolEraser, Tool::Eraser),
@@ -20,8 +21,17 @@ const TOOLS: [(Command, Tool); 6] = [
 
 pub fn tools_panel(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
     let mut actions = Vec::new();
-    let controls = &state.controls;
     egui::Panel::left("tools").resizable(false).exact_size(SIDE_PANEL_WIDTH).show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| tools_ui(state, ui, &mut actions));
+    });
+    actions
+}
+
+fn tools_ui(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let controls = &state.controls;
+    {
         ui.add_space(8.0);
         ui.heading("Tools");
         ui.add_space(4.0);
@@ -118,6 +128,73 @@ pub fn tools_panel(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
         {
             actions.push(Action::SetTintOpacity(opacity_pct / 100.0));
         }
-    });
+        // Below everything else, so choosing the tool moves nothing under the pointer.
+        if controls.tool == Tool::Design {
+            actions.extend(design_ui(state, ui));
+        }
+    }
+}
+
+/// The hairline designer's own controls: glabella, mirror drawing, depth, and the reading of
+/// the mid-frontal point's height.
+fn design_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
+    use crate::engine::design::{self, HairlineDesign};
+    let mut actions = Vec::new();
+    section(ui, "HAIRLINE DESIGN");
+    let consultation = state.consultation();
+    let current = consultation.hairline_design.clone().unwrap_or_default();
+    let placing = state.controls.placing_glabella;
+    if ui
+        .selectable_label(placing, "Place glabella")
+        .on_hover_text("Click the point between the eyebrows: the hairline's height is measured from it")
+        .clicked()
+    {
+        actions.push(Action::PlaceGlabella(!placing));
+    }
+    let mut mirror = current.mirror;
+    if ui
+        .checkbox(&mut mirror, "Mirror drawing")
+        .on_hover_text("Moving a handle moves its mirror image across the symmetry axis")
+        .changed()
+    {
+        actions
+            .push(Action::Edit(Edit::SetHairlineDesign(Some(HairlineDesign { mirror, ..current.clone() }))));
+    }
+    let mut depth = current.depth_mm;
+    if ui
+        .add(egui::Slider::new(&mut depth, design::DEPTH_MM).suffix(" mm").max_decimals(0).text("Depth"))
+        .on_hover_text("How far behind the front line the hairline region reaches")
+        .changed()
+    {
+        actions.push(Action::Edit(Edit::SetHairlineDesign(Some(HairlineDesign {
+            depth_mm: depth,
+            ..current.clone()
+        }))));
+    }
+    match current.mid_frontal_height_mm(consultation.settings.scale) {
+        Some(mm) => {
+            let verdict = if mm < design::AGGRESSIVE_MM {
+                "lower than an aggressive line"
+            } else if mm > design::CONSERVATIVE_MM {
+                "higher than a conservative line"
+            } else {
+                "between aggressive (7 cm) and conservative (10 cm)"
+            };
+            ui.label(format!("Mid-frontal point {:.1} cm above the glabella: {verdict}.", mm / 10.0));
+        }
+        None if current.glabella.is_none() => {
+            ui.label(egui::RichText::new("Place the glabella to measure the hairline's height.").weak());
+        }
+        None => {
+            ui.label(egui::RichText::new("Draw the front line across the axis to measure it.").weak());
+        }
+    }
+    if ui
+        .add_enabled(consultation.hairline_design.is_some(), egui::Button::new("Clear the design"))
+        .on_hover_text("Remove the curve and its region (undo brings them back)")
+        .clicked()
+    {
+        actions.push(Action::Edit(Edit::SetHairlineDesign(None)));
+    }
     actions
 }

@@ -6,6 +6,7 @@
 //! written by earlier versions (`visit.smp/` with the same members as files) still open.
 
 use super::{Consultation, PhotoFile};
+use crate::engine::design::HairlineDesign;
 use crate::engine::files;
 use crate::engine::hair;
 use crate::engine::mask::{Mask, RegionKind, RegionMasks};
@@ -71,6 +72,9 @@ pub struct ConsultationMeta {
     pub show_regions: Option<[bool; 3]>,
     #[serde(default)]
     pub notes: PatientNotes,
+    /// The hairline's designed curve, handles in photo pixels.
+    #[serde(default)]
+    pub hairline_design: Option<HairlineDesign>,
 }
 
 fn first_version() -> u32 {
@@ -169,6 +173,7 @@ pub(crate) fn assemble(
         calibrated,
         show_regions: meta.show_regions.unwrap_or([true; 3]),
         notes: meta.notes,
+        hairline_design: meta.hairline_design,
     })
 }
 
@@ -186,6 +191,7 @@ impl Consultation {
             calibrated: Some(self.calibrated),
             show_regions: Some(self.show_regions),
             notes: self.notes.clone(),
+            hairline_design: self.hairline_design.clone(),
         }
     }
 

@@ -8,6 +8,7 @@ mod file;
 pub(crate) use file::assemble;
 pub use file::{CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes};
 
+use super::design::HairlineDesign;
 use super::hair::{self, HairMap};
 use super::mask::RegionMasks;
 use super::preset::Preset;
@@ -44,6 +45,8 @@ pub struct Consultation {
     /// Which region tints are shown over the photo (hairline, bald, scar).
     pub show_regions: [bool; 3],
     pub notes: PatientNotes,
+    /// The hairline drawn as a curve, when it was designed rather than only brushed.
+    pub hairline_design: Option<HairlineDesign>,
 }
 
 impl Consultation {
@@ -63,6 +66,7 @@ impl Consultation {
             calibrated: false,
             show_regions: [true; 3],
             notes: PatientNotes::default(),
+            hairline_design: None,
         }
     }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::engine::consultation::PatientNotes;
+use crate::engine::design::HairlineDesign;
 use crate::engine::preset::{self, HairlineStyle};
 use crate::engine::sim::Stage;
 use image::RgbImage;
@@ -56,6 +57,39 @@ fn every_edit() -> Vec<Vec<Edit>> {
             notes: "crown".into(),
         })],
     ]
+}
+
+fn arc() -> HairlineDesign {
+    HairlineDesign {
+        handles: vec![[20.0, 60.0], [100.0, 40.0], [180.0, 60.0]],
+        glabella: Some([100.0, 140.0]),
+        depth_mm: 2.0,
+        ..HairlineDesign::default()
+    }
+}
+
+#[test]
+fn a_designed_hairline_makes_its_region_and_one_undo_restores_the_brushed_one() {
+    let mut doc = document();
+    doc.apply(paint(RegionKind::Hairline, (20.0, 120.0), (180.0, 120.0)));
+    doc.apply(Edit::EndGesture);
+    let brushed = contents(&doc);
+    // A first handle draws nothing yet.
+    doc.apply(Edit::SetHairlineDesign(Some(HairlineDesign { handles: vec![[20.0, 60.0]], ..arc() })));
+    assert_eq!(doc.consultation().masks, brushed.0);
+    // Dragging through several shapes is one step; the layer is the last shape's band.
+    doc.apply(Edit::SetHairlineDesign(Some(arc())));
+    let moved = HairlineDesign { handles: vec![[20.0, 70.0], [100.0, 50.0], [180.0, 70.0]], ..arc() };
+    doc.apply(Edit::SetHairlineDesign(Some(moved.clone())));
+    doc.apply(Edit::EndGesture);
+    let layer = doc.consultation().masks.get(RegionKind::Hairline);
+    assert_eq!(layer.get(100, 45), 255, "2 mm behind the mid-frontal point (glabella below)");
+    assert_eq!(layer.get(100, 55), 0, "in front of the line");
+    assert_eq!(layer.get(100, 120), 0, "the brushed hairline gave way to the design");
+    let (expected, _) = moved.region(doc.consultation().settings.scale, 200, 150);
+    assert_eq!(*layer, expected);
+    doc.apply(Edit::Undo);
+    assert_eq!(contents(&doc), brushed, "one undo restores the brushed hairline and no design");
 }
 
 #[test]
