@@ -1144,3 +1144,27 @@ fn save_screen(harness: &mut Harness<'static, SmpApp>, name: &str) {
         harness.render().unwrap().save(path).unwrap();
     }
 }
+
+#[test]
+fn the_skin_eyedropper_sets_the_presets_skin_tone_in_one_undoable_step() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-dropper-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("brown-skin.png");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([0x8d, 0x5a, 0x3f])).save(&photo).unwrap();
+    let mut harness = harness();
+    harness.step();
+    open_photo(&mut harness, &photo);
+    let before = state(&harness).consultation().preset.skin.clone();
+    harness.get_by_role_and_label(Role::Button, "Sample skin").click();
+    harness.run_steps(2);
+    click_on_photo(&mut harness, egui::pos2(160.0, 120.0));
+    let skin = state(&harness).consultation().preset.skin.clone();
+    assert_eq!(skin.srgb.to_hex(), "#8d5a3f");
+    let expected = smp_studio::engine::sampling::fitzpatrick_for_ita(skin.srgb.ita_degrees());
+    assert_eq!(skin.fitzpatrick, expected);
+    assert!(notice_starts_with(state(&harness), "Skin tone set to #8d5a3f"), "{:?}", state(&harness).notice);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().preset.skin, before);
+    std::fs::remove_dir_all(&dir).ok();
+}

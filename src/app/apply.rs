@@ -7,9 +7,13 @@ use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
+use crate::engine::sampling;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use crate::studio::{Edit, Event, Origin, PresetOp};
 use eframe::egui;
+
+/// The skin eyedropper reads a disc this wide around the click.
+const SKIN_SAMPLE_RADIUS_MM: f32 = 2.5;
 
 /// How much `[` and `]` change the brush.
 const BRUSH_STEP: f32 = 1.25;
@@ -150,6 +154,7 @@ impl SmpApp {
                 self.state.controls.placing_glabella = false;
                 self.change_design(|d| d.glabella = Some([p.x, p.y]));
             }
+            CanvasAction::Pick(p) => self.sample_skin(p),
             CanvasAction::Measure { from, to, finished } => {
                 self.state.measure_line = Some((from, to));
                 let length_px = (to - from).length();
@@ -157,6 +162,30 @@ impl SmpApp {
                     self.open_dialog(Dialog::Measure { length_px, text: String::new() });
                 }
             }
+        }
+    }
+
+    /// The skin eyedropper: the preset takes the skin tone under the pointer (over a few mm).
+    fn sample_skin(&mut self, p: egui::Pos2) {
+        let consultation = self.state.consultation();
+        let radius_px = consultation.settings.scale.px(SKIN_SAMPLE_RADIUS_MM);
+        let hair = Some(consultation.hair.as_ref());
+        match sampling::sample_skin(&consultation.photo, hair, p.x, p.y, radius_px) {
+            Some(sample) => {
+                let mut preset = consultation.preset.clone();
+                preset.skin.srgb = sample.srgb;
+                preset.skin.fitzpatrick = sample.fitzpatrick;
+                self.edit(Edit::SetPreset(Box::new(preset)));
+                let roman =
+                    ["I", "II", "III", "IV", "V", "VI"][usize::from(sample.fitzpatrick.clamp(1, 6) - 1)];
+                self.info(format!(
+                    "Skin tone set to {} (ITA {:.0}°, {}; nearest Fitzpatrick type {roman}).",
+                    sample.srgb.to_hex(),
+                    sample.ita_degrees,
+                    sample.category()
+                ));
+            }
+            None => self.info("No bare skin there to read; click on the patient's skin."),
         }
     }
 
@@ -175,7 +204,7 @@ impl SmpApp {
             Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
             Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
             Tool::Eraser => Some((vec![controls.erase_region], BrushMode::Erase)),
-            Tool::Pan | Tool::Measure | Tool::Design => None,
+            Tool::Pan | Tool::Measure | Tool::Design | Tool::SampleSkin => None,
         }
     }
 
@@ -225,6 +254,7 @@ impl SmpApp {
             Command::ToolPan => controls.tool = Tool::Pan,
             Command::ToolMeasure => controls.tool = Tool::Measure,
             Command::ToolDesign => controls.tool = Tool::Design,
+            Command::ToolSampleSkin => controls.tool = Tool::SampleSkin,
             Command::BrushSmaller => {
                 controls.brush_diameter_mm =
                     (controls.brush_diameter_mm / BRUSH_STEP).max(*BRUSH_DIAMETER_MM.start())

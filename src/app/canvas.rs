@@ -103,6 +103,8 @@ pub enum CanvasAction {
     DesignRemove(usize),
     /// The glabella placed here.
     DesignGlabella(Pos2),
+    /// A click with an eyedropper, in photo pixels.
+    Pick(Pos2),
 }
 
 /// What a primary drag on the canvas does.
@@ -115,6 +117,8 @@ pub enum DragMode {
     Measure,
     /// Place and drag the handles of a designed hairline.
     Design,
+    /// Click to read a colour off the photo.
+    Pick,
 }
 
 /// The designed hairline and its guides, drawn over the photo.
@@ -164,7 +168,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo canvas"));
     let response = response.on_hover_cursor(match input.mode {
-        DragMode::Paint | DragMode::Lasso | DragMode::Measure | DragMode::Design => {
+        DragMode::Paint | DragMode::Lasso | DragMode::Measure | DragMode::Design | DragMode::Pick => {
             egui::CursorIcon::Crosshair
         }
         DragMode::Pan => egui::CursorIcon::Grab,
@@ -277,6 +281,12 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     } else if input.mode == DragMode::Design {
         if let Some(d) = &input.design {
             design_input(ui, &response, view, rect, d, &mut actions);
+        }
+    } else if input.mode == DragMode::Pick {
+        if response.clicked_by(primary)
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            actions.push(CanvasAction::Pick(view.image_from_screen(rect, p)));
         }
     } else if input.mode == DragMode::Measure {
         let measure_id = response.id.with("measure_from");

@@ -33,6 +33,7 @@ pub enum Command {
     ToolEraser,
     ToolPan,
     ToolMeasure,
+    ToolSampleSkin,
     BrushSmaller,
     BrushLarger,
     ShowShortcuts,
@@ -64,7 +65,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 30] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -91,6 +92,7 @@ impl Command {
         Command::ToolEraser,
         Command::ToolPan,
         Command::ToolMeasure,
+        Command::ToolSampleSkin,
         Command::BrushSmaller,
         Command::BrushLarger,
         Command::ShowShortcuts,
@@ -120,6 +122,7 @@ impl Command {
             Command::ToolDesign => "Design hairline",
             Command::ToolPan => "Pan",
             Command::ToolMeasure => "Measure",
+            Command::ToolSampleSkin => "Sample skin",
             Command::BrushSmaller => "Smaller brush",
             Command::BrushLarger => "Larger brush",
             Command::ToggleBeforeAfter => "Before / after",
@@ -149,7 +152,8 @@ impl Command {
             | Command::ToolDesign
             | Command::ToolEraser
             | Command::ToolPan
-            | Command::ToolMeasure => (Menu::Tools, 0),
+            | Command::ToolMeasure
+            | Command::ToolSampleSkin => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
             Command::ShowShortcuts => (Menu::Help, 0),
         }
@@ -165,6 +169,7 @@ impl Command {
             Command::ToolPan => Some(Icon::Pan),
             Command::ToolMeasure => Some(Icon::Measure),
             Command::ToolDesign => Some(Icon::Design),
+            Command::ToolSampleSkin => Some(Icon::Dropper),
             _ => None,
         }
     }
@@ -202,6 +207,9 @@ impl Command {
             Command::ToolPan => "Drag to move the photo (also: middle mouse button, or Space + drag)",
             Command::ToolMeasure => {
                 "Drag along something of known length, then type its length to calibrate the scale"
+            }
+            Command::ToolSampleSkin => {
+                "Click the patient's bare skin: the preset takes its tone, and its skin type is shown"
             }
             Command::BrushSmaller => "Make the brush smaller",
             Command::BrushLarger => "Make the brush larger",
@@ -252,6 +260,7 @@ impl Command {
             Command::ToolDesign => plain(Key::D),
             Command::ToolPan => plain(Key::P),
             Command::ToolMeasure => plain(Key::M),
+            Command::ToolSampleSkin => plain(Key::I),
             Command::BrushSmaller => plain(Key::OpenBracket),
             Command::BrushLarger => plain(Key::CloseBracket),
             Command::ToggleBeforeAfter => plain(Key::Backslash),

@@ -13,6 +13,8 @@ pub enum Icon {
     Measure,
     /// A curve through handles: the hairline designer.
     Design,
+    /// An eyedropper: read a colour off the photo.
+    Dropper,
     Before,
     After,
 }
@@ -103,6 +105,12 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, color: Color32) {
                 let r = s * 0.2;
                 painter.rect_filled(Rect::from_center_size(at(x, y), Vec2::splat(2.0 * r)), 1.0, color);
             }
+        }
+        Icon::Dropper => {
+            // A pipette: a slanted barrel with a bulb at the top and a drop at the tip.
+            painter.line_segment([at(-0.55, 0.55), at(0.35, -0.35)], Stroke::new(stroke.width * 1.8, color));
+            painter.circle_filled(at(0.55, -0.55), s * 0.28, color);
+            painter.circle_filled(at(-0.78, 0.78), s * 0.12, color);
         }
         Icon::Before | Icon::After => {
             let r = s * 0.8;

@@ -244,6 +244,7 @@ impl SmpApp {
                             Tool::Pan => DragMode::Pan,
                             Tool::Measure => DragMode::Measure,
                             Tool::Design => DragMode::Design,
+                            Tool::SampleSkin => DragMode::Pick,
                         },
                         measure_line: state.measure_line,
                         lasso: &state.lasso,

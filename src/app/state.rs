@@ -24,6 +24,8 @@ pub enum Tool {
     Measure,
     /// Draw the hairline as a curve through handles.
     Design,
+    /// Read the patient's skin tone off the photo.
+    SampleSkin,
 }
 
 /// The window's own settings, chosen in the side panels.

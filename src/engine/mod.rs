@@ -17,6 +17,7 @@ pub mod plan;
 pub mod preset;
 pub mod rng;
 pub mod sample;
+pub mod sampling;
 pub mod sim;
 pub mod store;
 pub mod synth;

@@ -9,7 +9,7 @@ use crate::engine::mask::RegionKind;
 use crate::studio::Edit;
 use eframe::egui;
 
-const TOOLS: [(Command, Tool); 7] = [
+const TOOLS: [(Command, Tool); 8] = [
     (Command::ToolHairline, Tool::Paint(RegionKind::Hairline)),
     (Command::ToolDesign, Tool::Design),
     (Command::ToolBald, Tool::Paint(RegionKind::Bald)),
@@ -17,6 +17,7 @@ const TOOLS: [(Command, Tool); 7] = [
     (Command::ToolEraser, Tool::Eraser),
     (Command::ToolPan, Tool::Pan),
     (Command::ToolMeasure, Tool::Measure),
+    (Command::ToolSampleSkin, Tool::SampleSkin),
 ];
 
 pub fn tools_panel(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
