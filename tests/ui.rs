@@ -1168,3 +1168,62 @@ fn the_skin_eyedropper_sets_the_presets_skin_tone_in_one_undoable_step() {
     assert_eq!(state(&harness).consultation().preset.skin, before);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn compare_shows_labelled_presets_that_pan_together_and_a_click_chooses_one() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let first = state(&harness).consultation().preset.name.clone();
+    harness.key_press(egui::Key::C);
+    harness.run_steps(2);
+    click_when_shown(&mut harness, "Compare");
+    step_until(&mut harness, "the comparison's renders", |app| {
+        let panes = app.studio.compare().panes();
+        panes.len() == 2 && panes.iter().all(|p| p.image().is_some() && !p.rendering())
+    });
+    let labels: Vec<String> =
+        state(&harness).studio.compare().panes().iter().map(|p| p.variant.label.clone()).collect();
+    assert_eq!(labels[0], first);
+    assert_ne!(labels[1], first);
+    // The two presets render differently on the same photo.
+    let panes = state(&harness).studio.compare().panes();
+    assert_ne!(panes[0].image(), panes[1].image());
+
+    // A drag in the right pane moves both: they share one view.
+    let canvas = harness.get_by_role_and_label(Role::Canvas, "Comparison").rect();
+    let offset = state(&harness).view.offset;
+    let from = egui::pos2(canvas.right() - 200.0, canvas.center().y);
+    harness.hover_at(from);
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=4 {
+        harness.hover_at(from + egui::vec2(-15.0 * i as f32, 10.0 * i as f32));
+        harness.step();
+    }
+    harness.drop_at(from + egui::vec2(-60.0, 40.0));
+    harness.run_steps(2);
+    let moved = state(&harness).view.offset - offset;
+    assert!((moved - egui::vec2(-60.0, 40.0)).length() < 2.0, "the shared view moved by {moved:?}");
+    save_screen(&mut harness, "compare");
+
+    // A click on the right pane makes its preset the consultation's.
+    let right = egui::pos2(canvas.right() - 150.0, canvas.center().y + 60.0);
+    harness.hover_at(right);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: right,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: right,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    assert!(!state(&harness).studio.compare().active());
+    assert_eq!(state(&harness).consultation().preset.name, labels[1]);
+}

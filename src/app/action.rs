@@ -3,7 +3,7 @@
 
 use super::canvas::CanvasAction;
 use super::commands::Command;
-use super::state::FilePurpose;
+use super::state::{CompareKind, FilePurpose};
 use crate::engine::consultation::PatientNotes;
 use crate::engine::mask::RegionKind;
 use crate::studio::{Edit, PresetOp};
@@ -35,6 +35,12 @@ pub enum Action {
     CloseShortcuts,
     /// The next design click places the glabella (or not).
     PlaceGlabella(bool),
+    SetCompare {
+        kind: CompareKind,
+        presets: Vec<usize>,
+    },
+    /// Compare pane `i` was clicked: its choices become the consultation's.
+    ChooseVariant(usize),
     /// The dialog's main button (or Enter).
     Confirm,
     /// The dialog's second choice ("Discard changes", "Save a copy…").

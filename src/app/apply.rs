@@ -2,12 +2,14 @@
 //! handed to the studio.
 
 use super::canvas::CanvasAction;
-use super::state::{BRUSH_DIAMETER_MM, Dialog, FilePurpose, Leave, Tool};
+use super::state::{BRUSH_DIAMETER_MM, COMPARE_YEARS, CompareKind, Dialog, FilePurpose, Leave, Tool};
 use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
+use crate::engine::preset::Preset;
 use crate::engine::sampling;
+use crate::studio::compare::Variant;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use crate::studio::{Edit, Event, Origin, PresetOp};
 use eframe::egui;
@@ -72,6 +74,29 @@ impl SmpApp {
             }
             Action::CloseShortcuts => self.state.show_shortcuts = false,
             Action::PlaceGlabella(on) => self.state.controls.placing_glabella = on,
+            Action::SetCompare { kind, presets } => {
+                if let Some(Dialog::Compare { kind: k, presets: p }) = &mut self.state.dialog {
+                    *k = kind;
+                    *p = presets;
+                }
+            }
+            Action::ChooseVariant(i) => {
+                if let Some(pane) = self.state.studio.compare().panes().get(i) {
+                    let variant = pane.variant.clone();
+                    // One undo step: the edits of one frame form one gesture.
+                    if let Some(preset) = variant.preset {
+                        self.edit(Edit::SetPreset(Box::new(preset)));
+                    }
+                    if let Some(session) = variant.session {
+                        self.edit(Edit::SetSession(session));
+                    }
+                    if let Some(stage) = variant.stage {
+                        self.edit(Edit::SetStage(stage));
+                    }
+                    self.state.studio.stop_compare();
+                    self.info(format!("Now showing {}.", variant.label));
+                }
+            }
             Action::Confirm => self.confirm(ctx),
             Action::Alternative => self.alternative(ctx),
             Action::CloseDialog => {
@@ -275,6 +300,20 @@ impl SmpApp {
             }
             Command::ToggleMirror => self.state.view.mirrored = !self.state.view.mirrored,
             Command::TogglePresentation => self.toggle_presentation(ctx),
+            Command::Compare => {
+                if self.state.studio.compare().active() {
+                    self.state.studio.stop_compare();
+                } else {
+                    let current = self.state.applied_preset_index();
+                    let count = self.state.store().list().len();
+                    // The applied preset and the next one, to start from.
+                    let presets: Vec<usize> = match current {
+                        Some(i) => vec![i, (i + 1) % count.max(1)],
+                        None => (0..count.min(2)).collect(),
+                    };
+                    self.open_dialog(Dialog::Compare { kind: CompareKind::Presets, presets });
+                }
+            }
             Command::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
             Command::ZoomToFit => self.state.view.needs_fit = true,
             Command::ZoomActualSize => {
@@ -375,6 +414,25 @@ impl SmpApp {
             Dialog::Replace { purpose, path } => self.write_to(purpose, &path),
             Dialog::ChangedOnDisk { path } => self.write_to(FilePurpose::SaveConsultation, &path),
             Dialog::Details(notes) => self.edit(Edit::SetNotes(notes)),
+            Dialog::Compare { kind, presets } => {
+                let consultation = self.state.consultation();
+                let variants = match kind {
+                    CompareKind::Presets => {
+                        let list = self.state.store().list();
+                        let chosen: Vec<Preset> =
+                            presets.iter().filter_map(|&i| list.get(i).map(|e| e.preset.clone())).collect();
+                        Variant::presets(&chosen)
+                    }
+                    CompareKind::Sessions => Variant::sessions(&consultation.preset),
+                    CompareKind::Years => Variant::years(&COMPARE_YEARS),
+                };
+                if variants.len() < 2 {
+                    self.state.dialog = Some(Dialog::Compare { kind, presets });
+                    self.info("Choose at least two presets to compare.");
+                } else {
+                    self.state.studio.start_compare(variants);
+                }
+            }
         }
     }
 

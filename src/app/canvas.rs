@@ -522,7 +522,7 @@ fn divider(painter: &egui::Painter, rect: Rect, x: f32) {
 }
 
 /// A label on a dark rounded background, its top-left corner at `at`.
-fn pill(painter: &egui::Painter, at: Pos2, text: &str, size: f32) {
+pub(super) fn pill(painter: &egui::Painter, at: Pos2, text: &str, size: f32) {
     let galley = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(size), Color32::WHITE);
     let rect = Rect::from_min_size(at, galley.size() + vec2(16.0, 8.0));
     painter.rect_filled(rect, 7.0, Color32::from_black_alpha(160));
@@ -544,7 +544,7 @@ fn hint_banner(painter: &egui::Painter, rect: Rect, text: &str) {
 }
 
 /// A small spinner in the canvas corner while a render is running; the last result stays.
-fn busy_badge(painter: &egui::Painter, rect: Rect) {
+pub(super) fn busy_badge(painter: &egui::Painter, rect: Rect) {
     let center = rect.right_top() + vec2(-22.0, 22.0);
     let time = painter.ctx().input(|i| i.time) as f32;
     painter.circle_filled(center, 13.0, Color32::from_black_alpha(120));

@@ -24,6 +24,7 @@ pub enum Command {
     ToggleRegions,
     ToggleMirror,
     TogglePresentation,
+    Compare,
     ZoomToFit,
     ZoomActualSize,
     ToolHairline,
@@ -65,7 +66,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 30] = [
+    pub const ALL: [Command; 31] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -83,6 +84,7 @@ impl Command {
         Command::ToggleRegions,
         Command::ToggleMirror,
         Command::TogglePresentation,
+        Command::Compare,
         Command::ZoomToFit,
         Command::ZoomActualSize,
         Command::ToolHairline,
@@ -108,6 +110,7 @@ impl Command {
             Command::ConsultationDetails => "Patient and notes…",
             Command::ToggleMirror => "Mirror view",
             Command::TogglePresentation => "Present to the patient",
+            Command::Compare => "Compare…",
             Command::ShowShortcuts => "Keyboard shortcuts",
             Command::SaveConsultation => "Save consultation",
             Command::SaveConsultationAs => "Save consultation as…",
@@ -144,7 +147,7 @@ impl Command {
             Command::Quit => (Menu::File, 5),
             Command::Undo | Command::Redo => (Menu::Edit, 0),
             Command::ToggleBeforeAfter | Command::ToggleSplit | Command::ToggleRegions => (Menu::View, 0),
-            Command::ToggleMirror | Command::TogglePresentation => (Menu::View, 1),
+            Command::ToggleMirror | Command::TogglePresentation | Command::Compare => (Menu::View, 1),
             Command::ZoomToFit | Command::ZoomActualSize => (Menu::View, 2),
             Command::ToolHairline
             | Command::ToolBald
@@ -225,6 +228,9 @@ impl Command {
                 "Full screen, tools hidden, before and after side by side for the patient (Esc leaves)"
             }
             Command::ShowShortcuts => "Every keyboard shortcut on one sheet",
+            Command::Compare => {
+                "Two to four presets, sessions or years side by side; click one to choose it (C again leaves)"
+            }
             Command::ZoomActualSize => "Show one photo pixel per screen pixel",
         }
     }
@@ -268,6 +274,7 @@ impl Command {
             Command::ToggleRegions => plain(Key::R),
             Command::ConsultationDetails => command(Key::I),
             Command::ToggleMirror => plain(Key::H),
+            Command::Compare => plain(Key::C),
             Command::TogglePresentation => plain(Key::F11),
             Command::ShowShortcuts => plain(Key::F1),
             Command::ZoomToFit => command(Key::Num0),

@@ -2,7 +2,7 @@
 //! starts at the end of the suggested text.
 
 use super::action::Action;
-use super::state::{Dialog, FilePurpose, Leave, State};
+use super::state::{CompareKind, Dialog, FilePurpose, Leave, State};
 use crate::engine::consultation::PatientNotes;
 use crate::engine::store::PresetStore;
 use eframe::egui::{self, Key};
@@ -78,6 +78,7 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
             question(ctx, "Replace the file?", &text, &[("Replace", Action::Confirm)], true)
         }
         Dialog::Details(notes) => details(ctx, id, notes),
+        Dialog::Compare { kind, presets } => compare(ctx, id, state, *kind, presets),
         Dialog::ChangedOnDisk { path } => {
             let text = format!(
                 "{} was changed by another window or program since this consultation was opened. \
@@ -138,6 +139,72 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
                 actions.push(Action::CloseDialog);
             }
         });
+        if ui.input(|i| i.key_pressed(Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    actions
+}
+
+/// What to set side by side.
+fn compare(
+    ctx: &egui::Context,
+    id: egui::Id,
+    state: &State,
+    kind: CompareKind,
+    presets: &[usize],
+) -> Vec<Action> {
+    use crate::studio::compare::MAX_VARIANTS;
+    let mut actions = Vec::new();
+    egui::Modal::new(id.with("compare")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Compare");
+        ui.label("Side by side on this photo and these regions; click one to choose it.");
+        ui.horizontal(|ui| {
+            for k in CompareKind::ALL {
+                if ui.selectable_label(kind == k, k.label()).clicked() {
+                    actions.push(Action::SetCompare { kind: k, presets: presets.to_vec() });
+                }
+            }
+        });
+        ui.separator();
+        match kind {
+            CompareKind::Presets => {
+                ui.label(format!("Choose two to {MAX_VARIANTS} presets:"));
+                egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
+                    for (i, entry) in state.store().list().iter().enumerate() {
+                        let mut on = presets.contains(&i);
+                        let full = presets.len() >= MAX_VARIANTS && !on;
+                        if ui.add_enabled(!full, egui::Checkbox::new(&mut on, &entry.preset.name)).changed() {
+                            let mut chosen: Vec<usize> =
+                                presets.iter().copied().filter(|&p| p != i).collect();
+                            if on {
+                                chosen.push(i);
+                            }
+                            actions.push(Action::SetCompare { kind, presets: chosen });
+                        }
+                    }
+                });
+            }
+            CompareKind::Sessions => {
+                ui.label("Each session of the applied preset, from the first to the last.");
+            }
+            CompareKind::Years => {
+                ui.label("Healed, then 2 and 5 years later: lighter, softer, cooler dots.");
+            }
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Compare").clicked() {
+                actions.push(Action::Confirm);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CloseDialog);
+            }
+        });
+        if ui.input(|i| i.key_pressed(Key::Enter)) {
+            actions.push(Action::Confirm);
+        }
         if ui.input(|i| i.key_pressed(Key::Escape)) {
             actions.push(Action::CloseDialog);
         }

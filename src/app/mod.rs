@@ -5,6 +5,7 @@ mod action;
 mod apply;
 pub mod canvas;
 pub mod commands;
+mod compare_view;
 mod dialogs;
 mod files;
 mod icons;
@@ -62,6 +63,8 @@ pub struct SmpApp {
     state: State,
     textures: Textures,
     thumbnails: ThumbnailTextures,
+    /// The comparison's panes on the GPU, one per variant.
+    compare_textures: Vec<Tiled>,
     actions: Vec<Action>,
     /// Paths picked in system file dialogs, which answer from threads of their own.
     picks: (Sender<Pick>, Receiver<Pick>),
@@ -100,6 +103,7 @@ impl SmpApp {
             },
             textures,
             thumbnails: ThumbnailTextures::new(),
+            compare_textures: Vec::new(),
             actions: Vec::new(),
             picks: channel(),
             title: String::new(),
@@ -161,7 +165,30 @@ impl SmpApp {
         {
             self.textures.after.update(rect, |x, y| textures::rgb(result, x, y));
         }
+        self.update_compare_textures();
         self.update_thumbnails();
+    }
+
+    /// One texture per compare pane, starting as the photo and following each pane's results.
+    fn update_compare_textures(&mut self) {
+        let count = self.state.studio.compare().panes().len();
+        if count != self.compare_textures.len() {
+            let max_side = self.ctx.input(|i| i.max_texture_side);
+            let photo = self.state.consultation().photo.clone();
+            self.compare_textures = (0..count)
+                .map(|i| Tiled::from_rgb(&self.ctx, &format!("compare {i}"), &photo, max_side))
+                .collect();
+            self.state.view.needs_fit = true;
+        }
+        for i in 0..count {
+            let Some(rect) = self.state.studio.take_compare_fresh(i) else { continue };
+            let pane = &self.state.studio.compare().panes()[i];
+            if let (Some(image), Some(texture)) = (pane.image(), self.compare_textures.get_mut(i))
+                && image.dimensions() == texture.size()
+            {
+                texture.update(rect, |x, y| textures::rgb(image, x, y));
+            }
+        }
     }
 
     fn update_thumbnails(&mut self) {
@@ -207,6 +234,10 @@ impl SmpApp {
     }
 
     fn canvas(&mut self, ui: &mut egui::Ui) {
+        if self.state.studio.compare().active() {
+            self.compare_canvas(ui);
+            return;
+        }
         let ctx = ui.ctx().clone();
         // Hold B to peek at the photo as it is.
         let peek = !ctx.egui_wants_keyboard_input() && ctx.input(|i| i.key_down(egui::Key::B));
@@ -275,6 +306,34 @@ fn controls_tool_is_design(controls: &Controls) -> bool {
 
 /// Shown over the canvas until the first stroke ever.
 const HINT: &str = "Paint the hairline, bald spots and scars with the tools on the left. On a new photo, set the scale with Measure (M) first.";
+
+impl SmpApp {
+    /// The comparison in place of the canvas: panes that zoom and pan together.
+    fn compare_canvas(&mut self, ui: &mut egui::Ui) {
+        let state = &mut self.state;
+        let photo = &state.studio.consultation().photo;
+        let image_size = egui::vec2(photo.width() as f32, photo.height() as f32);
+        let panes: Vec<compare_view::ComparePane> = state
+            .studio
+            .compare()
+            .panes()
+            .iter()
+            .zip(&self.compare_textures)
+            .map(|(pane, image)| compare_view::ComparePane {
+                label: &pane.variant.label,
+                image,
+                busy: pane.rendering(),
+            })
+            .collect();
+        let clicked = egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| compare_view::compare_ui(ui, &panes, image_size, &mut state.view))
+            .inner;
+        if let Some(i) = clicked {
+            self.actions.push(Action::ChooseVariant(i));
+        }
+    }
+}
 
 /// An error text as a sentence: a capital first letter and a full stop.
 fn sentence(text: &str) -> String {

@@ -118,7 +118,35 @@ pub enum Dialog {
     },
     /// The patient's label, the date and the notes, being edited.
     Details(PatientNotes),
+    /// What to compare: presets (library indices), the sessions, or the years.
+    Compare {
+        kind: CompareKind,
+        presets: Vec<usize>,
+    },
 }
+
+/// What a comparison sets side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareKind {
+    Presets,
+    Sessions,
+    Years,
+}
+
+impl CompareKind {
+    pub const ALL: [CompareKind; 3] = [CompareKind::Presets, CompareKind::Sessions, CompareKind::Years];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CompareKind::Presets => "Presets",
+            CompareKind::Sessions => "Sessions",
+            CompareKind::Years => "Healed and years later",
+        }
+    }
+}
+
+/// The years a comparison over time shows.
+pub const COMPARE_YEARS: [f32; 3] = [0.0, 2.0, 5.0];
 
 impl Dialog {
     /// The text being typed, for dialogs that take some.

@@ -5,6 +5,7 @@
 //! Nothing here blocks: renders run on the render worker, files are read and written on
 //! threads of their own, and their results are picked up by [`Studio::poll`].
 
+pub mod compare;
 pub mod document;
 pub mod edit;
 pub mod error;
@@ -132,6 +133,7 @@ pub struct Studio {
     settings: Settings,
     settings_path: Option<PathBuf>,
     thumbnails: Thumbnails,
+    compare: compare::Compare,
     jobs: Vec<(&'static str, Receiver<Done>)>,
     /// A document on its way in: edits wait until it is here.
     loading: bool,
@@ -192,6 +194,7 @@ impl Studio {
             last_edit: Instant::now(),
             autosave_after: AUTOSAVE_AFTER,
             thumbnails: Thumbnails::new(wake.clone()),
+            compare: compare::Compare::default(),
             store,
             settings,
             settings_path: folders.settings,
@@ -316,6 +319,7 @@ impl Studio {
         let change = self.document.apply(edit);
         if let Some(scope) = change.render {
             self.pending = Some(self.pending.map_or(scope, |p| p.merge(scope)));
+            self.compare.changed(scope);
         }
         if change.edited {
             self.last_edit = Instant::now();
@@ -323,8 +327,27 @@ impl Studio {
         change
     }
 
+    /// Shows `variants` side by side, each kept up to date with the document.
+    pub fn start_compare(&mut self, variants: Vec<compare::Variant>) {
+        self.compare.start(variants, self.wake.clone());
+    }
+
+    pub fn stop_compare(&mut self) {
+        self.compare.stop();
+    }
+
+    pub fn compare(&self) -> &compare::Compare {
+        &self.compare
+    }
+
+    /// The part of compare pane `i` that changed since the window last asked.
+    pub fn take_compare_fresh(&mut self, i: usize) -> Option<PixelRect> {
+        self.compare.take_fresh(i)
+    }
+
     /// Puts a new document on screen: its result starts over.
     fn replace(&mut self, document: Document) {
+        self.compare.stop();
         self.document = document;
         self.worker.discard_in_flight();
         self.pending = Some(RenderScope::Everything);
@@ -522,6 +545,7 @@ impl Studio {
     /// Picks up finished background work.
     pub fn poll(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
+        self.compare.poll(self.document.consultation().photo.dimensions());
         for output in self.worker.poll() {
             let image = self.shown.image.get_or_insert_with(|| RgbImage::new(1, 1));
             let r = output.rect;
@@ -613,6 +637,7 @@ impl Studio {
     /// to the recovery folder once edits have settled. Returns when to look again, if a
     /// timed step is waiting.
     pub fn tick(&mut self, pointer_down: bool) -> Option<Duration> {
+        self.compare.tick(self.document.consultation());
         if let Some(scope) = self.pending
             && !self.worker.busy()
         {
