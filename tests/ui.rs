@@ -1227,3 +1227,20 @@ fn compare_shows_labelled_presets_that_pan_together_and_a_click_chooses_one() {
     assert!(!state(&harness).studio.compare().active());
     assert_eq!(state(&harness).consultation().preset.name, labels[1]);
 }
+
+#[test]
+fn a_photo_too_coarse_for_single_dots_is_named_once_calibrated() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.run_steps(2);
+    // 300 px said to be 100 mm: 3 px/mm, a whole head seen from far away.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 300.0), 6);
+    harness.run_steps(2);
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("100");
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    let notice = state(&harness).notice.clone().unwrap().text;
+    assert!(notice.contains("too few to show single dots") && notice.contains("closer photo"), "{notice}");
+}

@@ -8,7 +8,7 @@ use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
 use crate::engine::preset::Preset;
-use crate::engine::sampling;
+use crate::engine::{photo_check, sampling};
 use crate::studio::compare::Variant;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use crate::studio::{Edit, Event, Origin, PresetOp};
@@ -376,8 +376,13 @@ impl SmpApp {
                 Ok(mm) if mm > 0.0 && crate::engine::units::Scale::new(length_px / mm).is_some() => {
                     self.edit(Edit::Calibrate { px_per_mm: length_px / mm });
                     self.state.measure_line = None;
-                    let scale = self.state.consultation().settings.scale.px_per_mm;
-                    self.info(format!("Scale set to {scale:.2} px/mm."));
+                    let scale = self.state.consultation().settings.scale;
+                    let check = photo_check::check(scale, true);
+                    self.info(format!(
+                        "Scale set to {:.2} px/mm.{}",
+                        scale.px_per_mm,
+                        check.map(|c| format!(" {c}")).unwrap_or_default()
+                    ));
                 }
                 Ok(mm) => {
                     self.state.dialog = Some(Dialog::Measure { length_px, text });
@@ -477,7 +482,14 @@ impl SmpApp {
                     Origin::Photo(_) => {
                         format!("Opened {name}. Calibrate the scale with Measure, then paint the regions.")
                     }
-                    Origin::File(_) => format!("Opened the consultation {name}."),
+                    Origin::File(_) => {
+                        let c = self.state.consultation();
+                        let check = photo_check::check(c.settings.scale, c.calibrated);
+                        format!(
+                            "Opened the consultation {name}.{}",
+                            check.map(|c| format!(" {c}")).unwrap_or_default()
+                        )
+                    }
                     Origin::Sample => "Opened the sample consultation.".into(),
                     Origin::Restored => {
                         format!("Restored the unsaved work on {name}. Save the consultation to keep it.")

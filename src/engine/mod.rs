@@ -13,6 +13,7 @@ pub mod hair;
 pub mod history;
 pub mod mask;
 pub mod photo;
+pub mod photo_check;
 pub mod plan;
 pub mod preset;
 pub mod rng;
