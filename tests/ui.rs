@@ -1244,3 +1244,29 @@ fn a_photo_too_coarse_for_single_dots_is_named_once_calibrated() {
     let notice = state(&harness).notice.clone().unwrap().text;
     assert!(notice.contains("too few to show single dots") && notice.contains("closer photo"), "{notice}");
 }
+
+#[test]
+fn suggested_regions_are_proposed_then_accepted_in_one_undoable_step() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let before = state(&harness).consultation().masks.clone();
+    harness.get_by_role_and_label(Role::Button, "Suggest regions").click();
+    step_until(&mut harness, "the suggestion", |app| app.studio.suggestion().is_some());
+    harness.run_steps(2);
+    // Proposed only: nothing painted yet.
+    assert_eq!(state(&harness).consultation().masks, before);
+    save_screen(&mut harness, "suggestion");
+    harness.get_by_role_and_label(Role::Button, "Accept suggestion").click();
+    harness.run_steps(2);
+    let bald = state(&harness).consultation().masks.get(RegionKind::Bald);
+    let gained = bald.painted_pixels() - before.get(RegionKind::Bald).painted_pixels();
+    assert!(gained > 20_000, "the bald region gained only {gained} pixels");
+    // The sample's bare front (above its receded hairline) is among what was found.
+    assert!(bald.get(800, 60) > 128, "the bare front was not suggested");
+    // Nothing painted before was removed.
+    let old = before.get(RegionKind::Bald);
+    assert!((0..1200).step_by(7).all(|y| (0..1600).step_by(7).all(|x| bald.get(x, y) >= old.get(x, y))));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().masks, before, "one undo takes the whole suggestion back");
+}

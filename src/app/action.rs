@@ -41,6 +41,9 @@ pub enum Action {
     },
     /// Compare pane `i` was clicked: its choices become the consultation's.
     ChooseVariant(usize),
+    SuggestRegions,
+    AcceptSuggestion,
+    DismissSuggestion,
     /// The dialog's main button (or Enter).
     Confirm,
     /// The dialog's second choice ("Discard changes", "Save a copy…").

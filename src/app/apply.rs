@@ -74,6 +74,17 @@ impl SmpApp {
             }
             Action::CloseShortcuts => self.state.show_shortcuts = false,
             Action::PlaceGlabella(on) => self.state.controls.placing_glabella = on,
+            Action::SuggestRegions => match self.state.studio.suggest_regions() {
+                Ok(()) => self.info("Looking for bald and thinning scalp…"),
+                Err(e) => self.error(&e),
+            },
+            Action::AcceptSuggestion => {
+                let change = self.state.studio.accept_suggestion();
+                if let Some(rect) = change.tint {
+                    self.refresh_tint(rect);
+                }
+            }
+            Action::DismissSuggestion => self.state.studio.dismiss_suggestion(),
             Action::SetCompare { kind, presets } => {
                 if let Some(Dialog::Compare { kind: k, presets: p }) = &mut self.state.dialog {
                     *k = kind;
@@ -506,6 +517,12 @@ impl SmpApp {
                 }
             }
             Event::Exported(path) => self.info(format!("Exported the preview to {}.", path.display())),
+            Event::Suggested { found: true } => self.info(
+                "The suggested bald and thinning area is shown in orange. Accept it to add it to the bald spot region, then refine it with the brushes.",
+            ),
+            Event::Suggested { found: false } => {
+                self.info("No bald or thinning scalp was found on this photo; paint the regions with the brushes.")
+            }
             Event::Presets { message, apply } => {
                 if let Some(preset) = apply {
                     self.edit(Edit::SetPreset(Box::new(preset)));

@@ -154,6 +154,8 @@ pub struct CanvasInput<'a> {
     /// Name what is shown ("Before", "After") on the canvas itself, for the patient.
     pub labels: bool,
     pub design: Option<DesignView<'a>>,
+    /// A suggested region waiting for an answer, drawn over everything else.
+    pub suggestion: Option<&'a Tiled>,
     pub view: &'a mut View,
 }
 
@@ -329,6 +331,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     if let Some(tint) = input.tint {
         let alpha = (input.tint_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
         tint.paint(&painter, image_rect, view.mirrored, Color32::from_white_alpha(alpha));
+    }
+    if let Some(suggestion) = input.suggestion {
+        suggestion.paint(&painter, image_rect, view.mirrored, Color32::from_white_alpha(120));
     }
     if let Some(x) = divider_x
         && !input.show_before

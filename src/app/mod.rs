@@ -65,6 +65,8 @@ pub struct SmpApp {
     thumbnails: ThumbnailTextures,
     /// The comparison's panes on the GPU, one per variant.
     compare_textures: Vec<Tiled>,
+    /// The suggested region on the GPU, and the layer it shows.
+    suggestion: Option<(std::sync::Arc<crate::engine::mask::Mask>, Tiled)>,
     actions: Vec<Action>,
     /// Paths picked in system file dialogs, which answer from threads of their own.
     picks: (Sender<Pick>, Receiver<Pick>),
@@ -104,6 +106,7 @@ impl SmpApp {
             textures,
             thumbnails: ThumbnailTextures::new(),
             compare_textures: Vec::new(),
+            suggestion: None,
             actions: Vec::new(),
             picks: channel(),
             title: String::new(),
@@ -166,7 +169,30 @@ impl SmpApp {
             self.textures.after.update(rect, |x, y| textures::rgb(result, x, y));
         }
         self.update_compare_textures();
+        self.update_suggestion_texture();
         self.update_thumbnails();
+    }
+
+    /// The suggested region drawn in the bald spot's colour, while it waits for an answer.
+    fn update_suggestion_texture(&mut self) {
+        let wanted = self.state.studio.suggestion().cloned();
+        let same = match (&self.suggestion, &wanted) {
+            (Some((shown, _)), Some(w)) => std::sync::Arc::ptr_eq(shown, w),
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        self.suggestion = wanted.map(|layer| {
+            let max_side = self.ctx.input(|i| i.max_texture_side);
+            let [r, g, b] = crate::engine::mask::RegionKind::Bald.tint_srgb();
+            let size = (layer.width(), layer.height());
+            let texture = Tiled::new(&self.ctx, "suggestion", size, max_side, |x, y| {
+                egui::Color32::from_rgba_unmultiplied(r, g, b, layer.get(x, y))
+            });
+            (layer, texture)
+        });
     }
 
     /// One texture per compare pane, starting as the photo and following each pane's results.
@@ -284,6 +310,7 @@ impl SmpApp {
                         locked,
                         hint,
                         labels,
+                        suggestion: self.suggestion.as_ref().map(|(_, texture)| texture),
                         design: design.as_ref().map(|design| canvas::DesignView {
                             design,
                             scale,

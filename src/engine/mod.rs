@@ -21,5 +21,6 @@ pub mod sample;
 pub mod sampling;
 pub mod sim;
 pub mod store;
+pub mod suggest;
 pub mod synth;
 pub mod units;

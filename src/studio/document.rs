@@ -163,6 +163,11 @@ impl Document {
                 self.end_stroke();
                 self.fill(&layers, mode, &outline_px)
             }
+            Edit::Merge { kind, layer } => {
+                self.end_gesture();
+                self.end_stroke();
+                self.merge(kind, &layer)
+            }
             Edit::EndGesture => {
                 self.end_stroke();
                 self.end_gesture();
@@ -245,6 +250,35 @@ impl Document {
         change
     }
 
+    fn merge(&mut self, kind: RegionKind, layer: &Mask) -> Change {
+        let current = self.consultation.masks.get(kind);
+        if (layer.width(), layer.height()) != (current.width(), current.height()) {
+            return Change::NONE;
+        }
+        let before = current.clone();
+        let rect = layer.painted_bounds();
+        let target = self.consultation.masks.get_mut(kind);
+        for y in rect.y0..rect.y1 {
+            for x in rect.x0..rect.x1 {
+                let v = layer.get(x, y);
+                if v > target.get(x, y) {
+                    target.set(x, y, v);
+                }
+            }
+        }
+        match MaskPatch::capture(kind, rect, &before, &self.consultation.masks) {
+            Some(patch) => {
+                self.history.push(Step::Masks(vec![patch]));
+                Change {
+                    render: Some(mask_scope(kind == RegionKind::Scar, rect)),
+                    tint: Some(rect),
+                    edited: true,
+                }
+            }
+            None => Change::NONE,
+        }
+    }
+
     /// A change of the choices: one undo step per gesture (a slider drag is one step).
     fn choose(&mut self, edit: Edit) -> Change {
         let before = self.choices();
@@ -271,7 +305,12 @@ impl Document {
             Edit::ShowRegions(shown) => c.show_regions = [shown; 3],
             Edit::SetNotes(notes) => c.notes = notes,
             Edit::SetHairlineDesign(design) => return self.design(before, design),
-            Edit::Paint { .. } | Edit::Fill { .. } | Edit::EndGesture | Edit::Undo | Edit::Redo => {}
+            Edit::Paint { .. }
+            | Edit::Fill { .. }
+            | Edit::Merge { .. }
+            | Edit::EndGesture
+            | Edit::Undo
+            | Edit::Redo => {}
         }
         let after = self.choices();
         if after == before {

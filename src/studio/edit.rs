@@ -6,9 +6,10 @@
 use crate::engine::brush::BrushMode;
 use crate::engine::consultation::PatientNotes;
 use crate::engine::design::HairlineDesign;
-use crate::engine::mask::{PixelRect, RegionKind};
+use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::{HairlineStyle, Preset};
 use crate::engine::sim::Stage;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -26,6 +27,12 @@ pub enum Edit {
         layers: Vec<RegionKind>,
         mode: BrushMode,
         outline_px: Vec<(f32, f32)>,
+    },
+    /// Adds a proposed layer (a suggested region) to a region, keeping whatever is painted
+    /// there already: one undo step.
+    Merge {
+        kind: RegionKind,
+        layer: Arc<Mask>,
     },
     /// The pointer was released: the stroke or slider drag under way becomes one undo step.
     EndGesture,

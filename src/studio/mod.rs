@@ -22,7 +22,7 @@ pub use presets::PresetOp;
 pub use thumbnails::Thumbnails;
 
 use crate::engine::consultation::{CONSULTATION_EXTENSION, Consultation};
-use crate::engine::mask::PixelRect;
+use crate::engine::mask::{Mask, PixelRect};
 use crate::engine::plan::PlanFigures;
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Stats};
@@ -77,6 +77,10 @@ pub enum Event {
         revision: u64,
     },
     Exported(PathBuf),
+    /// A suggested region is ready (or none was found).
+    Suggested {
+        found: bool,
+    },
     /// The preset library changed; `apply` is the preset to apply now, if one.
     Presets {
         message: String,
@@ -105,6 +109,8 @@ enum Done {
     Exported(Result<PathBuf, StudioError>),
     Presets(Box<presets::Outcome>),
     Settings(Result<(), StudioError>),
+    /// A suggested bald area, for the photo it was found on.
+    Suggested(Arc<image::RgbImage>, Arc<Mask>),
 }
 
 /// The simulated result the window shows.
@@ -137,6 +143,9 @@ pub struct Studio {
     jobs: Vec<(&'static str, Receiver<Done>)>,
     /// A document on its way in: edits wait until it is here.
     loading: bool,
+    /// A suggested bald area waiting for the doctor to accept or dismiss it.
+    suggestion: Option<Arc<Mask>>,
+    suggesting: bool,
     /// Preset files are being written.
     presets_busy: bool,
     wake: Arc<dyn Fn() + Send + Sync>,
@@ -200,6 +209,8 @@ impl Studio {
             settings_path: folders.settings,
             jobs: Vec::new(),
             loading: false,
+            suggestion: None,
+            suggesting: false,
             presets_busy: false,
             wake,
         };
@@ -327,6 +338,41 @@ impl Studio {
         change
     }
 
+    /// Finds the bald and thinning scalp in the background, to propose as a region.
+    pub fn suggest_regions(&mut self) -> Result<(), StudioError> {
+        let c = self.consultation();
+        let (photo, hair, scale) = (c.photo.clone(), c.hair.clone(), c.settings.scale);
+        self.spawn("suggest", move || {
+            let hair =
+                if hair.scale == scale { hair } else { Arc::new(crate::engine::hair::detect(&photo, scale)) };
+            let mask = crate::engine::suggest::suggest_bald(&photo, &hair, scale);
+            Done::Suggested(photo, Arc::new(mask))
+        })?;
+        self.suggesting = true;
+        Ok(())
+    }
+
+    /// The proposed bald area, until it is accepted or dismissed.
+    pub fn suggestion(&self) -> Option<&Arc<Mask>> {
+        self.suggestion.as_ref()
+    }
+
+    pub fn suggesting(&self) -> bool {
+        self.suggesting
+    }
+
+    /// Adds the proposal to the bald region (one undo step) and lets it go.
+    pub fn accept_suggestion(&mut self) -> Change {
+        match self.suggestion.take() {
+            Some(layer) => self.apply(Edit::Merge { kind: crate::engine::mask::RegionKind::Bald, layer }),
+            None => Change::NONE,
+        }
+    }
+
+    pub fn dismiss_suggestion(&mut self) {
+        self.suggestion = None;
+    }
+
     /// Shows `variants` side by side, each kept up to date with the document.
     pub fn start_compare(&mut self, variants: Vec<compare::Variant>) {
         self.compare.start(variants, self.wake.clone());
@@ -348,6 +394,7 @@ impl Studio {
     /// Puts a new document on screen: its result starts over.
     fn replace(&mut self, document: Document) {
         self.compare.stop();
+        self.suggestion = None;
         self.document = document;
         self.worker.discard_in_flight();
         self.pending = Some(RenderScope::Everything);
@@ -615,6 +662,15 @@ impl Studio {
                     events.push(Event::Failed(e))
                 }
                 Done::Settings(Ok(())) => {}
+                Done::Suggested(photo, mask) => {
+                    self.suggesting = false;
+                    // A suggestion for a photo no longer open is dropped.
+                    if Arc::ptr_eq(&photo, &self.document.consultation().photo) {
+                        let found = !mask.painted_bounds().is_empty();
+                        self.suggestion = found.then_some(mask);
+                        events.push(Event::Suggested { found });
+                    }
+                }
                 Done::Presets(outcome) => {
                     self.presets_busy = false;
                     let presets::Outcome { store, result } = *outcome;

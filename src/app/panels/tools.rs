@@ -121,6 +121,32 @@ fn tools_ui(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                 }
             });
         }
+        ui.horizontal(|ui| {
+            if state.studio.suggestion().is_some() {
+                if ui
+                    .button("Accept suggestion")
+                    .on_hover_text("Add the orange area to the bald spot region (undo takes it back)")
+                    .clicked()
+                {
+                    actions.push(Action::AcceptSuggestion);
+                }
+                if ui.button("Dismiss").clicked() {
+                    actions.push(Action::DismissSuggestion);
+                }
+            } else {
+                let busy = state.studio.suggesting();
+                let label = if busy { "Looking…" } else { "Suggest regions" };
+                if ui
+                    .add_enabled(!busy, egui::Button::new(label))
+                    .on_hover_text(
+                        "Find the bald and thinning scalp on the photo and propose it as a bald spot region",
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::SuggestRegions);
+                }
+            }
+        });
         let mut opacity_pct = controls.tint_opacity * 100.0;
         if ui
             .add(egui::Slider::new(&mut opacity_pct, 5.0..=80.0).suffix(" %").max_decimals(0).text("Tint"))

@@ -59,6 +59,32 @@ fn every_edit() -> Vec<Vec<Edit>> {
     ]
 }
 
+/// A layer with a painted square.
+fn square(x0: u32, y0: u32, side: u32) -> crate::engine::mask::Mask {
+    let mut layer = crate::engine::mask::Mask::new(200, 150);
+    for y in y0..y0 + side {
+        for x in x0..x0 + side {
+            layer.set(x, y, 200);
+        }
+    }
+    layer
+}
+
+#[test]
+fn a_merged_suggestion_never_removes_painted_work() {
+    let mut doc = document();
+    doc.apply(paint(RegionKind::Bald, (70.0, 70.0), (90.0, 70.0)));
+    doc.apply(Edit::EndGesture);
+    let painted = doc.consultation().masks.get(RegionKind::Bald).clone();
+    doc.apply(Edit::Merge { kind: RegionKind::Bald, layer: std::sync::Arc::new(square(60, 60, 40)) });
+    let merged = doc.consultation().masks.get(RegionKind::Bald);
+    assert_eq!(merged.get(80, 70), 255, "full paint stays full");
+    assert_eq!(merged.get(65, 95), 200, "the suggestion adds where nothing was");
+    assert_eq!(merged.get(10, 10), painted.get(10, 10));
+    doc.apply(Edit::Undo);
+    assert_eq!(*doc.consultation().masks.get(RegionKind::Bald), painted);
+}
+
 fn arc() -> HairlineDesign {
     HairlineDesign {
         handles: vec![[20.0, 60.0], [100.0, 40.0], [180.0, 60.0]],
