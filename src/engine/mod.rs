@@ -11,6 +11,7 @@ pub mod files;
 pub mod hair;
 pub mod history;
 pub mod mask;
+pub mod os_error;
 pub mod photo;
 pub mod preset;
 pub mod rng;
