@@ -442,6 +442,12 @@ fn os_errors_are_said_once_without_numbers() {
         &["could not read preset /nonexistent/p.ron: there is no such file or folder"],
     );
     assert_eq!(err.matches("no such file").count(), 1, "{err}");
+    for flag in ["--hair-map", "--dots-csv"] {
+        fails_with(
+            demo(&dir.join("o.png")).arg(flag).arg("/nonexistent/side-file"),
+            &["could not write", "/nonexistent/side-file: there is no such file or folder"],
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

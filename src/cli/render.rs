@@ -6,7 +6,7 @@ use crate::engine::mask::{Mask, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, photo, preset, sample};
+use crate::engine::{export, os_error, photo, preset, sample};
 use anyhow::{Context, bail};
 use image::RgbImage;
 use std::io::Write;
@@ -150,14 +150,17 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let elapsed = start.elapsed();
     export::save(&result.image, &args.out)?;
     if let Some(path) = &args.hair_map {
-        consultation
-            .hair
-            .to_gray()
-            .save(path)
-            .with_context(|| format!("could not write the hair map to {}", path.display()))?;
+        consultation.hair.to_gray().save_with_format(path, image::ImageFormat::Png).map_err(|e| {
+            let reason = match &e {
+                image::ImageError::IoError(io) => os_error::describe(io),
+                other => other.to_string(),
+            };
+            anyhow::anyhow!("could not write the hair map to {}: {reason}", path.display())
+        })?;
     }
     if let Some(csv) = &args.dots_csv {
-        write_dots_csv(csv, &result.dots).with_context(|| format!("could not write {}", csv.display()))?;
+        write_dots_csv(csv, &result.dots)
+            .map_err(|e| anyhow::anyhow!("could not write {}: {}", csv.display(), os_error::describe(&e)))?;
     }
     let mut err = std::io::stderr().lock();
     for kind in RegionKind::ALL {
