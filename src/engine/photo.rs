@@ -155,7 +155,8 @@ pub fn open(path: &Path, limits: &PhotoLimits) -> Result<LoadedPhoto, PhotoError
                 });
             }
             let mut bytes = Vec::with_capacity(size as usize);
-            reader.read_to_end(&mut bytes).map_err(io_err)?;
+            // Bounded even if the file grows while it is read.
+            reader.take(limits.max_decode_bytes).read_to_end(&mut bytes).map_err(io_err)?;
             let complete = jpeg_is_complete(&bytes);
             decode_sniffed(Cursor::new(&bytes[..]), format, &file, limits, bytes.len() as u64, complete)
         }
@@ -285,6 +286,8 @@ fn decode_sniffed<R: BufRead + Seek>(
     complete: bool,
 ) -> Result<LoadedPhoto, PhotoError> {
     let damaged = |e: image::ImageError| decode_error(e, format, file);
+    // The JPEG decoder keeps its own copy of the file's bytes.
+    let held_bytes = if format == ImageFormat::Jpeg { held_bytes.saturating_mul(2) } else { held_bytes };
     let mut reader = ImageReader::with_format(reader, format);
     let mut image_limits = image::Limits::default();
     image_limits.max_alloc = Some(limits.max_decode_bytes.saturating_sub(held_bytes));
