@@ -378,6 +378,24 @@ fn a_misspelt_preset_field_warns_wherever_the_preset_is_read() {
     std::fs::remove_dir_all(&config).ok();
 }
 
+/// The window and `presets list` read every `.ron` file in the folder at start: a pipe or a
+/// folder with that name must be skipped with a warning, not read forever.
+#[cfg(unix)]
+#[test]
+fn odd_files_in_the_preset_folder_are_skipped_with_a_warning() {
+    let config = scratch("odd-presets");
+    let presets = config.join("smp-studio/presets");
+    std::fs::create_dir_all(presets.join("folder.ron")).unwrap();
+    assert!(Command::new("mkfifo").arg(presets.join("pipe.ron")).status().unwrap().success());
+    preset_file(&presets, "fine.ron", "(version: 1, name: \"Fine\")");
+    let (out, err) = run(bin().env("XDG_CONFIG_HOME", &config).args(["presets", "list"]));
+    assert!(out.status.success(), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).lines().any(|l| l.starts_with("Fine ")));
+    assert!(err.contains("pipe.ron is a pipe, not a preset file"), "{err}");
+    assert!(err.contains("folder.ron is a folder, not a preset file"), "{err}");
+    std::fs::remove_dir_all(&config).ok();
+}
+
 #[test]
 fn presets_sharing_a_name_are_told_apart_by_file() {
     let config = scratch("twins");
