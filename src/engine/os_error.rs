@@ -1,4 +1,4 @@
-//! Operating-system errors in words a person reads once.
+//! Operating-system errors, and kinds of file, in words a person reads once.
 //!
 //! `std::io::Error` prints as "No such file or directory (os error 2)". Engine errors put that
 //! text in their own sentence and keep no `source`, so a caller that prints the whole chain
@@ -30,6 +30,31 @@ pub fn describe(err: &std::io::Error) -> String {
             }
         }
     }
+}
+
+/// What a path is when it is not a regular file, in words.
+pub fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a pipe");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
 }
 
 #[cfg(test)]

@@ -191,38 +191,13 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<RgbImage, PhotoError> {
 pub(crate) fn regular_file_size(path: &Path, file: &str) -> Result<u64, PhotoError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| PhotoError::Io { file: file.into(), reason: os_error::describe(&e) })?;
-    if let Some(what) = not_a_file(&meta) {
+    if let Some(what) = os_error::not_a_file(&meta) {
         return Err(PhotoError::NotAFile { file: file.into(), what });
     }
     if meta.len() == 0 {
         return Err(PhotoError::Empty { file: file.into() });
     }
     Ok(meta.len())
-}
-
-/// What a path is when it is not a regular file, in words.
-pub(crate) fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
-    let kind = meta.file_type();
-    if kind.is_file() {
-        return None;
-    }
-    if kind.is_dir() {
-        return Some("a folder");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return Some("a pipe");
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return Some("a device");
-        }
-        if kind.is_socket() {
-            return Some("a socket");
-        }
-    }
-    Some("not a regular file")
 }
 
 fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -104,7 +104,7 @@ impl Preset {
 fn read_text(path: &Path, file: &str) -> Result<String, PresetError> {
     let io_err = |e: std::io::Error| PresetError::Io { file: file.into(), reason: os_error::describe(&e) };
     let meta = std::fs::metadata(path).map_err(io_err)?;
-    if let Some(what) = crate::engine::photo::not_a_file(&meta) {
+    if let Some(what) = os_error::not_a_file(&meta) {
         return Err(PresetError::NotAFile { file: file.into(), what });
     }
     let too_large = |bytes: u64| PresetError::TooLarge { file: file.into(), size_kb: bytes / 1024 };
