@@ -200,6 +200,23 @@ fn large_photos_are_reduced_with_a_notice_or_refused_with_the_limit() {
         &["big.png is 1600×1200 pixels", "reduced to 1154×866", "SMP_STUDIO_MAX_MEGAPIXELS"],
     );
     assert_eq!(image::open(&out).unwrap().to_rgb8().dimensions(), (1154, 866));
+    // A mask drawn on the full photo is reduced with it.
+    let mask = dir.join("bald.png");
+    ImageBuffer::from_fn(1600, 1200, |x, _| Luma([if x < 800 { 255u8 } else { 0 }])).save(&mask).unwrap();
+    let mut masked = render_photo(&big, &out);
+    masked.env("SMP_STUDIO_MAX_MEGAPIXELS", "1").arg("--mask").arg(format!("bald={}", mask.display()));
+    let (o, err) = run(&mut masked);
+    assert!(o.status.success(), "{err}");
+    let result = image::open(&out).unwrap().to_rgb8();
+    let reduced = image::open(&big).unwrap().thumbnail_exact(1154, 866).to_rgb8();
+    let changed = |x0: u32, x1: u32| {
+        (x0..x1)
+            .flat_map(|x| (0..866).map(move |y| (x, y)))
+            .filter(|&(x, y)| result.get_pixel(x, y) != reduced.get_pixel(x, y))
+            .count()
+    };
+    assert!(changed(0, 570) > 1000, "the painted left half shows no dots");
+    assert_eq!(changed(585, 1154), 0, "pixels changed right of the painted half");
 
     let claims = dir.join("claims.png");
     std::fs::write(&claims, png_claiming(30_000, 30_000)).unwrap();

@@ -2,7 +2,7 @@
 
 use super::RenderArgs;
 use crate::engine::consultation::Consultation;
-use crate::engine::mask::{Mask, RegionKind};
+use crate::engine::mask::{Mask, MaskError, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Stage};
 use crate::engine::units::Scale;
@@ -18,12 +18,17 @@ use std::time::Instant;
 fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     check_ranges(args)?;
     let limits = PhotoLimits::from_env()?;
-    let open_photo = |path: &Path| -> anyhow::Result<RgbImage> {
+    // The photo's size before it was reduced to the working size, if it was.
+    let mut reduced_from = None;
+    let mut open_photo = |path: &Path| -> anyhow::Result<RgbImage> {
         let loaded = photo::open(path, &limits)?;
         for notice in &loaded.notices {
             match notice {
                 PhotoNotice::Incomplete { .. } => super::warn(&format!("{notice}; rendering it anyway")),
-                PhotoNotice::Reduced { .. } => super::warn(&notice.to_string()),
+                PhotoNotice::Reduced { from, .. } => {
+                    reduced_from = Some(*from);
+                    super::warn(&notice.to_string());
+                }
             }
         }
         Ok(loaded.image)
@@ -49,7 +54,7 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
         let size = (consultation.photo.width(), consultation.photo.height());
         if sample_size == size {
             consultation.masks = masks;
-        } else if args.masks.is_empty() {
+        } else {
             super::warn(&format!(
                 "the sample's painted regions were dropped: they fit its {}×{} photo, not {} at {}×{}; paint regions with --mask KIND=FILE",
                 sample_size.0,
@@ -67,7 +72,15 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .with_context(|| format!("--mask {spec}: write it as KIND=FILE, e.g. --mask bald=crown.png"))?;
         let kind = RegionKind::from_key(kind)
             .with_context(|| format!("--mask {spec}: region `{kind}` is not one of hairline, bald, scar"))?;
-        let mask = Mask::load(Path::new(file), size, &limits).with_context(|| format!("--mask {spec}"))?;
+        let path = Path::new(file);
+        let mask = match Mask::load(path, size, &limits) {
+            // A mask drawn on the photo before it was reduced is reduced with it.
+            Err(MaskError::WrongSize { width, height, .. }) if reduced_from == Some((width, height)) => {
+                Mask::load(path, (width, height), &limits).map(|mask| mask.resized(size.0, size.1))
+            }
+            other => other,
+        }
+        .with_context(|| format!("--mask {spec}"))?;
         consultation.masks.set(kind, mask).map_err(|(w, h)| {
             anyhow::anyhow!("--mask {spec}: the mask is {w}×{h} but the photo is {}×{}", size.0, size.1)
         })?;

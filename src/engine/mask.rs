@@ -281,6 +281,15 @@ impl Mask {
         Ok(Mask::from_image(&image))
     }
 
+    /// The layer at another size, each pixel the average coverage of the area it covers (so a
+    /// region keeps its extent and its soft edge when its photo is reduced).
+    pub fn resized(&self, width: u32, height: u32) -> Mask {
+        if (width, height) == (self.width, self.height) {
+            return self.clone();
+        }
+        Mask::from_gray(image::imageops::thumbnail(&self.to_gray(), width.max(1), height.max(1)))
+    }
+
     /// Coverage from any image: grey value times opacity, by [`MASK_FILE_RULE`].
     pub fn from_image(image: &DynamicImage) -> Mask {
         let (width, height) = (image.width(), image.height());
@@ -380,6 +389,20 @@ mod tests {
         let mut masks = RegionMasks::new(10, 10);
         assert_eq!(masks.set(RegionKind::Scar, Mask::new(9, 10)), Err((9, 10)));
         assert!(masks.set(RegionKind::Scar, Mask::new(10, 10)).is_ok());
+    }
+
+    #[test]
+    fn a_resized_layer_keeps_its_extent() {
+        let mut mask = Mask::new(200, 100);
+        for y in 0..100 {
+            for x in 0..100 {
+                mask.set(x, y, 255);
+            }
+        }
+        let small = mask.resized(50, 25);
+        assert_eq!((small.width(), small.height()), (50, 25));
+        assert_eq!(small.painted_bounds(), PixelRect { x0: 0, y0: 0, x1: 25, y1: 25 });
+        assert!(small.data().iter().all(|&v| v == 0 || v == 255));
     }
 
     #[test]
