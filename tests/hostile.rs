@@ -160,6 +160,23 @@ fn a_cut_jpeg_renders_with_a_warning_and_a_cut_png_is_refused() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn a_damaged_photo_is_called_damaged_without_the_decoders_jargon() {
+    let dir = scratch("damaged");
+    let out = dir.join("o.png");
+    let png = dir.join("scalp.png");
+    photo(64, 48).save(&png).unwrap();
+    let mut bytes = std::fs::read(&png).unwrap();
+    bytes[20] ^= 0xFF; // inside the header chunk: its checksum no longer matches
+    std::fs::write(&png, &bytes).unwrap();
+    let err =
+        fails_with(&mut render_photo(&png, &out), &["scalp.png is a damaged PNG file", "copy it again"]);
+    for jargon in ["Format error", "ChunkType", "CRC"] {
+        assert!(!err.contains(jargon), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A PNG header claiming 30000×30000 pixels with no pixels behind it.
 fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     fn crc32(bytes: &[u8]) -> u32 {

@@ -72,6 +72,12 @@ pub enum PhotoError {
         "{file} is a damaged photo and could not be read ({reason}); copy it again from the camera or phone"
     )]
     Decode { file: String, reason: String },
+    /// The decoder's own account is for programmers (chunk types, Huffman tables); a person
+    /// needs to know the file is damaged and what to do.
+    #[error(
+        "{file} is a damaged {format} file and could not be read; copy it again from the camera or phone"
+    )]
+    Damaged { file: String, format: &'static str },
     #[error(
         "{file} is incomplete: the file ends before the picture does; copy it again from the camera or phone"
     )]
@@ -374,13 +380,17 @@ pub(crate) fn decode_error(e: image::ImageError, format: ImageFormat, file: &str
     if ended_early {
         return PhotoError::Incomplete { file: file.into() };
     }
-    if let image::ImageError::Limits(_) = e {
-        return PhotoError::Decode {
+    let format = if format == ImageFormat::Jpeg { "JPEG" } else { "PNG" };
+    match e {
+        image::ImageError::Limits(_) => PhotoError::Decode {
             file: file.into(),
-            reason: format!("it declares more data than a {format:?} photo of its size holds"),
-        };
+            reason: format!("it declares more data than a {format} photo of its size holds"),
+        },
+        image::ImageError::IoError(io) => {
+            PhotoError::Io { file: file.into(), reason: os_error::describe(&io) }
+        }
+        _ => PhotoError::Damaged { file: file.into(), format },
     }
-    PhotoError::Decode { file: file.into(), reason: text }
 }
 
 #[cfg(test)]
