@@ -25,8 +25,8 @@ pub struct PhotoLimits {
 impl PhotoLimits {
     /// 32 MP keeps a phone's or a clinic camera's usual photo whole (12–24 MP, about 28 px/mm
     /// across a whole scalp, far finer than a dot) and reduces 48–200 MP modes, which would
-    /// make every brush stroke slower and take gigabytes. 1 GiB decodes a 200 MP JPEG.
-    pub const DEFAULT: PhotoLimits = PhotoLimits { max_pixels: 32_000_000, max_decode_bytes: 1 << 30 };
+    /// make every brush stroke slower and take gigabytes. 1000 MB decodes a 200 MP JPEG.
+    pub const DEFAULT: PhotoLimits = PhotoLimits { max_pixels: 32_000_000, max_decode_bytes: 1_000_000_000 };
 
     /// The defaults, changed by [`MAX_MEGAPIXELS_VAR`] and [`MEMORY_MB_VAR`] where they are set.
     pub fn from_env() -> Result<PhotoLimits, PhotoError> {
