@@ -487,7 +487,7 @@ impl SmpApp {
     /// Takes in one finished piece of background work.
     pub(super) fn event(&mut self, event: Event) {
         match event {
-            Event::Opened { origin, name } => {
+            Event::Opened { origin, name, notices } => {
                 self.state.controls.show_before = false;
                 let text = match origin {
                     Origin::Photo(_) => {
@@ -507,7 +507,14 @@ impl SmpApp {
                     }
                     Origin::Blank => String::new(),
                 };
-                self.info(text);
+                match notices.first() {
+                    // An incomplete or reduced photo is said first, plainly.
+                    Some(notice) => {
+                        let text = format!("{} {text}", super::sentence(&notice.to_string()));
+                        self.state.notice = Some(super::Notice { text, is_error: true });
+                    }
+                    None => self.info(text),
+                }
             }
             Event::Saved { path, revision } => {
                 self.info(format!("Saved the consultation to {}.", path.display()));

@@ -228,7 +228,7 @@ impl SmpApp {
             }
             let size = [thumb.image.width() as usize, thumb.image.height() as usize];
             let texture = self.ctx.load_texture(
-                format!("thumbnail {key}"),
+                format!("thumbnail {key:?}"),
                 ColorImage::from_rgb(size, thumb.image.as_raw()),
                 TextureOptions::LINEAR,
             );

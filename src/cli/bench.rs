@@ -7,14 +7,26 @@ use crate::engine::{preset, sample, sim};
 use anyhow::Context;
 use std::time::Instant;
 
+/// Repetitions a bench makes of each measurement: a median needs one, and past a hundred the
+/// bench would run for hours on a slow machine.
+const RUNS: std::ops::RangeInclusive<usize> = 1..=100;
+
 /// `smp-studio bench`: prints medians so runs can be compared across changes.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(super::thread_count(args.threads)?)
         .build()
         .context("could not start the render threads")?;
-    let runs = args.runs.max(1);
+    let runs = args.runs.clamp(*RUNS.start(), *RUNS.end());
+    if runs != args.runs {
+        super::warn(&format!(
+            "--runs {}: between {} and {} runs are made, so {runs} are",
+            args.runs,
+            RUNS.start(),
+            RUNS.end()
+        ));
+    }
     let median_ms = |f: &mut dyn FnMut()| {
         let mut times: Vec<f64> = (0..runs)
             .map(|_| {

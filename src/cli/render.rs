@@ -2,17 +2,37 @@
 
 use super::RenderArgs;
 use crate::engine::consultation::Consultation;
-use crate::engine::mask::{Mask, RegionKind};
+use crate::engine::mask::{Mask, MaskError, RegionKind};
+use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, files, photo, preset, sample};
+use crate::engine::{export, files, os_error, photo, preset, sample};
 use anyhow::{Context, bail};
+use image::RgbImage;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Builds the consultation the flags describe.
+/// Builds the consultation the flags describe; what a person should know but that does not
+/// stop the render is printed as a warning line.
 fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
+    check_ranges(args)?;
+    let limits = PhotoLimits::from_env()?;
+    // The photo's size before it was reduced to the working size, if it was.
+    let mut reduced_from = None;
+    let mut open_photo = |path: &Path| -> anyhow::Result<RgbImage> {
+        let loaded = photo::open(path, &limits)?;
+        for notice in &loaded.notices {
+            match notice {
+                PhotoNotice::Incomplete { .. } => super::warn(&format!("{notice}; rendering it anyway")),
+                PhotoNotice::Reduced { from, .. } => {
+                    reduced_from = Some(*from);
+                    super::warn(&notice.to_string());
+                }
+            }
+        }
+        Ok(loaded.image)
+    };
     let mut consultation = if args.demo {
         sample::load()?
     } else {
@@ -23,46 +43,58 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .into_iter()
             .next()
             .context("no bundled preset could be loaded; reinstall SMP Studio")?;
-        Consultation::new(file_name(path), photo::load(path)?, default_preset)
+        Consultation::new(file_name(path), open_photo(path)?, default_preset)
     };
     if args.demo
         && let Some(path) = &args.photo
     {
         let masks = consultation.masks.clone();
-        consultation = Consultation::new(file_name(path), photo::load(path)?, consultation.preset);
-        if (masks.width(), masks.height()) == (consultation.photo.width(), consultation.photo.height()) {
+        let sample_size = (masks.width(), masks.height());
+        consultation = Consultation::new(file_name(path), open_photo(path)?, consultation.preset);
+        let size = (consultation.photo.width(), consultation.photo.height());
+        if sample_size == size {
             consultation.masks = masks;
+        } else {
+            super::warn(&format!(
+                "the sample's painted regions were dropped: they fit its {}×{} photo, not {} at {}×{}; paint regions with --mask KIND=FILE",
+                sample_size.0,
+                sample_size.1,
+                file_name(path),
+                size.0,
+                size.1
+            ));
         }
     }
+    let size = (consultation.photo.width(), consultation.photo.height());
     for spec in &args.masks {
         let (kind, file) = spec
             .split_once('=')
             .with_context(|| format!("--mask {spec}: write it as KIND=FILE, e.g. --mask bald=crown.png"))?;
         let kind = RegionKind::from_key(kind)
             .with_context(|| format!("--mask {spec}: region `{kind}` is not one of hairline, bald, scar"))?;
-        let gray = image::open(file)
-            .with_context(|| format!("--mask {spec}: could not read {file} as an image"))?
-            .into_luma8();
-        consultation.masks.set(kind, Mask::from_gray(gray)).map_err(|(w, h)| {
-            anyhow::anyhow!(
-                "--mask {spec}: the mask is {w}×{h} but the photo is {}×{}",
-                consultation.photo.width(),
-                consultation.photo.height()
-            )
+        let path = Path::new(file);
+        let mask = match Mask::load(path, size, &limits) {
+            // A mask drawn on the photo before it was reduced is reduced with it.
+            Err(MaskError::WrongSize { width, height, .. }) if reduced_from == Some((width, height)) => {
+                Mask::load(path, (width, height), &limits).map(|mask| mask.resized(size.0, size.1))
+            }
+            other => other,
+        }
+        .with_context(|| format!("--mask {spec}"))?;
+        consultation.masks.set(kind, mask).map_err(|(w, h)| {
+            anyhow::anyhow!("--mask {spec}: the mask is {w}×{h} but the photo is {}×{}", size.0, size.1)
         })?;
     }
     if let Some(name) = &args.preset {
-        consultation.preset = preset::resolve(name)?;
+        let (preset, warnings) = preset::resolve_with_warnings(name)?;
+        for warning in &warnings {
+            super::warn(warning);
+        }
+        consultation.preset = preset;
     }
     let settings = &mut consultation.settings;
     if let Some(px_per_mm) = args.px_per_mm {
-        settings.scale = Scale::new(px_per_mm).with_context(|| {
-            format!(
-                "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
-                Scale::RANGE.start(),
-                Scale::RANGE.end()
-            )
-        })?;
+        settings.scale = Scale::new(px_per_mm).with_context(|| scale_sentence(px_per_mm))?;
     }
     if let Some(seed) = args.seed {
         settings.seed = seed;
@@ -78,13 +110,39 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     if args.fresh {
         settings.stage = Stage::Fresh;
     } else if let Some(years) = args.years {
-        if !(0.0..=50.0).contains(&years) {
-            bail!("--years {years}: give a number of years from 0 to 50");
-        }
         settings.stage = Stage::Healed { years };
     }
     consultation.refresh_hair();
     Ok(consultation)
+}
+
+/// Ranges that do not depend on the photo or preset, checked before anything is read.
+fn check_ranges(args: &RenderArgs) -> anyhow::Result<()> {
+    if let Some(px_per_mm) = args.px_per_mm
+        && Scale::new(px_per_mm).is_none()
+    {
+        bail!(scale_sentence(px_per_mm));
+    }
+    if let Some(years) = args.years
+        && !(YEARS.contains(&years))
+    {
+        bail!("--years {years}: give a number of years from {} to {}", YEARS.start(), YEARS.end());
+    }
+    if args.session == Some(0) {
+        bail!("--session 0: sessions are counted from 1");
+    }
+    Ok(())
+}
+
+/// Years of fading `--years` accepts: past a few decades the model has nothing to say.
+const YEARS: std::ops::RangeInclusive<f32> = 0.0..=50.0;
+
+fn scale_sentence(px_per_mm: f32) -> String {
+    format!(
+        "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
+        Scale::RANGE.start(),
+        Scale::RANGE.end()
+    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -93,9 +151,9 @@ fn file_name(path: &Path) -> String {
 
 /// `smp-studio render …`
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
+    let threads = super::thread_count(args.threads)?;
     refuse_overwriting_inputs(args)?;
     let consultation = consultation(args)?;
-    let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -105,14 +163,17 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let elapsed = start.elapsed();
     export::save(&result.image, &args.out)?;
     if let Some(path) = &args.hair_map {
-        consultation
-            .hair
-            .to_gray()
-            .save(path)
-            .with_context(|| format!("could not write the hair map to {}", path.display()))?;
+        consultation.hair.to_gray().save_with_format(path, image::ImageFormat::Png).map_err(|e| {
+            let reason = match &e {
+                image::ImageError::IoError(io) => os_error::describe(io),
+                other => other.to_string(),
+            };
+            anyhow::anyhow!("could not write the hair map to {}: {reason}", path.display())
+        })?;
     }
     if let Some(csv) = &args.dots_csv {
-        write_dots_csv(csv, &result.dots).with_context(|| format!("could not write {}", csv.display()))?;
+        write_dots_csv(csv, &result.dots)
+            .map_err(|e| anyhow::anyhow!("could not write {}: {}", csv.display(), os_error::describe(&e)))?;
     }
     let mut err = std::io::stderr().lock();
     for kind in RegionKind::ALL {

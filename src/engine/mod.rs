@@ -12,6 +12,7 @@ pub mod files;
 pub mod hair;
 pub mod history;
 pub mod mask;
+pub mod os_error;
 pub mod photo;
 pub mod photo_check;
 pub mod plan;

@@ -23,6 +23,7 @@ pub use thumbnails::Thumbnails;
 
 use crate::engine::consultation::{CONSULTATION_EXTENSION, Consultation};
 use crate::engine::mask::{Mask, PixelRect};
+use crate::engine::photo::PhotoNotice;
 use crate::engine::plan::PlanFigures;
 use crate::engine::preset::Preset;
 use crate::engine::sim::{self, Stats};
@@ -70,6 +71,8 @@ pub enum Event {
     Opened {
         origin: Origin,
         name: String,
+        /// What the person should know about the photo (incomplete, reduced).
+        notices: Vec<PhotoNotice>,
     },
     /// The document as of `revision` was written to `path`.
     Saved {
@@ -104,7 +107,7 @@ pub enum Target {
 
 /// What a finished background job hands back.
 enum Done {
-    Opened(Result<Box<(Consultation, Origin)>, StudioError>),
+    Opened(Result<Box<(Consultation, Origin, Vec<PhotoNotice>)>, StudioError>),
     Saved(Result<(PathBuf, u64), StudioError>),
     Exported(Result<PathBuf, StudioError>),
     Presets(Box<presets::Outcome>),
@@ -439,7 +442,9 @@ impl Studio {
     pub fn open_photo(&mut self, path: &Path) -> Result<(), StudioError> {
         let path = path.to_path_buf();
         let preset = self.consultation().preset.clone();
-        self.spawn("open", move || Done::Opened(open_photo(&path, preset).map(Box::new)))?;
+        self.spawn("open", move || {
+            Done::Opened(open_photo(&path, preset).map(|(c, origin, notices)| Box::new((c, origin, notices))))
+        })?;
         self.loading = true;
         Ok(())
     }
@@ -450,7 +455,7 @@ impl Studio {
         self.spawn("open", move || {
             Done::Opened(
                 Consultation::load(&path)
-                    .map(|c| Box::new((c, Origin::File(path))))
+                    .map(|c| Box::new((c, Origin::File(path), Vec::new())))
                     .map_err(StudioError::from),
             )
         })?;
@@ -460,7 +465,9 @@ impl Studio {
 
     pub fn open_sample(&mut self) -> Result<(), StudioError> {
         self.spawn("open", || {
-            Done::Opened(sample::load().map(|c| Box::new((c, Origin::Sample))).map_err(StudioError::from))
+            Done::Opened(
+                sample::load().map(|c| Box::new((c, Origin::Sample, Vec::new()))).map_err(StudioError::from),
+            )
         })?;
         self.loading = true;
         Ok(())
@@ -547,7 +554,7 @@ impl Studio {
             let opened = Consultation::load(&file)
                 .map(|mut c| {
                     c.photo_name = note.photo_name;
-                    Box::new((c, Origin::Restored))
+                    Box::new((c, Origin::Restored, Vec::new()))
                 })
                 .map_err(|e| {
                     let folder = file.parent().unwrap_or(&file).display().to_string();
@@ -625,7 +632,7 @@ impl Studio {
                     self.loading = false;
                     match result {
                         Ok(opened) => {
-                            let (consultation, origin) = *opened;
+                            let (consultation, origin, notices) = *opened;
                             let name = consultation.photo_name.clone();
                             if origin != Origin::Restored {
                                 // Whatever the recovery folder held was saved or discarded
@@ -637,7 +644,7 @@ impl Studio {
                                 self.change_settings(|s| s.remember(&path));
                             }
                             self.replace(Document::new(consultation, origin.clone()));
-                            events.push(Event::Opened { origin, name });
+                            events.push(Event::Opened { origin, name, notices });
                         }
                         Err(e) => {
                             if matches!(e, StudioError::Restore { .. }) {
@@ -735,15 +742,19 @@ pub fn consultation_path(path: &Path) -> PathBuf {
     }
 }
 
-/// Loads a photo for a new consultation, keeping its bytes to save them unchanged.
-fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin), StudioError> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| photo::PhotoError::Io { file: file.clone(), source })?;
-    let image = photo::decode(&bytes, &file)?;
+/// Loads a photo for a new consultation, keeping its bytes to save them unchanged (unless it
+/// had to be reduced), with what a person should be told about it.
+fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<PhotoNotice>), StudioError> {
+    let limits = photo::PhotoLimits::from_env()?;
+    let (bytes, loaded) = photo::open_with_bytes(path, &limits)?;
+    let reduced = loaded.notices.iter().any(|n| matches!(n, PhotoNotice::Reduced { .. }));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
     let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-    let consultation = Consultation::new(name, image, preset).with_photo_file(Arc::from(bytes), &extension);
-    Ok((consultation, Origin::Photo(path.to_path_buf())))
+    let mut consultation = Consultation::new(name, loaded.image, preset);
+    if !reduced {
+        consultation = consultation.with_photo_file(Arc::from(bytes), &extension);
+    }
+    Ok((consultation, Origin::Photo(path.to_path_buf()), loaded.notices))
 }
 
 /// A plain placeholder when not even the sample opens.

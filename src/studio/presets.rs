@@ -83,8 +83,11 @@ pub(super) fn run(mut store: PresetStore, op: PresetOp, current: Preset) -> Outc
             let written = files::replace(&path, |p| std::fs::write(p, current.to_ron()));
             let result = written
                 .map(|()| (format!("Exported the preset “{}” to {}.", current.name, path.display()), None))
-                .map_err(|source| {
-                    StudioError::Presets(StoreError::Write { file: path.display().to_string(), source })
+                .map_err(|e| {
+                    StudioError::Presets(StoreError::Write {
+                        file: path.display().to_string(),
+                        reason: crate::engine::os_error::describe(&e),
+                    })
                 });
             return Outcome { store, result };
         }

@@ -2,7 +2,7 @@
 //! background and redrawn when the preset changes.
 
 use crate::engine::preset::Preset;
-use crate::engine::store::{Entry, PresetStore};
+use crate::engine::store::{Entry, PresetId, PresetStore};
 use image::RgbImage;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,21 +20,18 @@ pub struct Thumbnail {
 }
 
 pub struct Thumbnails {
-    done: HashMap<String, Thumbnail>,
+    done: HashMap<PresetId, Thumbnail>,
     /// The version of each preset whose thumbnail was asked for.
-    requested: HashMap<String, Preset>,
-    tx: Sender<(String, Preset, RgbImage)>,
-    rx: Receiver<(String, Preset, RgbImage)>,
+    requested: HashMap<PresetId, Preset>,
+    tx: Sender<(PresetId, Preset, RgbImage)>,
+    rx: Receiver<(PresetId, Preset, RgbImage)>,
     serial: u64,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
 
-/// Identifies a library entry by where it comes from, never by name: two presets may share one.
-pub fn key(entry: &Entry) -> String {
-    match &entry.origin {
-        crate::engine::store::Origin::Bundled => format!("bundled:{}", entry.preset.name),
-        crate::engine::store::Origin::User(path) => format!("file:{}", path.display()),
-    }
+/// Identifies a library entry by its file, never by name: two presets may share one.
+pub fn key(entry: &Entry) -> PresetId {
+    entry.id()
 }
 
 impl Thumbnails {
@@ -62,7 +59,7 @@ impl Thumbnails {
             self.serial += 1;
             self.done.insert(key, Thumbnail { preset, image, serial: self.serial });
         }
-        let missing: Vec<(String, Preset)> = store
+        let missing: Vec<(PresetId, Preset)> = store
             .list()
             .iter()
             .map(|e| (key(e), e.preset.clone()))

@@ -7,12 +7,13 @@ use super::super::state::State;
 use super::swatch;
 use crate::engine::color::Srgb;
 use crate::engine::preset::{HairlineStyle, Preset, limits};
+use crate::engine::store::PresetId;
 use crate::studio::{Edit, PresetOp, thumbnails};
 use eframe::egui::{self, Color32, RichText, TextureHandle, vec2};
 use std::collections::HashMap;
 
 /// Thumbnail textures by library key, with the serial of the image each shows.
-pub type ThumbnailTextures = HashMap<String, (u64, TextureHandle)>;
+pub type ThumbnailTextures = HashMap<PresetId, (u64, TextureHandle)>;
 
 /// The preset fields a clinician adjusts most, by their path in the limits table.
 const ADJUSTABLE: [&str; 4] =
@@ -76,7 +77,7 @@ pub fn preset_ui(state: &State, textures: &ThumbnailTextures, ui: &mut egui::Ui)
                         ));
                     }
                     ui.add_space(4.0);
-                    let mut text = RichText::new(&p.name);
+                    let mut text = RichText::new(state.store().label(i));
                     if !entry.is_bundled() {
                         text = text.italics();
                     }
