@@ -68,7 +68,15 @@ impl SmpApp {
                 self.state.studio.change_settings(|s| s.impressions_per_hour = rate);
             }
             Action::OpenRecent(path) => {
-                if !self.stops_to_ask(Leave::Open(path.clone())) {
+                if !path.exists() {
+                    self.state.studio.change_settings(|s| {
+                        s.prune();
+                    });
+                    self.state.notice = Some(super::Notice {
+                        text: format!("{} is no longer there; it was moved or deleted.", path.display()),
+                        is_error: true,
+                    });
+                } else if !self.stops_to_ask(Leave::Open(path.clone())) {
                     self.open_dropped(&path);
                 }
             }

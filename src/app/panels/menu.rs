@@ -77,7 +77,7 @@ fn menu_item(ui: &mut egui::Ui, command: Command) -> bool {
 /// File ▸ Open recent: the last consultations opened or saved that still exist.
 fn recent_menu(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
     let mut actions = Vec::new();
-    let recent: Vec<_> = state.studio.settings().recent.iter().filter(|p| p.exists()).collect();
+    let recent = &state.studio.settings().recent;
     ui.add_enabled_ui(!recent.is_empty(), |ui| {
         ui.menu_button("Open recent", |ui| {
             for path in recent {
