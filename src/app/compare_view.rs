@@ -1,7 +1,8 @@
 //! The comparison in place of the canvas: two to four variants side by side, all seen
 //! through one view so they zoom and pan together.
 
-use super::canvas::{View, busy_badge, pill};
+use super::canvas::View;
+use super::overlays::{busy_badge, pill};
 use super::textures::Tiled;
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, vec2};
 

@@ -2,6 +2,7 @@
 //! [`State`] and return [`Action`]s; the app runs them once at the end of the frame.
 
 mod action;
+mod answers;
 mod apply;
 pub mod canvas;
 pub mod commands;
@@ -9,6 +10,7 @@ mod compare_view;
 mod dialogs;
 mod files;
 mod icons;
+mod overlays;
 mod panels;
 pub mod state;
 mod textures;

@@ -29,7 +29,6 @@ pub(super) enum Done {
 }
 
 impl Studio {
-
     /// Runs `job` on a thread of its own; its result comes back through [`Studio::poll`].
     pub(super) fn spawn(
         &mut self,
@@ -201,7 +200,6 @@ impl Studio {
         }
         self.recovery.finish(deadline.saturating_duration_since(Instant::now()));
     }
-
 }
 
 /// A consultation file's path: the name with the `.smpc` extension.
@@ -227,4 +225,3 @@ fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<
     }
     Ok((consultation, Origin::Photo(path.to_path_buf()), loaded.notices))
 }
-

@@ -5,22 +5,22 @@
 //! Nothing here blocks: renders run on the render worker, files are read and written on
 //! threads of their own, and their results are picked up by [`Studio::poll`].
 
+mod background;
 pub mod compare;
 pub mod document;
 pub mod edit;
 pub mod error;
-mod background;
 mod presets;
 pub mod recovery;
 pub mod settings;
 pub mod thumbnails;
 pub mod worker;
 
+use background::Done;
+pub use background::{Target, consultation_path};
 pub use document::{Document, Origin};
 pub use edit::{Change, Edit, RenderScope};
 pub use error::StudioError;
-pub use background::{Target, consultation_path};
-use background::Done;
 pub use presets::PresetOp;
 pub use thumbnails::Thumbnails;
 
