@@ -398,6 +398,7 @@ fn pointer_moves(ui: &egui::Ui) -> Vec<Pos2> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use eframe::egui::vec2;
 
     #[test]
     fn screen_and_image_coordinates_are_inverse() {
