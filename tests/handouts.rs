@@ -1,5 +1,5 @@
-//! Hand-outs as a patient receives them: sheets with their panels, labels and caption, no trace
-//! of the camera's metadata, and exports that stop when asked.
+//! Hand-outs as a patient receives them: sheets with their panels, labels and caption, the PDF
+//! report's page and text, no trace of the camera's metadata, and exports that stop when asked.
 
 mod handout_support;
 mod support;
@@ -7,7 +7,9 @@ mod support;
 use handout_support as hs;
 use image::RgbImage;
 use smp_studio::engine::export::{self, ExportOptions, ExportSize, ImageFormat};
-use smp_studio::engine::handout::{self, CaptionOptions, HandoutError, Progress, SheetLayout, SheetOptions};
+use smp_studio::engine::handout::{
+    self, CaptionOptions, HandoutError, Progress, ReportOptions, SheetLayout, SheetOptions,
+};
 use smp_studio::engine::{consultation::Consultation, photo, preset};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -166,6 +168,63 @@ fn compare_sheet_labels_each_preset_and_shows_them_differently() {
 }
 
 #[test]
+fn pdf_report_is_one_page_with_its_caption_in_the_text_layer() {
+    let dir = hs::scratch("report");
+    let c = hs::consultation(480, 360, true);
+    let caption = CaptionOptions::for_consultation(&c, PACE).with_patient_label(&c).with_notes(&c);
+    let pdf = dir.join("report.pdf");
+    handout::write_report(&c, &ReportOptions::new(caption), &pdf, Progress::none()).unwrap();
+    let text = hs::pdf_text(&pdf);
+    for expected in [
+        "Simulation — actual results vary.",
+        "Light skin · soft hairline",
+        "Alex Example",
+        "12 March 2025",
+        "review after the second session",
+        "Treated area",
+        "Session 3",
+        "Before",
+    ] {
+        assert!(text.contains(expected), "“{expected}” missing from the report's text:\n{text}");
+    }
+    let fonts = hs::poppler("pdffonts", &[pdf.as_os_str()]);
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("Inter") && !fonts.lines().skip(2).any(|l| l.contains(" no ")), "fonts:\n{fonts}");
+
+    // One A4 page, drawn: pictures and text on white.
+    let out = hs::poppler(
+        "pdftoppm",
+        &["-r".as_ref(), "40".as_ref(), "-png".as_ref(), pdf.as_os_str(), dir.join("page").as_os_str()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("page"))
+        .collect();
+    assert_eq!(pages.len(), 1, "one page");
+    let page = image::open(pages[0].path()).unwrap().to_rgb8();
+    let (w, h) = page.dimensions();
+    assert!((w as f32 / h as f32 - 595.0 / 842.0).abs() < 0.01, "A4 portrait: {w}×{h}");
+    let skin = page.pixels().filter(|p| p.0[0] > 150 && p.0[0] as i32 - p.0[2] as i32 > 30).count();
+    assert!(skin as f32 > 0.08 * (w * h) as f32, "the photos are on the page ({skin} skin pixels)");
+
+    // Without being asked, the report names no patient and prints no notes.
+    let plain = dir.join("plain.pdf");
+    handout::write_report(
+        &c,
+        &ReportOptions::new(CaptionOptions::for_consultation(&c, PACE)),
+        &plain,
+        Progress::none(),
+    )
+    .unwrap();
+    let text = hs::pdf_text(&plain);
+    assert!(!text.contains("Alex Example") && !text.contains("second session"), "{text}");
+    assert!(text.contains("Simulation — actual results vary."));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn exports_carry_nothing_from_the_cameras_metadata() {
     let dir = hs::scratch("exif");
     let camera = hs::camera_jpeg(&hs::photo(480, 360));
@@ -186,6 +245,15 @@ fn exports_carry_nothing_from_the_cameras_metadata() {
             written.push(path);
         }
     }
+    let pdf = dir.join("report.pdf");
+    handout::write_report(
+        &c,
+        &ReportOptions::new(CaptionOptions::for_consultation(&c, PACE)),
+        &pdf,
+        Progress::none(),
+    )
+    .unwrap();
+    written.push(pdf);
     for path in &written {
         let bytes = std::fs::read(path).unwrap();
         assert_eq!(
@@ -200,6 +268,7 @@ fn exports_carry_nothing_from_the_cameras_metadata() {
 
 #[test]
 fn cancelling_stops_a_long_export_and_writes_nothing() {
+    let dir = hs::scratch("cancel");
     let c = hs::consultation(480, 360, true);
     let cancel = AtomicBool::new(false);
     let seen = RefCell::new(Vec::new());
@@ -218,10 +287,16 @@ fn cancelling_stops_a_long_export_and_writes_nothing() {
     assert!(seen.iter().all(|&f| f < 0.5), "it stopped early, not at the end: {seen:?}");
     assert_eq!(seen.iter().filter(|&&f| f > 0.0).count(), 1, "nothing reported after Cancel: {seen:?}");
 
-    // Cancelled before it starts: no work.
+    // Cancelled before it starts: no work, no file.
     let cancelled = AtomicBool::new(true);
+    let pdf = dir.join("never.pdf");
+    let options = ReportOptions::new(CaptionOptions::for_consultation(&c, PACE));
+    let result = handout::write_report(&c, &options, &pdf, Progress::new(&|_| {}, &cancelled));
+    assert!(matches!(result, Err(HandoutError::Cancelled)));
+    assert!(!pdf.exists());
     let err = handout::before_after(&c, &opts, Progress::new(&|_| {}, &cancelled)).unwrap_err();
     assert_eq!(err.to_string(), "the export was cancelled; nothing was written");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Hand-outs a clinic gives the patient: the preview with its disclaimer, and before/after,
-//! session and compare sheets.
+//! Hand-outs a clinic gives the patient: the preview with its disclaimer, before/after, session
+//! and compare sheets, and a one-page PDF report.
 //!
 //! Every function here renders through the simulation and may take seconds on a large photo, so
 //! each takes a [`Progress`]: a callback told how far the work is (0–1) and a flag that, once
@@ -11,11 +11,13 @@
 
 mod canvas;
 mod preview;
+mod report;
 mod sheet;
 mod text;
 mod words;
 
 pub use preview::preview;
+pub use report::{PageSize, ReportOptions, report, write_report};
 pub use sheet::{SheetLayout, SheetOptions, before_after, compare, sessions};
 pub use words::{CaptionOptions, DISCLAIMER, DISCLAIMER_DETAIL, area, duration, thousands};
 
@@ -43,6 +45,10 @@ pub enum HandoutError {
     TooNarrow { min_px: u32 },
     #[error("the bundled font could not be read; reinstall SMP Studio")]
     Font,
+    #[error("could not make the PDF report: {0}")]
+    Pdf(String),
+    #[error("could not write {file}: {reason}")]
+    Write { file: String, reason: String },
 }
 
 /// How a long export reports its progress and learns that it should stop.

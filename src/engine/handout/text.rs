@@ -1,5 +1,6 @@
 //! Type for hand-outs: the bundled Inter typeface (`assets/fonts/`, SIL Open Font License),
-//! shaped with rustybuzz for its kerning and drawn onto images with ab_glyph.
+//! shaped with rustybuzz for its kerning and drawn onto images with ab_glyph. The PDF report
+//! embeds the same font files, so a sheet and a report set the same words the same way.
 
 use super::HandoutError;
 use ab_glyph::{Font as _, FontRef, GlyphId, PxScale, point};
@@ -18,6 +19,7 @@ pub(crate) enum Weight {
 
 /// One font file, ready to shape, measure and draw.
 pub(crate) struct Face {
+    data: &'static [u8],
     outlines: FontRef<'static>,
     shaper: rustybuzz::Face<'static>,
     units_per_em: f32,
@@ -41,7 +43,12 @@ impl Face {
         let outlines = FontRef::try_from_slice(data).ok()?;
         let shaper = rustybuzz::Face::from_slice(data, 0)?;
         let units_per_em = outlines.units_per_em()?;
-        Some(Face { outlines, shaper, units_per_em })
+        Some(Face { data, outlines, shaper, units_per_em })
+    }
+
+    /// The font file, for embedding in a PDF.
+    pub(crate) fn data(&self) -> &'static [u8] {
+        self.data
     }
 
     pub(crate) fn shape(&self, text: &str) -> Shaped {
@@ -122,6 +129,37 @@ impl Face {
         }
         String::new()
     }
+
+    /// `text` broken into lines at most `max_width` wide: at spaces where it can, inside a word
+    /// too long for a line where it must. Line breaks in `text` are kept.
+    pub(crate) fn wrap(&self, text: &str, size: f32, max_width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.lines() {
+            let mut line = String::new();
+            for word in paragraph.split_whitespace() {
+                let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
+                if self.width(&candidate, size) <= max_width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                for c in word.chars() {
+                    line.push(c);
+                    if self.width(&line, size) > max_width && line.chars().count() > 1 {
+                        line.pop();
+                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        lines
+    }
 }
 
 /// The bundled faces.
@@ -173,8 +211,15 @@ mod tests {
     }
 
     #[test]
-    fn long_text_is_shortened_to_fit() {
+    fn long_text_is_wrapped_or_shortened_to_fit() {
         let face = fonts().unwrap().face(Weight::Regular);
+        let text = "Dots are placed between the remaining hairs.\nSecond paragraph.";
+        let lines = face.wrap(text, 10.0, 120.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert!(lines.iter().all(|l| face.width(l, 10.0) <= 120.0), "{lines:?}");
+        assert_eq!(lines.last().map(String::as_str), Some("Second paragraph."));
+        let long = face.wrap("Supercalifragilisticexpialidocious", 10.0, 50.0);
+        assert!(long.len() > 1 && long.iter().all(|l| face.width(l, 10.0) <= 50.0), "{long:?}");
         let short = face.fit("A very long preset name indeed", 10.0, 80.0);
         assert!(short.ends_with('…') && face.width(&short, 10.0) <= 80.0, "{short}");
         assert_eq!(face.fit("Short", 10.0, 80.0), "Short");

@@ -1,8 +1,9 @@
 //! The words hand-outs print, in one place so a sheet and the report say the same thing.
 
 use crate::engine::consultation::Consultation;
+use crate::engine::mask::RegionKind;
 use crate::engine::plan::PlanFigures;
-use crate::engine::preset::Preset;
+use crate::engine::preset::{NeedleGrouping, Preset};
 use crate::engine::sim::Stage;
 
 /// Printed on every hand-out unless the clinician turns it off: a simulation shown to a
@@ -150,6 +151,57 @@ pub fn plan_rows(plan: &PlanFigures, impressions_per_hour: f32) -> Vec<(String, 
         ("Sessions".into(), plan.sessions().to_string()),
         ("Time per session".into(), time),
     ]
+}
+
+/// Area by region, for the regions painted: ("Hairline", "12.3 cm²").
+pub fn region_rows(plan: &PlanFigures) -> Vec<(String, String)> {
+    RegionKind::ALL
+        .iter()
+        .filter(|&&kind| plan.region(kind).area_cm2 >= 0.05)
+        .map(|&kind| (kind.label().to_owned(), area(plan.region(kind).area_cm2)))
+        .collect()
+}
+
+/// Each session's new impressions and time: ("Session 1", "2,210 impressions · 53 min").
+pub fn session_rows(plan: &PlanFigures, impressions_per_hour: f32) -> Vec<(String, String)> {
+    let minutes = plan.minutes_per_session(impressions_per_hour);
+    plan.total
+        .impressions_per_session
+        .iter()
+        .zip(minutes)
+        .enumerate()
+        .map(|(i, (n, m))| {
+            (format!("Session {}", i + 1), format!("{} impressions  ·  {}", thousands(*n), duration(m)))
+        })
+        .collect()
+}
+
+/// What the preset does, as label and value rows for the report.
+pub fn preset_rows(preset: &Preset, plan: &PlanFigures) -> Vec<(String, String)> {
+    let build_up: Vec<String> =
+        preset.density.session_fractions.iter().map(|f| format!("{:.0} %", f * 100.0)).collect();
+    let needle = match preset.needle.grouping {
+        NeedleGrouping::Single => "single point",
+        NeedleGrouping::Three => "three points",
+    };
+    let mut rows = vec![
+        ("Hairline".into(), preset.hairline.style.label().to_owned()),
+        (
+            "Impressions".into(),
+            format!(
+                "{:.2} mm healed, {:.0} per cm² when complete",
+                preset.dots.dot_diameter_mm, preset.density.target_dots_per_cm2
+            ),
+        ),
+        ("Build-up".into(), format!("{} of full density", build_up.join(" → "))),
+        ("Needle".into(), format!("{needle}, {:.2} mm", preset.needle.diameter_mm)),
+    ];
+    if !plan.shades.is_empty() {
+        let shades: Vec<String> =
+            plan.shades.iter().map(|(name, share)| format!("{name} {:.0} %", share * 100.0)).collect();
+        rows.push(("Pigment".into(), shades.join(", ")));
+    }
+    rows
 }
 
 #[cfg(test)]
