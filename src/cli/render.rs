@@ -13,7 +13,9 @@ use std::time::Instant;
 
 /// Builds the consultation the flags describe.
 fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
-    let mut consultation = if args.demo {
+    let mut consultation = if let Some(file) = &args.handout.consultation {
+        Consultation::load(file)?
+    } else if args.demo {
         sample::load()?
     } else {
         let Some(path) = &args.photo else {
@@ -51,7 +53,7 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             )
         })?;
     }
-    if let Some(name) = &args.preset {
+    if let Some(name) = args.preset.first() {
         consultation.preset = preset::resolve(name)?;
     }
     let settings = &mut consultation.settings;
@@ -94,16 +96,21 @@ fn file_name(path: &Path) -> String {
 /// `smp-studio render …`
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     refuse_overwriting_inputs(args)?;
+    super::handout::check(args)?;
     let consultation = consultation(args)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("could not start the render threads")?;
+    if args.handout.wanted() {
+        return pool.install(|| super::handout::run(args, &consultation));
+    }
+    let out = args.out.as_deref().context("give --out OUT.png for the rendered image")?;
     let start = Instant::now();
     let result = pool.install(|| sim::render(&consultation.scene()));
     let elapsed = start.elapsed();
-    export::save(&result.image, &args.out)?;
+    export::save_with(&result.image, out, &super::handout::export_options(&args.handout, out)?)?;
     if let Some(path) = &args.hair_map {
         consultation
             .hair
@@ -126,7 +133,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
             s.dots_per_cm2()
         )?;
     }
-    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, args.out.display())?;
+    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, out.display())?;
     Ok(())
 }
 
@@ -141,11 +148,15 @@ fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
             inputs.push(("a region mask", PathBuf::from(file)));
         }
     }
-    if let Some(preset) = &args.preset {
-        inputs.push(("the preset", PathBuf::from(preset)));
+    if let Some(file) = &args.handout.consultation {
+        inputs.push(("the consultation", file.clone()));
+    }
+    for preset in &args.preset {
+        inputs.push(("a preset", PathBuf::from(preset)));
     }
     let outputs = [
-        ("--out", Some(&args.out)),
+        ("--out", args.out.as_ref()),
+        ("--report", args.handout.report.as_ref()),
         ("--hair-map", args.hair_map.as_ref()),
         ("--dots-csv", args.dots_csv.as_ref()),
     ];
