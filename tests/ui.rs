@@ -512,6 +512,22 @@ fn a_consultation_saves_to_one_file_and_reopens() {
     std::fs::remove_file(&dir).ok();
 }
 
+/// Ctrl+E, the export dialog with `kind` and full-resolution PNG chosen, then the file.
+fn export_as(harness: &mut Harness<'static, SmpApp>, kind: &str, path: &std::path::Path) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness.get_by_label(kind).click();
+    harness.step();
+    if harness.query_by_label("PNG").is_some() {
+        harness.get_by_label("PNG").click();
+        harness.get_by_label("Full resolution").click();
+        harness.step();
+    }
+    click_when_shown(harness, "Choose file…");
+    harness.run_steps(2);
+    answer_path_prompt(harness, path, "Export");
+}
+
 #[test]
 fn the_preview_exports_to_a_typed_path() {
     let dir = std::env::temp_dir().join(format!("smp-ui-export-{}", std::process::id()));
@@ -519,12 +535,45 @@ fn the_preview_exports_to_a_typed_path() {
     let file = dir.join("preview.png");
     let mut harness = harness();
     settle(&mut harness);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    answer_path_prompt(&mut harness, &file, "Export");
-    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported the preview"));
+    export_as(&mut harness, "Preview image", &file);
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported"));
     let exported = image::open(&file).unwrap().to_rgb8();
-    assert_eq!(&exported, state(&harness).last_result().unwrap(), "the file must hold the simulated result");
+    let result = state(&harness).last_result().unwrap();
+    // The simulated result, at full size, with the disclaimer strip under it.
+    assert_eq!(exported.width(), result.width());
+    assert!(exported.height() > result.height());
+    let top = image::imageops::crop_imm(&exported, 0, 0, result.width(), result.height()).to_image();
+    assert_eq!(&top, result, "the file must hold the simulated result");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_before_after_sheet_and_a_pdf_report_export_and_a_long_export_can_be_cancelled() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-handouts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut harness = harness();
+    settle(&mut harness);
+    let sheet = dir.join("before-after.png");
+    export_as(&mut harness, "Before and after", &sheet);
+    step_until(&mut harness, "the sheet", |app| notice_starts_with(app, "Exported"));
+    let image = image::open(&sheet).unwrap().to_rgb8();
+    let photo = state(&harness).consultation().photo.dimensions();
+    assert!(image.width() > 2 * photo.0, "two pictures side by side: {:?}", image.dimensions());
+
+    let report = dir.join("report.pdf");
+    export_as(&mut harness, "PDF report", &report);
+    step_until(&mut harness, "the report", |app| notice_starts_with(app, "Exported"));
+    let bytes = std::fs::read(&report).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+
+    // A full-size session sheet with years on takes a while: Cancel stops it, nothing written.
+    let sessions = dir.join("sessions.png");
+    export_as(&mut harness, "Sessions", &sessions);
+    step_until(&mut harness, "the progress", |app| app.studio.export_running().is_some());
+    click_when_shown(&mut harness, "Cancel");
+    step_until(&mut harness, "the cancel", |app| app.studio.export_running().is_none());
+    assert!(notice_starts_with(state(&harness), "The export was cancelled"), "{:?}", state(&harness).notice);
+    assert!(!sessions.exists(), "a cancelled export writes nothing");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -839,9 +888,7 @@ fn the_photo_is_never_written_over_and_other_files_only_when_asked() {
     open_photo(&mut harness, &photo);
 
     // Export onto the photo itself: refused, the photo untouched.
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    answer_path_prompt(&mut harness, &photo, "Export");
+    export_as(&mut harness, "Preview image", &photo);
     harness.run_steps(2);
     let notice = state(&harness).notice.clone().unwrap();
     assert!(notice.is_error && notice.text.contains("never overwrites a photo"), "{notice:?}");
@@ -856,21 +903,17 @@ fn the_photo_is_never_written_over_and_other_files_only_when_asked() {
     // Export onto another existing file: asked first; Cancel leaves it alone.
     let other = dir.join("notes.png");
     std::fs::write(&other, b"keep me").unwrap();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    answer_path_prompt(&mut harness, &other, "Export");
+    export_as(&mut harness, "Preview image", &other);
     harness.run_steps(2);
     assert!(matches!(state(&harness).dialog, Some(Dialog::Replace { .. })), "{:?}", state(&harness).dialog);
     click_when_shown(&mut harness, "Cancel");
     harness.run_steps(3);
     assert_eq!(std::fs::read(&other).unwrap(), b"keep me");
     // Asked again and answered Replace: the preview is written.
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    answer_path_prompt(&mut harness, &other, "Export");
+    export_as(&mut harness, "Preview image", &other);
     click_when_shown(&mut harness, "Replace");
-    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported the preview"));
-    assert_eq!(image::open(&other).unwrap().to_rgb8().dimensions(), (320, 240));
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported"));
+    assert_eq!(image::open(&other).unwrap().to_rgb8().width(), 320);
     assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes, "the photo was never touched");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -6,6 +6,7 @@ use super::commands::Command;
 use super::state::{CompareKind, FilePurpose};
 use crate::engine::consultation::PatientNotes;
 use crate::engine::mask::RegionKind;
+use crate::studio::handout::HandoutSetup;
 use crate::studio::{Edit, PresetOp};
 use std::path::PathBuf;
 
@@ -30,6 +31,8 @@ pub enum Action {
     UsePath(FilePurpose, PathBuf),
     SetDialogText(String),
     SetDetails(PatientNotes),
+    SetExport(HandoutSetup),
+    CancelExport,
     SetImpressionsPerHour(f32),
     OpenRecent(PathBuf),
     CloseShortcuts,

@@ -106,6 +106,10 @@ impl SmpApp {
             Dialog::Replace { purpose, path } => self.write_to(purpose, &path),
             Dialog::ChangedOnDisk { path } => self.write_to(FilePurpose::SaveConsultation, &path),
             Dialog::Details(notes) => self.edit(Edit::SetNotes(notes)),
+            Dialog::Export(setup) => {
+                self.state.export_setup = setup;
+                self.ask_path(FilePurpose::ExportPreview);
+            }
             Dialog::Compare { kind, presets } => {
                 let consultation = self.state.consultation();
                 let variants = match kind {
@@ -199,7 +203,7 @@ impl SmpApp {
                     self.continue_after_save(&ctx);
                 }
             }
-            Event::Exported(path) => self.info(format!("Exported the preview to {}.", path.display())),
+            Event::Exported(path) => self.info(format!("Exported {}.", path.display())),
             Event::Suggested { found: true } => self.info(
                 "The suggested bald and thinning area is shown in orange. Accept it to add it to the bald spot region, then refine it with the brushes.",
             ),
@@ -211,6 +215,9 @@ impl SmpApp {
                     self.edit(Edit::SetPreset(Box::new(preset)));
                 }
                 self.info(message);
+            }
+            Event::Failed(crate::studio::StudioError::Handout(crate::engine::handout::HandoutError::Cancelled)) => {
+                self.info("The export was cancelled; nothing was written.")
             }
             Event::Failed(e) => {
                 // A save that failed leaves what waited for it waiting for the person.

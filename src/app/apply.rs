@@ -56,6 +56,12 @@ impl SmpApp {
                     *text = new;
                 }
             }
+            Action::SetExport(setup) => {
+                if let Some(Dialog::Export(current)) = &mut self.state.dialog {
+                    *current = setup;
+                }
+            }
+            Action::CancelExport => self.state.studio.cancel_export(),
             Action::SetDetails(notes) => {
                 if let Some(Dialog::Details(current)) = &mut self.state.dialog {
                     *current = notes;
@@ -277,7 +283,10 @@ impl SmpApp {
                 None => self.ask_path(FilePurpose::SaveConsultation),
             },
             Command::SaveConsultationAs => self.ask_path(FilePurpose::SaveConsultation),
-            Command::ExportPreview => self.ask_path(FilePurpose::ExportPreview),
+            Command::ExportPreview => {
+                let setup = self.state.export_setup.clone();
+                self.open_dialog(Dialog::Export(setup));
+            }
             Command::ImportPreset => self.ask_path(FilePurpose::ImportPreset),
             Command::ExportPreset => self.ask_path(FilePurpose::ExportPreset),
             Command::Quit => {

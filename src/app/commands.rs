@@ -114,7 +114,7 @@ impl Command {
             Command::ShowShortcuts => "Keyboard shortcuts",
             Command::SaveConsultation => "Save consultation",
             Command::SaveConsultationAs => "Save consultation as…",
-            Command::ExportPreview => "Export preview…",
+            Command::ExportPreview => "Export for the patient…",
             Command::ImportPreset => "Import preset…",
             Command::ExportPreset => "Export preset…",
             Command::Quit => "Quit",
@@ -191,7 +191,7 @@ impl Command {
                 "Save photo, regions, preset and settings in a new .smpc file, to continue or show later"
             }
             Command::ExportPreview => {
-                "Save the simulated result as a PNG or JPEG image, without photo metadata"
+                "A preview, a before/after, sessions or styles sheet, or a one-page PDF report, without photo metadata"
             }
             Command::ImportPreset => {
                 "Add a preset file someone shared (.ron); dropping it on the window works too"

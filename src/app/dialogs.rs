@@ -4,7 +4,10 @@
 use super::action::Action;
 use super::state::{CompareKind, Dialog, FilePurpose, Leave, State};
 use crate::engine::consultation::PatientNotes;
+use crate::engine::export::{ExportOptions, ImageFormat};
+use crate::engine::handout::{PageSize, SheetLayout};
 use crate::engine::store::PresetStore;
+use crate::studio::handout::{HandoutKind, HandoutSetup};
 use eframe::egui::{self, Key};
 
 /// The dialog on screen, if any; the restore offer comes first.
@@ -78,6 +81,7 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
             question(ctx, "Replace the file?", &text, &[("Replace", Action::Confirm)], true)
         }
         Dialog::Details(notes) => details(ctx, id, notes),
+        Dialog::Export(setup) => export(ctx, id, state, setup),
         Dialog::Compare { kind, presets } => compare(ctx, id, state, *kind, presets),
         Dialog::ChangedOnDisk { path } => {
             let text = format!(
@@ -143,6 +147,157 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
             actions.push(Action::CloseDialog);
         }
     });
+    actions
+}
+
+/// What to export for the patient, and how.
+fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let mut edited = setup.clone();
+    let comparing = !state.compared_presets().is_empty();
+    egui::Modal::new(id.with("export")).show(ctx, |ui| {
+        ui.set_width(480.0);
+        ui.heading("Export for the patient");
+        ui.label("Made from this consultation as it is now; nothing from the photo's file goes with it.");
+        ui.add_space(4.0);
+        egui::Grid::new(id.with("export-grid")).num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+            ui.label("What");
+            ui.vertical(|ui| {
+                for kind in HandoutKind::ALL {
+                    let enabled = kind != HandoutKind::Compare || comparing;
+                    let response =
+                        ui.add_enabled(enabled, egui::RadioButton::new(edited.kind == kind, kind.label()));
+                    let response = if kind == HandoutKind::Compare && !comparing {
+                        response.on_disabled_hover_text(
+                            "Compare presets first (View ▸ Compare…); the sheet shows them",
+                        )
+                    } else {
+                        response
+                    };
+                    if response.clicked() {
+                        edited.kind = kind;
+                    }
+                }
+            });
+            ui.end_row();
+            if edited.kind == HandoutKind::Report {
+                ui.label("Paper");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut edited.page, PageSize::A4, "A4");
+                    ui.radio_value(&mut edited.page, PageSize::Letter, "Letter");
+                });
+                ui.end_row();
+            } else {
+                ui.label("Format");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut edited.format, ImageFormat::Jpeg, "JPEG");
+                    ui.radio_value(&mut edited.format, ImageFormat::Png, "PNG");
+                    if edited.format == ImageFormat::Jpeg {
+                        ui.add(egui::Slider::new(&mut edited.jpeg_quality, 60..=100).text("quality"));
+                    }
+                });
+                ui.end_row();
+                ui.label("Size");
+                ui.horizontal(|ui| {
+                    let mut full = edited.width_px.is_none();
+                    if ui.radio_value(&mut full, true, "Full resolution").clicked() {
+                        edited.width_px = None;
+                    }
+                    if ui.radio_value(&mut full, false, "Width").clicked() && edited.width_px.is_none() {
+                        edited.width_px = Some(2400);
+                    }
+                    if let Some(width) = &mut edited.width_px {
+                        ui.add(
+                            egui::DragValue::new(width)
+                                .range(ExportOptions::MIN_WIDTH_PX..=20_000)
+                                .suffix(" px"),
+                        );
+                    }
+                });
+                ui.end_row();
+            }
+            if edited.kind == HandoutKind::BeforeAfter {
+                ui.label("Layout");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut edited.layout, SheetLayout::SideBySide, "Side by side");
+                    ui.radio_value(&mut edited.layout, SheetLayout::Split, "Split");
+                });
+                ui.end_row();
+            }
+            if edited.kind == HandoutKind::Sessions {
+                ui.label("Later");
+                ui.horizontal(|ui| {
+                    let mut later = edited.years_on.is_some();
+                    if ui.checkbox(&mut later, "Add the result years on").changed() {
+                        edited.years_on = later.then_some(5.0);
+                    }
+                    if let Some(years) = &mut edited.years_on {
+                        ui.add(egui::DragValue::new(years).range(1.0..=20.0).suffix(" years"));
+                    }
+                });
+                ui.end_row();
+            }
+            ui.label("Caption");
+            ui.vertical(|ui| {
+                ui.checkbox(&mut edited.disclaimer, "“Simulation — actual results vary”");
+                let label = &state.consultation().notes.label;
+                ui.add_enabled(
+                    !label.trim().is_empty(),
+                    egui::Checkbox::new(&mut edited.label, "Patient's name or reference"),
+                )
+                .on_disabled_hover_text("Add it in File ▸ Patient and notes…");
+                if edited.kind == HandoutKind::Report {
+                    ui.checkbox(&mut edited.notes, "Notes");
+                }
+            });
+            ui.end_row();
+        });
+        if edited != *setup {
+            actions.push(Action::SetExport(edited.clone()));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Choose file…").clicked() {
+                actions.push(Action::Confirm);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CloseDialog);
+            }
+        });
+        if ui.input(|i| i.key_pressed(Key::Enter)) {
+            actions.push(Action::Confirm);
+        }
+        if ui.input(|i| i.key_pressed(Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    actions
+}
+
+/// An export under way: how far it is, and Cancel.
+pub fn export_progress_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let Some(running) = state.studio.export_running() else { return actions };
+    egui::Area::new(egui::Id::unique("export_progress"))
+        .anchor(egui::Align2::RIGHT_BOTTOM, [-20.0, -48.0])
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_width(300.0);
+                let what = if running.cancelling() {
+                    "Cancelling…".to_owned()
+                } else {
+                    format!("Making the {}…", running.kind.label().to_lowercase())
+                };
+                ui.label(what);
+                ui.horizontal(|ui| {
+                    ui.add(egui::ProgressBar::new(running.progress()).desired_width(200.0).show_percentage());
+                    if ui.add_enabled(!running.cancelling(), egui::Button::new("Cancel")).clicked() {
+                        actions.push(Action::CancelExport);
+                    }
+                });
+            });
+        });
+    ctx.request_repaint_after(std::time::Duration::from_millis(100));
     actions
 }
 

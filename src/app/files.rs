@@ -35,9 +35,8 @@ impl SmpApp {
                     dialog.add_filter("Photos", &["jpg", "jpeg", "png"]).set_title("Open photo").pick_file()
                 }
                 FilePurpose::ExportPreview => dialog
-                    .add_filter("PNG image", &["png"])
-                    .add_filter("JPEG image", &["jpg", "jpeg"])
-                    .set_title("Export preview")
+                    .add_filter("Image or PDF", &["png", "jpg", "jpeg", "pdf"])
+                    .set_title("Export for the patient")
                     .set_file_name(file_name)
                     .save_file(),
                 FilePurpose::ImportPreset => {
@@ -100,7 +99,10 @@ impl SmpApp {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| folder.join(format!("{stem}.smpc"))),
             ),
-            FilePurpose::ExportPreview => Some(folder.join(format!("{stem}-smp-preview.png"))),
+            FilePurpose::ExportPreview => {
+                let setup = &self.state.export_setup;
+                Some(folder.join(format!("{stem}{}", setup.kind.file_suffix(setup.format))))
+            }
             FilePurpose::ExportPreset => {
                 let name = crate::engine::store::slug(&consultation.preset.name);
                 Some(folder.join(format!("{name}.ron")))
@@ -164,7 +166,8 @@ impl SmpApp {
                 self.state.studio.save(&consultation_path(path)).map(|()| "Saving the consultation…")
             }
             FilePurpose::ExportPreview => {
-                self.state.studio.export_preview(path).map(|()| "Exporting the preview…")
+                let compare = self.state.compared_presets();
+                self.state.studio.export(&self.state.export_setup, path, compare).map(|()| "Exporting…")
             }
             FilePurpose::ExportPreset => self
                 .state

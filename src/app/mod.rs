@@ -104,6 +104,7 @@ impl SmpApp {
                 close_confirmed: false,
                 presentation: None,
                 show_shortcuts: false,
+                export_setup: Default::default(),
             },
             textures,
             thumbnails: ThumbnailTextures::new(),
@@ -428,6 +429,7 @@ impl eframe::App for SmpApp {
             actions.extend(panels::simulation::simulation_panel(state, &self.thumbnails, ui));
         }
         actions.extend(dialogs::shortcuts_ui(&ctx, state.show_shortcuts));
+        actions.extend(dialogs::export_progress_ui(state, &ctx));
         self.actions.extend(actions);
         self.canvas(ui);
         for action in std::mem::take(&mut self.actions) {

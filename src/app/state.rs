@@ -10,6 +10,7 @@ use crate::engine::preset::Preset;
 use crate::engine::sim::Stats;
 use crate::engine::store::PresetStore;
 use crate::studio::Studio;
+use crate::studio::handout::HandoutSetup;
 use eframe::egui;
 use image::RgbImage;
 use std::path::PathBuf;
@@ -118,6 +119,8 @@ pub enum Dialog {
     },
     /// The patient's label, the date and the notes, being edited.
     Details(PatientNotes),
+    /// What to export for the patient, before the file is chosen.
+    Export(HandoutSetup),
     /// What to compare: presets (library indices), the sessions, or the years.
     Compare {
         kind: CompareKind,
@@ -189,6 +192,8 @@ pub struct State {
     /// Presenting to the patient: full screen, tools hidden. Holds the split to go back to.
     pub presentation: Option<Option<f32>>,
     pub show_shortcuts: bool,
+    /// The last export's choices, offered again.
+    pub export_setup: HandoutSetup,
 }
 
 impl State {
@@ -252,6 +257,11 @@ impl State {
     /// The short hint over the canvas, until the first stroke ever.
     pub fn show_hint(&self) -> bool {
         !self.studio.settings().hint_seen && self.presentation.is_none()
+    }
+
+    /// The presets being compared, for a compare sheet (none unless presets are compared).
+    pub fn compared_presets(&self) -> Vec<Preset> {
+        self.studio.compare().panes().iter().filter_map(|p| p.variant.preset.clone()).collect()
     }
 
     /// The brush's diameter in photo pixels.

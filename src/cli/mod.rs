@@ -2,10 +2,12 @@
 //! timings and `presets` for the preset library.
 
 mod bench;
+mod handout;
 mod presets;
 mod render;
 
 pub use bench::bench;
+pub use handout::HandoutArgs;
 pub use presets::presets;
 pub use render::render;
 
@@ -124,8 +126,8 @@ pub struct BenchArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Output image; .png or .jpg.
-    #[arg(long, value_name = "OUT.png|OUT.jpg")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "OUT.png|OUT.jpg", required_unless_present = "report")]
+    pub out: Option<PathBuf>,
     /// Start from the bundled sample consultation (photo, regions, preset, scale).
     #[arg(long)]
     pub demo: bool,
@@ -137,9 +139,9 @@ pub struct RenderArgs {
     /// opacity where it has an alpha channel. JPEG masks are refused.
     #[arg(long = "mask", value_name = "KIND=FILE")]
     pub masks: Vec<String>,
-    /// A bundled preset's name or a preset .ron file.
+    /// A bundled preset's name or a preset .ron file; one for each style with --sheet compare.
     #[arg(long, value_name = "NAME_OR_RON_FILE")]
-    pub preset: Option<String>,
+    pub preset: Vec<String>,
     /// Photo scale in pixels per millimetre, 0.5–200 (default 10, or the sample's).
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub px_per_mm: Option<f32>,
@@ -164,4 +166,6 @@ pub struct RenderArgs {
     /// Worker threads, 1 to the number of cores (default: one per core).
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub handout: Box<HandoutArgs>,
 }

@@ -33,7 +33,9 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
         }
         Ok(loaded.image)
     };
-    let mut consultation = if args.demo {
+    let mut consultation = if let Some(file) = &args.handout.consultation {
+        Consultation::load(file)?
+    } else if args.demo {
         sample::load()?
     } else {
         let Some(path) = &args.photo else {
@@ -85,7 +87,7 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             anyhow::anyhow!("--mask {spec}: the mask is {w}×{h} but the photo is {}×{}", size.0, size.1)
         })?;
     }
-    if let Some(name) = &args.preset {
+    if let Some(name) = args.preset.first() {
         let (preset, warnings) = preset::resolve_with_warnings(name)?;
         for warning in &warnings {
             super::warn(warning);
@@ -153,15 +155,20 @@ fn file_name(path: &Path) -> String {
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let threads = super::thread_count(args.threads)?;
     refuse_overwriting_inputs(args)?;
+    super::handout::check(args)?;
     let consultation = consultation(args)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("could not start the render threads")?;
+    if args.handout.wanted() {
+        return pool.install(|| super::handout::run(args, &consultation));
+    }
+    let out = args.out.as_deref().context("give --out OUT.png for the rendered image")?;
     let start = Instant::now();
     let result = pool.install(|| sim::render(&consultation.scene()));
     let elapsed = start.elapsed();
-    export::save(&result.image, &args.out)?;
+    export::save_with(&result.image, out, &super::handout::export_options(&args.handout, out)?)?;
     if let Some(path) = &args.hair_map {
         consultation.hair.to_gray().save_with_format(path, image::ImageFormat::Png).map_err(|e| {
             let reason = match &e {
@@ -187,7 +194,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
             s.dots_per_cm2()
         )?;
     }
-    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, args.out.display())?;
+    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, out.display())?;
     Ok(())
 }
 
@@ -202,11 +209,15 @@ fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
             inputs.push(("a region mask", PathBuf::from(file)));
         }
     }
-    if let Some(preset) = &args.preset {
-        inputs.push(("the preset", PathBuf::from(preset)));
+    if let Some(file) = &args.handout.consultation {
+        inputs.push(("the consultation", file.clone()));
+    }
+    for preset in &args.preset {
+        inputs.push(("a preset", PathBuf::from(preset)));
     }
     let outputs = [
-        ("--out", Some(&args.out)),
+        ("--out", args.out.as_ref()),
+        ("--report", args.handout.report.as_ref()),
         ("--hair-map", args.hair_map.as_ref()),
         ("--dots-csv", args.dots_csv.as_ref()),
     ];

@@ -10,6 +10,7 @@ pub mod design;
 pub mod export;
 pub mod files;
 pub mod hair;
+pub mod handout;
 pub mod history;
 pub mod mask;
 pub mod os_error;

@@ -3,7 +3,7 @@
 
 use super::mask::RegionKind;
 use super::preset::Preset;
-use super::sim::{Dot, Stats};
+use super::sim::{self, Dot, Scene, Stats};
 
 /// One region's share of the plan.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,6 +41,16 @@ impl PlanFigures {
     pub fn minutes_per_session(&self, impressions_per_hour: f32) -> Vec<f32> {
         let rate = impressions_per_hour.max(1.0);
         self.total.impressions_per_session.iter().map(|&n| n as f32 / rate * 60.0).collect()
+    }
+}
+
+/// The plan of a scene whose shown dots are `dots`: they are the whole treatment's when the
+/// scene shows the last session; otherwise the treatment's dots are placed afresh.
+pub fn for_scene(scene: &Scene, dots: &[Dot], stats: &Stats) -> PlanFigures {
+    if scene.settings.session >= scene.preset.session_count() {
+        figures(dots, stats, scene.preset)
+    } else {
+        figures(&sim::plan_dots(scene), stats, scene.preset)
     }
 }
 
@@ -83,7 +93,7 @@ mod tests {
     use super::*;
     use crate::engine::mask::RegionMasks;
     use crate::engine::preset;
-    use crate::engine::sim::{self, Scene, SimSettings};
+    use crate::engine::sim::SimSettings;
     use crate::engine::units::Scale;
     use image::RgbImage;
 

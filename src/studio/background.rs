@@ -136,18 +136,6 @@ impl Studio {
         })
     }
 
-    /// Renders the current document afresh at full resolution and writes it to `path`.
-    pub fn export_preview(&mut self, path: &Path) -> Result<(), StudioError> {
-        self.end_stroke();
-        let mut snapshot = self.consultation().clone();
-        let path = path.to_path_buf();
-        self.spawn("export", move || {
-            snapshot.refresh_hair();
-            let render = sim::render(&snapshot.scene());
-            Done::Exported(export::save(&render.image, &path).map(|()| path).map_err(StudioError::from))
-        })
-    }
-
     /// Changes the preset library in the background.
     pub fn presets(&mut self, op: PresetOp) -> Result<(), StudioError> {
         let store = self.store.clone();

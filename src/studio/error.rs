@@ -3,6 +3,7 @@
 use super::worker::WorkerFailed;
 use crate::engine::consultation::ConsultationError;
 use crate::engine::export::ExportError;
+use crate::engine::handout::HandoutError;
 use crate::engine::photo::PhotoError;
 use crate::engine::sample::SampleError;
 use crate::engine::store::StoreError;
@@ -21,6 +22,8 @@ pub enum StudioError {
     Sample(#[from] SampleError),
     #[error(transparent)]
     Worker(#[from] WorkerFailed),
+    #[error(transparent)]
+    Handout(#[from] HandoutError),
     #[error("{0} is the patient's photo; choose another file name (SMP Studio never overwrites a photo)")]
     WouldOverwritePhoto(String),
     #[error("{0} is this consultation's own file; choose another name for the image")]

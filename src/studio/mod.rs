@@ -10,6 +10,7 @@ pub mod compare;
 pub mod document;
 pub mod edit;
 pub mod error;
+pub mod handout;
 mod presets;
 pub mod recovery;
 pub mod settings;
@@ -29,9 +30,9 @@ use crate::engine::mask::{Mask, PixelRect};
 use crate::engine::photo::PhotoNotice;
 use crate::engine::plan::PlanFigures;
 use crate::engine::preset::Preset;
-use crate::engine::sim::{self, Stats};
+use crate::engine::sim::Stats;
 use crate::engine::store::PresetStore;
-use crate::engine::{export, photo, sample};
+use crate::engine::{photo, sample};
 use image::RgbImage;
 use recovery::{Recovery, RecoveryNote};
 use settings::Settings;
@@ -125,6 +126,8 @@ pub struct Studio {
     jobs: Vec<(&'static str, Receiver<Done>)>,
     /// A document on its way in: edits wait until it is here.
     loading: bool,
+    /// The hand-out being made, with its progress and Cancel.
+    export_running: Option<handout::Running>,
     /// A suggested bald area waiting for the doctor to accept or dismiss it.
     suggestion: Option<Arc<Mask>>,
     suggesting: bool,
@@ -193,6 +196,7 @@ impl Studio {
             settings_path: folders.settings,
             jobs: Vec::new(),
             loading: false,
+            export_running: None,
             suggestion: None,
             suggesting: false,
             presets_busy: false,
@@ -471,10 +475,15 @@ impl Studio {
                     }
                     events.push(Event::Saved { path, revision });
                 }
-                Done::Exported(Ok(path)) => events.push(Event::Exported(path)),
-                Done::Saved(Err(e)) | Done::Exported(Err(e)) | Done::Settings(Err(e)) => {
-                    events.push(Event::Failed(e))
+                Done::Exported(Ok(path)) => {
+                    self.export_running = None;
+                    events.push(Event::Exported(path));
                 }
+                Done::Exported(Err(e)) => {
+                    self.export_running = None;
+                    events.push(Event::Failed(e));
+                }
+                Done::Saved(Err(e)) | Done::Settings(Err(e)) => events.push(Event::Failed(e)),
                 Done::Settings(Ok(())) => {}
                 Done::Suggested(photo, mask) => {
                     self.suggesting = false;

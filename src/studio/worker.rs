@@ -148,12 +148,7 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
                 (render.image, bounds, render.stats, render.dots)
             }
         };
-        // The shown session's dots are the plan's when it is the last session.
-        let plan = if job.settings.session >= job.preset.session_count() {
-            plan::figures(&dots, &stats, &job.preset)
-        } else {
-            plan::figures(&sim::plan_dots(&scene), &stats, &job.preset)
-        };
+        let plan = plan::for_scene(&scene, &dots, &stats);
         let pixels = if rect == bounds {
             image.clone()
         } else {

@@ -6,6 +6,7 @@ use super::super::icons::{self, Icon};
 use super::super::state::State;
 use super::presets::{ThumbnailTextures, preset_ui};
 use super::{SIDE_PANEL_WIDTH, region_color, section, swatch, tooltip_with_shortcut};
+use crate::engine::handout::{duration, thousands};
 use crate::engine::mask::RegionKind;
 use crate::engine::sim::Stage;
 use crate::studio::Edit;
@@ -152,36 +153,4 @@ fn plan_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
         ui.add(egui::Label::new(RichText::new(format!("Shades: {}", shades.join(", "))).small()).wrap());
     }
     actions
-}
-
-/// 12345 → "12,345".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Minutes as "45 min" or "2 h 10 min".
-fn duration(minutes: f32) -> String {
-    let m = minutes.round() as u32;
-    if m < 60 { format!("{m} min") } else { format!("{} h {:02} min", m / 60, m % 60) }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn figures_read_as_people_write_them() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(12_345), "12,345");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-        assert_eq!(super::duration(44.6), "45 min");
-        assert_eq!(super::duration(130.0), "2 h 10 min");
-    }
 }
