@@ -516,12 +516,14 @@ fn a_consultation_saves_to_one_file_and_reopens() {
 fn export_as(harness: &mut Harness<'static, SmpApp>, kind: &str, path: &std::path::Path) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     harness.run_steps(2);
+    // One click a frame, and a frame more for the dialog to settle at its new size.
     harness.get_by_label(kind).click();
-    harness.step();
+    harness.run_steps(2);
     if harness.query_by_label("PNG").is_some() {
         harness.get_by_label("PNG").click();
+        harness.run_steps(2);
         harness.get_by_label("Full resolution").click();
-        harness.step();
+        harness.run_steps(2);
     }
     click_when_shown(harness, "Choose file…");
     harness.run_steps(2);
@@ -566,10 +568,42 @@ fn a_before_after_sheet_and_a_pdf_report_export_and_a_long_export_can_be_cancell
     let bytes = std::fs::read(&report).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
 
-    // A full-size session sheet with years on takes a while: Cancel stops it, nothing written.
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_long_export_can_be_cancelled_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-cancel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A 30-megapixel photo with a large bald spot: its full-size session sheet takes seconds.
+    let photo = dir.join("large.png");
+    image::RgbImage::from_fn(6300, 4700, |x, y| {
+        let v = ((x * 7 + y * 13) % 23) as u8;
+        image::Rgb([190 + v, 150 + v, 130 + v])
+    })
+    .save(&photo)
+    .unwrap();
+    let mut harness = harness();
+    settle(&mut harness);
+    open_photo(&mut harness, &photo);
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(1000.0, 1000.0), egui::pos2(5000.0, 3600.0), 8);
+    step_until(&mut harness, "the render", |app| app.render_settled());
+
     let sessions = dir.join("sessions.png");
     export_as(&mut harness, "Sessions", &sessions);
     step_until(&mut harness, "the progress", |app| app.studio.export_running().is_some());
+    // The path prompt's own Cancel is gone once the progress is shown.
+    // A new popup is measured in its first frame and shown in the next.
+    for _ in 0..10 {
+        if harness.query_by_label("Making the sessions…").is_some() {
+            break;
+        }
+        harness.step();
+    }
+    save_screen(&mut harness, "export-progress");
+    harness.get_by_label("Making the sessions…");
     click_when_shown(&mut harness, "Cancel");
     step_until(&mut harness, "the cancel", |app| app.studio.export_running().is_none());
     assert!(notice_starts_with(state(&harness), "The export was cancelled"), "{:?}", state(&harness).notice);

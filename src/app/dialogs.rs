@@ -279,7 +279,7 @@ pub fn export_progress_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
     let mut actions = Vec::new();
     let Some(running) = state.studio.export_running() else { return actions };
     egui::Area::new(egui::Id::unique("export_progress"))
-        .anchor(egui::Align2::RIGHT_BOTTOM, [-20.0, -48.0])
+        .anchor(egui::Align2::RIGHT_BOTTOM, [-20.0, -72.0])
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_width(300.0);

@@ -116,13 +116,23 @@ pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
 /// Saves an image with the dialog's choices; a width other than the image's scales it first.
 /// Written beside and renamed: an export that fails never leaves half a file.
 pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Result<(), ExportError> {
+    let bytes = encode_sized(image, options)?;
+    write(path, &bytes)
+}
+
+/// The file bytes of `image` at the size and in the format `options` ask for.
+pub fn encode_sized(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     options.validate()?;
+    encode(&resized(image, options.size), options)
+        .map_err(|e| ExportError::Write { file: "the image".into(), reason: e.to_string() })
+}
+
+/// Writes encoded bytes to `path` whole or not at all (a partial file, then a rename).
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let file = path.display().to_string();
-    let bytes = encode(&resized(image, options.size), options)
-        .map_err(|e| ExportError::Write { file: file.clone(), reason: e.to_string() })?;
     super::files::replace(path, |partial| -> std::io::Result<()> {
         let mut out = std::fs::File::create(partial)?;
-        out.write_all(&bytes)?;
+        out.write_all(bytes)?;
         out.sync_all()
     })
     .map_err(|e| ExportError::Write { file, reason: e.to_string() })

@@ -48,10 +48,7 @@ impl HandoutKind {
 
     /// The end of a suggested file name: `-before-after.jpg`.
     pub fn file_suffix(self, format: ImageFormat) -> String {
-        let ext = match format {
-            ImageFormat::Png => "png",
-            ImageFormat::Jpeg => "jpg",
-        };
+        let ext = format.extension();
         match self {
             HandoutKind::Preview => format!("-smp-preview.{ext}"),
             HandoutKind::BeforeAfter => format!("-before-after.{ext}"),
@@ -126,7 +123,9 @@ impl Studio {
         path: &Path,
         compare: Vec<Preset>,
     ) -> Result<(), StudioError> {
-        let setup = setup.clone();
+        let mut setup = setup.clone();
+        // A typed `.png` or `.jpg` name says which format the clinic wants.
+        setup.format = ImageFormat::from_path(path).unwrap_or(setup.format);
         let kind = setup.kind;
         let mut snapshot = self.consultation().clone();
         let pace = self.settings.impressions_per_hour;
@@ -141,7 +140,7 @@ impl Studio {
                 report.store(done.to_bits(), Ordering::Relaxed);
                 wake();
             };
-            let result = make(&snapshot, &setup, &path, &compare, pace, Progress::new(&step, &stop));
+            let result = make(&snapshot, &setup, &path, &compare, pace, &step, &stop);
             Done::Exported(result.map(|()| path).map_err(StudioError::from))
         })?;
         self.export_running = Some(Running { kind, progress, cancel });
@@ -161,14 +160,22 @@ impl Studio {
     }
 }
 
+/// The share of the progress bar for making the pictures of an image hand-out.
+const ENCODING_STARTS: f32 = 0.8;
+
 fn make(
     c: &Consultation,
     setup: &HandoutSetup,
     path: &Path,
     compare: &[Preset],
     pace: f32,
-    progress: Progress,
+    report: &dyn Fn(f32),
+    stop: &AtomicBool,
 ) -> Result<(), HandoutError> {
+    // Encoding a full-size sheet is a good part of the work: the pictures take the bar to
+    // ENCODING_STARTS, the file the rest.
+    let pictures = |done: f32| report(done * ENCODING_STARTS);
+    let progress = Progress::new(&pictures, stop);
     let mut caption = CaptionOptions::for_consultation(c, pace);
     if setup.label {
         caption = caption.with_patient_label(c);
@@ -187,14 +194,18 @@ fn make(
     };
     let image = match setup.kind {
         HandoutKind::Report => {
-            let report = ReportOptions { page: setup.page, ..ReportOptions::new(caption) };
-            return handout::write_report(c, &report, path, progress);
+            let options = ReportOptions { page: setup.page, ..ReportOptions::new(caption) };
+            return handout::write_report(c, &options, path, Progress::new(report, stop));
         }
         HandoutKind::Preview => handout::preview(c, size, setup.disclaimer, progress)?,
         HandoutKind::BeforeAfter => handout::before_after(c, &sheet, progress)?,
         HandoutKind::Sessions => handout::sessions(c, &sheet, progress)?,
         HandoutKind::Compare => handout::compare(c, compare, &sheet, progress)?,
     };
-    export::save_with(&image, path, &options)?;
+    let bytes = export::encode_sized(&image, &options)?;
+    // Cancel pressed while the file was being encoded still writes nothing.
+    progress.step(1.0)?;
+    export::write(path, &bytes)?;
+    report(1.0);
     Ok(())
 }
