@@ -281,13 +281,18 @@ fn decode_mask(
 /// (the camera's copy is not at hand), except where a limit can be raised.
 fn photo_error(e: PhotoError, file: &str) -> ConsultationError {
     let reason = match e {
-        PhotoError::TooLarge { .. } | PhotoError::FileTooLarge { .. } | PhotoError::Setting { .. } => {
+        PhotoError::TooLarge { .. }
+        | PhotoError::FileTooLarge { .. }
+        | PhotoError::Setting { .. }
+        | PhotoError::NoHeifDecoder { .. } => {
             return ConsultationError::Photo(e);
         }
         PhotoError::Incomplete { file: name } => format!("its photo `{name}` is cut short"),
         PhotoError::Empty { file: name } => format!("its photo `{name}` is empty"),
         PhotoError::OtherFormat { file: name, found } => format!("its photo `{name}` is {found}"),
-        PhotoError::NotAPhoto { file: name } | PhotoError::NotAFile { file: name, .. } => {
+        PhotoError::NotAPhoto { file: name }
+        | PhotoError::NotAFile { file: name, .. }
+        | PhotoError::NotPng { file: name, .. } => {
             format!("its photo `{name}` is not a photo")
         }
         PhotoError::Decode { file: name, .. } | PhotoError::Damaged { file: name, .. } => {
