@@ -281,11 +281,14 @@ fn decode_mask(
 /// (the camera's copy is not at hand), except where a limit can be raised.
 fn photo_error(e: PhotoError, file: &str) -> ConsultationError {
     let reason = match e {
-        PhotoError::TooLarge { .. }
-        | PhotoError::FileTooLarge { .. }
-        | PhotoError::Setting { .. }
-        | PhotoError::NoHeifDecoder { .. } => {
+        PhotoError::TooLarge { .. } | PhotoError::FileTooLarge { .. } | PhotoError::Setting { .. } => {
             return ConsultationError::Photo(e);
+        }
+        // Not damaged: this computer cannot read HEIC; the sentence says how to change that.
+        PhotoError::NoHeifDecoder { .. } => {
+            return ConsultationError::Photo(PhotoError::NoHeifDecoder {
+                file: format!("the photo in {file}"),
+            });
         }
         PhotoError::Incomplete { file: name } => format!("its photo `{name}` is cut short"),
         PhotoError::Empty { file: name } => format!("its photo `{name}` is empty"),
