@@ -19,7 +19,8 @@ pub(super) const MAX_META_BYTES: u64 = 4 << 20;
 pub(super) const MAX_PHOTO_BYTES: u64 = 512 << 20;
 /// Largest region layer member read (a compressed 8-bit layer of the photo's size).
 pub(super) const MAX_MASK_BYTES: u64 = 256 << 20;
-/// What a member's size is measured against while it is read: any more is never kept.
+/// Room made for a member before it is read: a declared size is a claim, so memory grows only
+/// as bytes actually arrive.
 const FIRST_ALLOCATION: u64 = 1 << 20;
 
 /// Why one part of a consultation could not be read.
