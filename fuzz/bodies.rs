@@ -3,7 +3,8 @@
 //! target calls one of them, so the others are unused there.
 #![allow(dead_code)]
 
-use smp_studio::engine::mask::Mask;
+use smp_studio::engine::consultation::Consultation;
+use smp_studio::engine::mask::{Mask, RegionKind};
 use smp_studio::engine::photo::{self, PhotoLimits};
 use smp_studio::engine::preset::Preset;
 
@@ -42,4 +43,37 @@ pub fn photo(data: &[u8]) {
         let mask = Mask::from_image(&image::DynamicImage::ImageRgb8(loaded.image));
         assert_eq!((mask.width(), mask.height()), (w, h));
     }
+}
+
+/// Any bytes read as a `.smpc` container give a consultation or one sentence, never a panic;
+/// a consultation that opens saves to a container that opens to the same consultation.
+pub fn consultation(data: &[u8]) {
+    let opened = match Consultation::from_container_bytes(data, "fuzz.smpc", &LIMITS) {
+        Ok(opened) => opened,
+        Err(e) => {
+            let sentence = e.to_string();
+            assert!(!sentence.is_empty() && !sentence.contains('\n'), "not one sentence: {sentence:?}");
+            assert!(sentence.len() < 1000, "a sentence of {} bytes", sentence.len());
+            return;
+        }
+    };
+    let (w, h) = opened.photo.dimensions();
+    assert!(w as u64 * h as u64 <= LIMITS.max_pixels.max(1), "{w}×{h} is over the limit");
+    let saved = match opened.write_container(std::io::Cursor::new(Vec::new())) {
+        Ok(out) => out.into_inner(),
+        Err(e) => panic!("a consultation that opened does not save: {e}"),
+    };
+    let back = match Consultation::from_container_bytes(&saved, "saved.smpc", &LIMITS) {
+        Ok(back) => back,
+        Err(e) => panic!("a saved consultation does not open: {e}"),
+    };
+    assert!(*back.photo == *opened.photo, "the photo changed on saving");
+    for kind in RegionKind::ALL {
+        assert!(back.masks.get(kind) == opened.masks.get(kind), "the {} layer changed on saving", kind.key());
+    }
+    assert_eq!(back.settings, opened.settings);
+    assert!(back.preset == opened.preset, "the preset changed on saving");
+    assert_eq!(back.notes, opened.notes);
+    assert_eq!(back.photo_name, opened.photo_name);
+    assert_eq!(back.hairline_design, opened.hairline_design);
 }

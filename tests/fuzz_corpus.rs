@@ -5,7 +5,15 @@
 #[path = "../fuzz/bodies.rs"]
 mod bodies;
 
+use image::{Rgb, RgbImage};
+use smp_studio::engine::brush::{Brush, BrushMode, stroke};
+use smp_studio::engine::consultation::{Consultation, PatientNotes};
+use smp_studio::engine::design::HairlineDesign;
+use smp_studio::engine::mask::RegionKind;
+use smp_studio::engine::preset;
+use smp_studio::engine::sim::Stage;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
@@ -44,4 +52,74 @@ fn stored_preset_inputs_still_pass() {
 #[test]
 fn stored_photo_inputs_still_pass() {
     replay("photo", bodies::photo, 5);
+}
+
+#[test]
+fn stored_consultation_inputs_still_pass() {
+    replay("consultation", bodies::consultation, 3);
+}
+
+/// The seeds are whole consultations, so the fuzzer starts from files that open and mutates
+/// them part by part; a seed that no longer opens would only test the first refusal.
+#[test]
+fn consultation_seeds_open() {
+    let seeds: Vec<_> = inputs("consultation").into_iter().filter(|p| is_seed(p)).collect();
+    assert!(seeds.len() >= 3, "only {} consultation seeds", seeds.len());
+    for seed in seeds {
+        let bytes = std::fs::read(&seed).unwrap();
+        let limits = smp_studio::engine::photo::PhotoLimits::DEFAULT;
+        if let Err(e) = Consultation::from_container_bytes(&bytes, "seed.smpc", &limits) {
+            panic!("{} does not open: {e}", seed.display());
+        }
+    }
+}
+
+fn is_seed(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-"))
+}
+
+/// Writes the consultation seeds: `cargo test --test fuzz_corpus -- --ignored`. Small on
+/// purpose (a few hundred bytes each): tiny photos, every part present.
+#[test]
+#[ignore = "writes the seed files; run by hand when the format changes"]
+fn write_consultation_seeds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/consultation");
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = RgbImage::from_fn(12, 8, |x, y| Rgb([150 + x as u8 * 4, 120 + y as u8 * 5, 100]));
+    let mut png = Vec::new();
+    photo.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let mut jpeg = Vec::new();
+    photo.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+    let paint = |c: &mut Consultation| {
+        let brush = Brush { radius_px: 3.0, hardness: 0.5, mode: BrushMode::Paint };
+        stroke(&brush, c.masks.get_mut(RegionKind::Bald), &[(2.0, 2.0), (9.0, 5.0)]);
+    };
+    let preset = preset::bundled().remove(0);
+
+    let mut kept = Consultation::new("scalp.png".into(), photo.clone(), preset.clone())
+        .with_photo_file(Arc::from(png), "png");
+    paint(&mut kept);
+    write_seed(&dir.join("seed-png.smpc"), &kept);
+
+    let decoded = smp_studio::engine::photo::decode(&jpeg, "scalp.jpg").unwrap();
+    let mut designed = Consultation::new("IMG_1.jpg".into(), decoded, preset.clone())
+        .with_photo_file(Arc::from(jpeg), "jpg");
+    designed.hairline_design = Some(HairlineDesign {
+        handles: vec![[1.0, 6.0], [6.0, 2.0], [11.0, 6.0]],
+        ..HairlineDesign::default()
+    });
+    designed.notes = PatientNotes { label: "A. B.".into(), date: "2026-11-29".into(), notes: "crown".into() };
+    write_seed(&dir.join("seed-jpeg-design.smpc"), &designed);
+
+    // No encoded photo kept: the pixels are saved as PNG.
+    let mut plain = Consultation::new("scan".into(), photo, preset);
+    plain.settings.session = 1;
+    plain.settings.stage = Stage::Fresh;
+    write_seed(&dir.join("seed-pixels.smpc"), &plain);
+}
+
+fn write_seed(path: &Path, consultation: &Consultation) {
+    let bytes = consultation.write_container(std::io::Cursor::new(Vec::new())).unwrap().into_inner();
+    assert!(bytes.len() < 8 * 1024, "{} is {} bytes", path.display(), bytes.len());
+    std::fs::write(path, bytes).unwrap();
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The one test command: installs the system libraries the headless UI tests render with
-# (Mesa's software Vulkan, EGL, X11 client libraries) when they are missing, then runs every test.
+# (Mesa's software Vulkan, EGL, X11 client libraries), libheif, which reads HEIC photos, and
+# poppler, whose tools check the PDF report, when they are missing; then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libvulkan1 mesa-vulkan-drivers libegl1 libegl-mesa0 libgl1 libglx-mesa0 libgl1-mesa-dri
           libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libfontconfig1
-          poppler-utils)
+          poppler-utils libheif1)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

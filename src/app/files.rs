@@ -31,9 +31,10 @@ impl SmpApp {
                 dialog = dialog.set_directory(folder);
             }
             let picked = match purpose {
-                FilePurpose::OpenPhoto => {
-                    dialog.add_filter("Photos", &["jpg", "jpeg", "png"]).set_title("Open photo").pick_file()
-                }
+                FilePurpose::OpenPhoto => dialog
+                    .add_filter("Photos", crate::engine::photo::EXTENSIONS)
+                    .set_title("Open photo")
+                    .pick_file(),
                 FilePurpose::ExportPreview => dialog
                     .add_filter("Image or PDF", &["png", "jpg", "jpeg", "pdf"])
                     .set_title("Export for the patient")

@@ -1,10 +1,22 @@
 //! Loading patient photos: check what the file is before reading it, decode within a memory
 //! budget, apply the camera's orientation, and say when a photo is incomplete or was reduced.
+//!
+//! Read: JPEG (colour, greyscale and CMYK), PNG (8 and 16 bits), WebP, TIFF and, where the
+//! system's libheif is installed, HEIC (see [`heif`]).
+
+pub mod heif;
 
 use super::os_error;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
+
+/// File name extensions of the photos read, for file choosers (both cases: some choosers match
+/// names exactly, and cameras write `IMG_0001.JPG`, iPhones `IMG_0001.HEIC`).
+pub const EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "JPG", "JPEG", "PNG", "WEBP", "TIF", "TIFF",
+    "HEIC", "HEIF",
+];
 
 /// Environment variable raising or lowering the working size of photos, in megapixels.
 pub const MAX_MEGAPIXELS_VAR: &str = "SMP_STUDIO_MAX_MEGAPIXELS";
@@ -60,14 +72,23 @@ fn env_number(name: &'static str, range: std::ops::RangeInclusive<f64>) -> Resul
 pub enum PhotoError {
     #[error("could not open {file}: {reason}")]
     Io { file: String, reason: String },
-    #[error("{file} is {what}, not a photo; choose a JPEG or PNG file")]
+    #[error("{file} is {what}, not a photo; choose a JPEG, PNG, WebP, TIFF or HEIC photo")]
     NotAFile { file: String, what: &'static str },
     #[error("{file} is empty (0 bytes); copy the photo again from the camera or phone")]
     Empty { file: String },
-    #[error("{file} is {found}; SMP Studio reads JPEG and PNG photos, so save it as one of those first")]
+    #[error(
+        "{file} is {found}; SMP Studio reads JPEG, PNG, WebP, TIFF and HEIC photos, so save it as one of those first"
+    )]
     OtherFormat { file: String, found: &'static str },
-    #[error("{file} is not a photo: it is neither a JPEG nor a PNG image")]
+    #[error("{file} is not a photo: it is not a JPEG, PNG, WebP, TIFF or HEIC image")]
     NotAPhoto { file: String },
+    /// A region layer in another image format (the mask reader names JPEG itself).
+    #[error("{file} is {found}; a region mask must be a PNG image")]
+    NotPng { file: String, found: &'static str },
+    #[error(
+        "{file} is a HEIC photo (the iPhone format), and this computer has no HEIC decoder; install libheif (on Debian: apt install libheif1), or save the photo as JPEG first"
+    )]
+    NoHeifDecoder { file: String },
     #[error(
         "{file} is a damaged photo and could not be read ({reason}); copy it again from the camera or phone"
     )]
@@ -147,12 +168,16 @@ pub fn open(path: &Path, limits: &PhotoLimits) -> Result<LoadedPhoto, PhotoError
     let mut reader = std::fs::File::open(path).map_err(io_err)?;
     let mut head = [0u8; 32];
     let got = read_up_to(&mut reader, &mut head).map_err(io_err)?;
-    let format = sniff(&head[..got], &file)?;
+    let format = identify(&head[..got], &file)?;
     reader.rewind().map_err(io_err)?;
     match format {
-        // The JPEG decoder reads the whole file into memory anyway; reading it here lets the
-        // end be checked for the end-of-image marker.
-        ImageFormat::Jpeg => {
+        Kind::Image(format @ (ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff)) => {
+            // Decoded as it streams in: the file's size costs no memory.
+            decode_sniffed(BufReader::new(reader), format, &file, limits, 0, true)
+        }
+        // JPEG and HEIC decoders read the whole file into memory anyway; reading it here lets
+        // a JPEG's end be checked for the end-of-image marker.
+        _ => {
             if size > limits.max_decode_bytes {
                 return Err(PhotoError::FileTooLarge {
                     file,
@@ -163,11 +188,8 @@ pub fn open(path: &Path, limits: &PhotoLimits) -> Result<LoadedPhoto, PhotoError
             let mut bytes = Vec::with_capacity(size as usize);
             // Bounded even if the file grows while it is read.
             reader.take(limits.max_decode_bytes).read_to_end(&mut bytes).map_err(io_err)?;
-            let complete = jpeg_is_complete(&bytes);
-            decode_sniffed(Cursor::new(&bytes[..]), format, &file, limits, bytes.len() as u64, complete)
+            decode_with(&bytes, &file, limits)
         }
-        // PNG is decoded as it streams in: the file's size costs no memory.
-        _ => decode_sniffed(BufReader::new(reader), format, &file, limits, 0, true),
     }
 }
 
@@ -207,9 +229,21 @@ pub fn decode_with(bytes: &[u8], file: &str, limits: &PhotoLimits) -> Result<Loa
     if bytes.is_empty() {
         return Err(PhotoError::Empty { file: file.into() });
     }
-    let format = sniff(bytes, file)?;
-    let complete = format != ImageFormat::Jpeg || jpeg_is_complete(bytes);
-    decode_sniffed(Cursor::new(bytes), format, file, limits, bytes.len() as u64, complete)
+    match identify(bytes, file)? {
+        Kind::Heif => decode_heif(bytes, file, limits),
+        Kind::Image(format) => {
+            let complete = match format {
+                ImageFormat::Jpeg => jpeg_is_complete(bytes),
+                ImageFormat::WebP => riff_is_complete(bytes),
+                _ => true,
+            };
+            if !complete && format != ImageFormat::Jpeg {
+                // Only a JPEG's decoder fills in what is missing; the others stop.
+                return Err(PhotoError::Incomplete { file: file.into() });
+            }
+            decode_sniffed(Cursor::new(bytes), format, file, limits, bytes.len() as u64, complete)
+        }
+    }
 }
 
 /// [`decode_with`] with the default limits, keeping the image only.
@@ -243,40 +277,127 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> 
     Ok(filled)
 }
 
-/// The format from the first bytes: JPEG or PNG, or a sentence naming what it is instead.
-pub(crate) fn sniff(head: &[u8], file: &str) -> Result<ImageFormat, PhotoError> {
+/// What a photo file is, from its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Image(ImageFormat),
+    /// HEIC and other HEIF files, decoded by libheif.
+    Heif,
+}
+
+/// Camera RAW files are TIFF inside; their first image is a small preview, so they are
+/// refused by name rather than opened as a thumbnail.
+const RAW_EXTENSIONS: &[&str] = &[
+    "dng", "nef", "nrw", "cr2", "arw", "srf", "sr2", "pef", "orf", "rw2", "raf", "srw", "3fr", "iiq", "erf",
+    "kdc", "mrw",
+];
+
+/// The photo's kind from its first bytes, or a sentence naming what it is instead.
+fn identify(head: &[u8], file: &str) -> Result<Kind, PhotoError> {
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let other = |found| Err(PhotoError::OtherFormat { file: file.into(), found });
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Ok(ImageFormat::Jpeg);
+        return Ok(Kind::Image(ImageFormat::Jpeg));
     }
     if head.starts_with(PNG) {
-        return Ok(ImageFormat::Png);
+        return Ok(Kind::Image(ImageFormat::Png));
     }
-    let found = if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        match &head[8..12] {
-            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
-                Some("a HEIC photo (the iPhone format)")
-            }
-            b"avif" | b"avis" => Some("an AVIF image"),
-            _ => Some("a video or HEIF file"),
-        }
-    } else if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
-        Some("a WebP image")
-    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-        Some("a TIFF or camera RAW image")
-    } else if head.starts_with(b"GIF8") {
-        Some("a GIF image")
+    if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        return Ok(Kind::Image(ImageFormat::WebP));
+    }
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        let extension = Path::new(file).extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let raw =
+            head.get(8..10) == Some(b"CR") || extension.is_some_and(|e| RAW_EXTENSIONS.contains(&e.as_str()));
+        return if raw { other("a camera RAW image") } else { Ok(Kind::Image(ImageFormat::Tiff)) };
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return match &head[8..12] {
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => Ok(Kind::Heif),
+            b"avif" | b"avis" => other("an AVIF image"),
+            _ => other("a video or HEIF file"),
+        };
+    }
+    if head.starts_with(b"GIF8") {
+        other("a GIF image")
     } else if head.starts_with(b"BM") {
-        Some("a BMP image")
+        other("a BMP image")
     } else if head.starts_with(b"%PDF") {
-        Some("a PDF document")
+        other("a PDF document")
     } else {
-        None
+        Err(PhotoError::NotAPhoto { file: file.into() })
+    }
+}
+
+/// The format of a region mask from its first bytes: PNG, or JPEG (which the mask reader
+/// refuses with its own reason), or a sentence naming what it is instead.
+pub(crate) fn sniff(head: &[u8], file: &str) -> Result<ImageFormat, PhotoError> {
+    match identify(head, file)? {
+        Kind::Image(format @ (ImageFormat::Png | ImageFormat::Jpeg)) => Ok(format),
+        Kind::Image(ImageFormat::WebP) => {
+            Err(PhotoError::NotPng { file: file.into(), found: "a WebP image" })
+        }
+        Kind::Image(_) => Err(PhotoError::NotPng { file: file.into(), found: "a TIFF image" }),
+        Kind::Heif => Err(PhotoError::NotPng { file: file.into(), found: "a HEIC photo" }),
+    }
+}
+
+/// Whether a RIFF file (WebP) holds every byte its header declares.
+fn riff_is_complete(bytes: &[u8]) -> bool {
+    match bytes.get(4..8) {
+        Some(size) => {
+            let declared = u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as u64;
+            bytes.len() as u64 >= declared.saturating_add(8)
+        }
+        None => false,
+    }
+}
+
+/// A HEIC photo through libheif, within the same budget as every other photo: the size is
+/// read from the file's header and checked before any pixel is decoded.
+fn decode_heif(bytes: &[u8], file: &str, limits: &PhotoLimits) -> Result<LoadedPhoto, PhotoError> {
+    let held = bytes.len() as u64;
+    let mut refused = None;
+    let decoded = heif::decode(bytes, |width, height| {
+        let pixels = width as u64 * height as u64;
+        let to = reduced_size(width, height, limits.max_pixels);
+        let kept = if to == (width, height) { pixels * 3 } else { to.0 as u64 * to.1 as u64 * 4 };
+        // libheif's own planes (up to 16 bits in three full planes), its RGB copy, and ours.
+        let needed = held.saturating_add(pixels * (6 + 3)).saturating_add(kept);
+        if needed > limits.max_decode_bytes {
+            refused = Some(PhotoError::TooLarge {
+                file: file.into(),
+                width,
+                height,
+                needed_mb: needed.div_ceil(1_000_000),
+                budget_mb: limits.max_decode_bytes / 1_000_000,
+            });
+            return false;
+        }
+        true
+    });
+    let decoded = match decoded {
+        Ok(decoded) => decoded,
+        Err(heif::HeifFailure::Refused) => {
+            return Err(refused.unwrap_or(PhotoError::Damaged { file: file.into(), format: "HEIC" }));
+        }
+        Err(heif::HeifFailure::Unavailable) => return Err(PhotoError::NoHeifDecoder { file: file.into() }),
+        Err(heif::HeifFailure::Incomplete) => return Err(PhotoError::Incomplete { file: file.into() }),
+        Err(heif::HeifFailure::Damaged) => {
+            return Err(PhotoError::Damaged { file: file.into(), format: "HEIC" });
+        }
     };
-    Err(match found {
-        Some(found) => PhotoError::OtherFormat { file: file.into(), found },
-        None => PhotoError::NotAPhoto { file: file.into() },
-    })
+    let (width, height) = (decoded.width, decoded.height);
+    let image = RgbImage::from_raw(width, height, decoded.rgb)
+        .ok_or_else(|| PhotoError::Damaged { file: file.into(), format: "HEIC" })?;
+    let to = reduced_size(width, height, limits.max_pixels);
+    if to == (width, height) {
+        return Ok(LoadedPhoto { image, notices: Vec::new() });
+    }
+    let reduced = image::imageops::thumbnail(&image, to.0, to.1);
+    let notice =
+        PhotoNotice::Reduced { file: file.into(), from: (width, height), to, max_pixels: limits.max_pixels };
+    Ok(LoadedPhoto { image: reduced, notices: vec![notice] })
 }
 
 /// Decodes a stream already known to be `format`; `held_bytes` is what the caller keeps in
@@ -400,11 +521,19 @@ pub fn reduced_size(width: u32, height: u32, max_pixels: u64) -> (u32, u32) {
 
 pub(crate) fn decode_error(e: image::ImageError, format: ImageFormat, file: &str) -> PhotoError {
     let text = e.to_string();
-    let ended_early = text.contains("end of file") || text.contains("EOF") || text.contains("No more bytes");
+    let ended_early = text.contains("end of file")
+        || text.contains("EOF")
+        || text.contains("No more bytes")
+        || matches!(&e, image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof);
     if ended_early {
         return PhotoError::Incomplete { file: file.into() };
     }
-    let format = if format == ImageFormat::Jpeg { "JPEG" } else { "PNG" };
+    let format = match format {
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::WebP => "WebP",
+        ImageFormat::Tiff => "TIFF",
+        _ => "PNG",
+    };
     match e {
         image::ImageError::Limits(_) => PhotoError::Decode {
             file: file.into(),
@@ -430,7 +559,10 @@ mod tests {
     #[test]
     fn garbage_gets_a_sentence_not_a_panic() {
         let err = decode(b"definitely not a jpeg", "notes.txt").unwrap_err();
-        assert_eq!(err.to_string(), "notes.txt is not a photo: it is neither a JPEG nor a PNG image");
+        assert_eq!(
+            err.to_string(),
+            "notes.txt is not a photo: it is not a JPEG, PNG, WebP, TIFF or HEIC image"
+        );
         let err = load(Path::new("/nonexistent/scalp.jpg")).unwrap_err();
         assert_eq!(err.to_string(), "could not open /nonexistent/scalp.jpg: there is no such file or folder");
     }
@@ -497,8 +629,12 @@ mod tests {
     fn other_image_formats_are_named() {
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
         let err = decode(heic, "IMG_0001.HEIC").unwrap_err();
+        assert!(err.to_string().contains("IMG_0001.HEIC is"), "{err}");
         assert!(err.to_string().contains("HEIC"), "{err}");
         assert!(decode(b"GIF89a....", "a.gif").unwrap_err().to_string().contains("GIF"));
+        let raw = b"II*\0\x10\0\0\0CR\x02\0";
+        assert!(decode(raw, "IMG_1.CR2").unwrap_err().to_string().contains("camera RAW"));
+        assert!(decode(b"II*\0\x08\0\0\0", "DSC_1.NEF").unwrap_err().to_string().contains("camera RAW"));
     }
 
     #[test]

@@ -6,16 +6,17 @@
 //! written by earlier versions (`visit.smp/` with the same members as files) still open.
 
 use super::{Consultation, PhotoFile};
-use crate::engine::design::HairlineDesign;
+use crate::engine::design::{DEPTH_MM, HairlineDesign};
 use crate::engine::files;
 use crate::engine::hair;
 use crate::engine::mask::{Mask, RegionKind, RegionMasks};
+use crate::engine::os_error;
 use crate::engine::photo;
 use crate::engine::preset::{self, Preset};
 use crate::engine::sim::{SimSettings, Stage};
 use crate::engine::units::Scale;
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,12 +26,13 @@ pub const CONSULTATION_EXTENSION: &str = "smpc";
 pub const META_FILE: &str = "consultation.ron";
 /// The newest consultation format this build reads and writes (1 was the folder format).
 const FORMAT_VERSION: u32 = 2;
-/// Largest text member read: a consultation's RON is a few kilobytes.
-const MAX_META_BYTES: u64 = 4 << 20;
-/// Largest photo member read.
-const MAX_PHOTO_BYTES: u64 = 512 << 20;
-/// Largest region layer member read (a compressed 8-bit layer of the photo's size).
-const MAX_MASK_BYTES: u64 = 256 << 20;
+/// Most handles a designed hairline has; the designer places a dozen or so.
+const MAX_DESIGN_HANDLES: usize = 200;
+/// Farthest a design's point may lie from the photo's corner, in pixels: far beyond any photo,
+/// near enough that the curve's arithmetic stays exact.
+const MAX_DESIGN_COORDINATE: f32 = 1e6;
+/// Longest piece of the file's own text quoted back in a message.
+const QUOTE_CHARS: usize = 80;
 
 /// Who the consultation is for, and what was said; kept with the consultation, printed on
 /// hand-outs only where the clinician chooses.
@@ -81,16 +83,31 @@ fn first_version() -> u32 {
     1
 }
 
+/// What went wrong opening or saving a consultation, as one sentence each.
 #[derive(Debug, thiserror::Error)]
 pub enum ConsultationError {
-    #[error("{file} is not a saved consultation: {reason}")]
-    Invalid { file: String, reason: String },
+    /// Not a consultation at all: another kind of file, or a container without the metadata.
+    #[error("{file} is not a saved consultation ({reason}); choose a .smpc file saved by SMP Studio")]
+    NotAConsultation { file: String, reason: String },
+    /// A consultation whose parts are missing, damaged or hold values SMP Studio never writes.
+    #[error("{file} is damaged and cannot be opened: {reason}; open a backup copy if there is one")]
+    Damaged { file: String, reason: String },
     #[error("could not read {file}: {reason}")]
     Read { file: String, reason: String },
     #[error(
         "{file} was saved by a newer SMP Studio (format {found}; this one reads up to {FORMAT_VERSION}); update SMP Studio to open it"
     )]
     FutureVersion { file: String, found: u32 },
+    /// The photo is larger than the working size: its regions were painted at full size, so it
+    /// cannot be reduced the way a newly opened photo is.
+    #[error(
+        "the photo in {file} is {width}×{height} pixels, more than SMP Studio works with now; set {}={megapixels} to open it",
+        photo::MAX_MEGAPIXELS_VAR
+    )]
+    PhotoTooLarge { file: String, width: u32, height: u32, megapixels: u64 },
+    /// A photo limit, with the setting that raises it.
+    #[error(transparent)]
+    Photo(photo::PhotoError),
     #[error(
         "could not save the consultation to {file}: {reason}; the consultation is still open, nothing was lost"
     )]
@@ -99,45 +116,125 @@ pub enum ConsultationError {
 
 impl ConsultationMeta {
     /// Checks every value a render depends on, so a damaged or hostile file is refused with a
-    /// sentence instead of rendering forever.
+    /// sentence instead of rendering forever; the preset is checked by the presets' own
+    /// limits table. The reason is a clause: "its scale is 0 px/mm; …".
     pub fn validate(&self) -> Result<(), String> {
         let s = &self.settings;
         if Scale::new(s.scale.px_per_mm).is_none() {
             return Err(format!(
-                "its scale is {} px/mm; a scale must be between {} and {} px/mm",
+                "its scale is {} px/mm, and a scale must be between {} and {} px/mm",
                 s.scale.px_per_mm,
                 Scale::RANGE.start(),
                 Scale::RANGE.end()
             ));
         }
         if !(1..=6).contains(&s.session) {
-            return Err(format!("it shows session {}; sessions are numbered 1 to 6", s.session));
+            return Err(format!("it shows session {}, and sessions are numbered 1 to 6", s.session));
         }
         if let Stage::Healed { years } = s.stage
             && !(years.is_finite() && (0.0..=50.0).contains(&years))
         {
-            return Err(format!("it shows the result {years} years on; give 0 to 50 years"));
+            return Err(format!("it shows the result {years} years on, and only 0 to 50 years can be shown"));
         }
         if let Some(preset) = &self.preset_data {
-            preset.validate(META_FILE).map_err(|e| e.to_string())?;
+            preset.validate(META_FILE).map_err(|e| match e {
+                preset::PresetError::Invalid { field, message, .. } => {
+                    format!("its preset's field `{field}` {message}")
+                }
+                other => other.to_string(),
+            })?;
         }
         for name in std::iter::once(&self.photo).chain(self.masks.iter().map(|(_, file)| file)) {
             if !is_plain_member(name) {
-                return Err(format!("it names the file `{name}`, which is not inside the consultation"));
+                return Err(format!(
+                    "it names the file “{}”, which is not inside the consultation",
+                    quote(name)
+                ));
             }
+        }
+        if self.masks.len() > RegionKind::ALL.len() {
+            return Err(format!(
+                "it lists {} region layers, and a consultation has at most 3",
+                self.masks.len()
+            ));
+        }
+        for (i, (key, _)) in self.masks.iter().enumerate() {
+            if RegionKind::from_key(key).is_none() {
+                return Err(format!(
+                    "it has a region “{}”; the regions are hairline, bald and scar",
+                    quote(key)
+                ));
+            }
+            if self.masks[..i].iter().any(|(k, _)| k == key) {
+                return Err(format!("it lists the {key} region twice"));
+            }
+        }
+        if self.preset_data.is_none() && !is_plain_member(&self.preset) {
+            return Err(format!(
+                "it names the preset file “{}”, which is not inside the consultation",
+                quote(&self.preset)
+            ));
+        }
+        if let Some(design) = &self.hairline_design {
+            validate_design(design)?;
         }
         Ok(())
     }
 }
 
-/// A member name that stays inside the consultation: one plain file name.
+/// The designed hairline is drawn every frame and filled on every edit: its size and numbers
+/// must be ones the designer can make.
+fn validate_design(design: &HairlineDesign) -> Result<(), String> {
+    if design.handles.len() > MAX_DESIGN_HANDLES {
+        return Err(format!(
+            "its hairline design has {} handles, and a design has at most {MAX_DESIGN_HANDLES}",
+            design.handles.len()
+        ));
+    }
+    let near = |v: f32| v.is_finite() && v.abs() <= MAX_DESIGN_COORDINATE;
+    if !design.handles.iter().chain(design.glabella.iter()).flatten().all(|&v| near(v)) {
+        return Err("its hairline design has a point far outside the photo".into());
+    }
+    if !(design.depth_mm.is_finite() && DEPTH_MM.contains(&design.depth_mm)) {
+        return Err(format!(
+            "its hairline design reaches {} mm deep, and a design reaches {} to {} mm",
+            design.depth_mm,
+            DEPTH_MM.start(),
+            DEPTH_MM.end()
+        ));
+    }
+    if !near(design.axis_deg) {
+        return Err(format!("its hairline design's axis is at {}°", design.axis_deg));
+    }
+    Ok(())
+}
+
+/// A piece of the file's own text, short and without control characters, to quote back.
+fn quote(text: &str) -> String {
+    let mut out: String =
+        text.chars().take(QUOTE_CHARS).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    if text.chars().nth(QUOTE_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A member name that stays inside the consultation: one plain file name, on any system.
 fn is_plain_member(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 255
         && name != "."
         && name != ".."
-        && !name.contains(['/', '\\', '\0'])
+        && !name.contains(['/', '\\', ':', '\0'])
         && !name.chars().any(char::is_control)
+}
+
+/// The photo's own name as shown and used to name exports: its last part only, without
+/// control characters, so a file cannot name a path elsewhere.
+fn plain_photo_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    if clean.is_empty() || clean == "." || clean == ".." { "photo".into() } else { clean }
 }
 
 /// Builds a consultation from its saved parts; `read_mask` returns a layer by member name.
@@ -150,20 +247,24 @@ pub(crate) fn assemble(
     meta.validate()?;
     let mut masks = RegionMasks::new(photo.width(), photo.height());
     for (key, file) in &meta.masks {
-        let kind = RegionKind::from_key(key).ok_or_else(|| format!("unknown region `{key}`"))?;
+        let kind = RegionKind::from_key(key).ok_or_else(|| format!("it has a region “{}”", quote(key)))?;
         let gray = read_mask(file)?;
-        masks
-            .set(kind, Mask::from_gray(gray))
-            .map_err(|(w, h)| format!("the {key} layer is {w}×{h}, not the photo's size"))?;
+        masks.set(kind, Mask::from_gray(gray)).map_err(|(w, h)| {
+            format!(
+                "its region layer `{file}` is {w}×{h} pixels but the photo is {}×{}",
+                photo.width(),
+                photo.height()
+            )
+        })?;
     }
     let preset = match meta.preset_data {
         Some(preset) => preset,
-        None => preset::resolve(&meta.preset).map_err(|e| e.to_string())?,
+        None => bundled_preset(&meta.preset)?,
     };
     let hair = Arc::new(hair::detect(&photo, meta.settings.scale));
     let calibrated = meta.calibrated.unwrap_or(meta.settings.scale != Scale::DEFAULT);
     Ok(Consultation {
-        photo_name: meta.photo_name.unwrap_or(meta.photo),
+        photo_name: plain_photo_name(meta.photo_name.as_deref().unwrap_or(&meta.photo)),
         photo: Arc::new(photo),
         photo_file,
         hair,
@@ -174,6 +275,14 @@ pub(crate) fn assemble(
         show_regions: meta.show_regions.unwrap_or([true; 3]),
         notes: meta.notes,
         hairline_design: meta.hairline_design,
+    })
+}
+
+/// A consultation that does not keep its preset names a bundled one; it never names a file.
+fn bundled_preset(name: &str) -> Result<Preset, String> {
+    let wanted = name.trim().to_lowercase();
+    preset::bundled().into_iter().find(|p| p.name.to_lowercase() == wanted).ok_or_else(|| {
+        format!("it does not hold its preset, and “{}” matches no preset SMP Studio comes with", quote(name))
     })
 }
 
@@ -208,7 +317,7 @@ impl Consultation {
             let out = self.write_container(out).map_err(std::io::Error::other)?;
             out.sync_all()
         })
-        .map_err(|e| fail(plain_io(&e)))
+        .map_err(|e| fail(os_error::describe(&e)))
     }
 
     /// Writes the container into `out` and hands it back.
@@ -219,7 +328,7 @@ impl Consultation {
         let mut zip = zip::ZipWriter::new(out);
         let err = |e: &dyn std::fmt::Display| e.to_string();
         let (photo_member, photo_bytes) = match &self.photo_file {
-            Some(f) => (format!("photo.{}", f.extension), f.bytes.clone()),
+            Some(f) => (photo_member(&f.extension), f.bytes.clone()),
             None => ("photo.png".to_owned(), Arc::from(encode_png(&*self.photo)?)),
         };
         let meta = self.meta(&photo_member);
@@ -235,11 +344,13 @@ impl Consultation {
         }
         zip.finish().map_err(|e| err(&e))
     }
+}
 
-    /// Opens a saved consultation: a `.smpc` file, or a folder saved by an earlier version.
-    pub fn load(path: &Path) -> Result<Consultation, ConsultationError> {
-        if path.is_dir() { load_folder(path) } else { load_container(path) }
-    }
+/// The photo's member: `photo.` and the photo's extension, where that is a plain one (any
+/// name a camera gives), so the saved name always passes [`is_plain_member`].
+fn photo_member(extension: &str) -> String {
+    let plain = (1..=8).contains(&extension.len()) && extension.chars().all(|c| c.is_ascii_alphanumeric());
+    format!("photo.{}", if plain { extension } else { "img" })
 }
 
 fn mask_member(kind: RegionKind) -> String {
@@ -265,12 +376,8 @@ where
     Ok(bytes)
 }
 
-fn extension_of(name: &str) -> String {
-    Path::new(name).extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
-}
-
 /// Reads the RON text and refuses a newer format by name.
-fn parse_meta(text: &str, file: &str) -> Result<ConsultationMeta, ConsultationError> {
+pub(super) fn parse_meta(text: &str, file: &str) -> Result<ConsultationMeta, ConsultationError> {
     #[derive(Deserialize)]
     struct VersionOnly {
         #[serde(default = "first_version")]
@@ -281,104 +388,36 @@ fn parse_meta(text: &str, file: &str) -> Result<ConsultationMeta, ConsultationEr
     {
         return Err(ConsultationError::FutureVersion { file: file.into(), found });
     }
-    ron::de::from_str(text).map_err(|e| ConsultationError::Invalid {
-        file: file.into(),
-        reason: format!("line {}: {}", e.span.start.line, e.code),
+    ron::de::from_str(text).map_err(|e| {
+        let (at, end) = (e.span.start, e.span.end);
+        // An error reaching past the last character: the text was cut short, whatever was
+        // expected there.
+        let rest =
+            text.lines().nth(end.line.saturating_sub(1)).map(|l| l.chars().skip(end.col.saturating_sub(1)));
+        let cut = text.lines().skip(end.line).all(|l| l.trim().is_empty())
+            && rest.is_none_or(|mut rest| rest.all(char::is_whitespace));
+        let message = if cut { "the text ends too early".to_owned() } else { ron_message(&e.code) };
+        ConsultationError::Damaged {
+            file: file.into(),
+            reason: format!("line {} of its {META_FILE}: {message}", at.line),
+        }
     })
 }
 
-fn load_container(path: &Path) -> Result<Consultation, ConsultationError> {
-    let file = path.display().to_string();
-    let invalid = |reason: String| ConsultationError::Invalid { file: file.clone(), reason };
-    let opened = std::fs::File::open(path)
-        .map_err(|e| ConsultationError::Read { file: file.clone(), reason: e.to_string() })?;
-    let kind = opened
-        .metadata()
-        .map_err(|e| ConsultationError::Read { file: file.clone(), reason: e.to_string() })?;
-    if !kind.is_file() {
-        return Err(invalid("it is not a regular file".into()));
-    }
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(opened))
-        .map_err(|_| invalid(format!("it is not a .{CONSULTATION_EXTENSION} container")))?;
-    let mut read_member = |name: &str, limit: u64| -> Result<Vec<u8>, ConsultationError> {
-        let member = zip.by_name(name).map_err(|_| invalid(format!("the member `{name}` is missing")))?;
-        if !member.is_file() {
-            return Err(invalid(format!("the member `{name}` is not a file")));
+/// A RON error in words for a person: no advice meant for programmers, no long quotes.
+fn ron_message(code: &ron::error::Error) -> String {
+    use ron::error::Error;
+    match code {
+        Error::ExceededRecursionLimit => "brackets are nested too deeply".to_owned(),
+        Error::Eof => "the text ends too early".to_owned(),
+        other => {
+            let text = quote(&other.to_string());
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "the text is not understood".to_owned(),
+            }
         }
-        if member.size() > limit {
-            return Err(invalid(format!("the member `{name}` is larger than {} MB", limit >> 20)));
-        }
-        let mut bytes = Vec::with_capacity(member.size() as usize);
-        member
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| invalid(format!("the member `{name}` is damaged ({e})")))?;
-        if bytes.len() as u64 > limit {
-            return Err(invalid(format!("the member `{name}` is larger than {} MB", limit >> 20)));
-        }
-        Ok(bytes)
-    };
-    let text = read_member(META_FILE, MAX_META_BYTES)?;
-    let text = String::from_utf8(text).map_err(|_| invalid(format!("{META_FILE} is not text")))?;
-    let meta = parse_meta(&text, &file)?;
-    meta.validate().map_err(&invalid)?;
-    let photo_bytes: Arc<[u8]> = Arc::from(read_member(&meta.photo, MAX_PHOTO_BYTES)?);
-    let photo = photo::decode(&photo_bytes, &meta.photo).map_err(|e| invalid(e.to_string()))?;
-    let photo_file = Some(PhotoFile { extension: extension_of(&meta.photo), bytes: photo_bytes });
-    let mut masks = Vec::new();
-    for (_, name) in &meta.masks {
-        masks.push((name.clone(), read_member(name, MAX_MASK_BYTES)?));
-    }
-    assemble(meta, photo, photo_file, |name| {
-        let bytes = masks.iter().find(|(n, _)| n == name).map(|(_, b)| b).ok_or("missing layer")?;
-        decode_mask(bytes, name)
-    })
-    .map_err(invalid)
-}
-
-fn decode_mask(bytes: &[u8], name: &str) -> Result<image::GrayImage, String> {
-    image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
-        .map(|i| i.into_luma8())
-        .map_err(|e| format!("the layer {name} is damaged ({e})"))
-}
-
-/// Opens a consultation folder saved by an earlier version.
-fn load_folder(dir: &Path) -> Result<Consultation, ConsultationError> {
-    let meta_path = dir.join(META_FILE);
-    let file = meta_path.display().to_string();
-    let text = std::fs::read_to_string(&meta_path)
-        .map_err(|e| ConsultationError::Read { file: file.clone(), reason: plain_io(&e) })?;
-    let meta = parse_meta(&text, &file)?;
-    let invalid = |reason: String| ConsultationError::Invalid { file: file.clone(), reason };
-    meta.validate().map_err(&invalid)?;
-    let member = |name: &str| -> Result<Vec<u8>, String> {
-        let path = dir.join(name);
-        let kind = std::fs::symlink_metadata(&path).map_err(|e| format!("{name}: {}", plain_io(&e)))?;
-        if !kind.is_file() {
-            return Err(format!("{name} is not a regular file"));
-        }
-        std::fs::read(&path).map_err(|e| format!("{name}: {}", plain_io(&e)))
-    };
-    let photo_bytes: Arc<[u8]> = Arc::from(member(&meta.photo).map_err(&invalid)?);
-    let photo = photo::decode(&photo_bytes, &meta.photo).map_err(|e| invalid(e.to_string()))?;
-    let photo_file = Some(PhotoFile { extension: extension_of(&meta.photo), bytes: photo_bytes });
-    let mut consultation =
-        assemble(meta, photo, photo_file, |name| decode_mask(&member(name)?, name)).map_err(invalid)?;
-    if consultation.photo_name == "photo.png" {
-        // Folders named the photo by the folder.
-        if let Some(name) = dir.file_name() {
-            consultation.photo_name = name.to_string_lossy().into_owned();
-        }
-    }
-    Ok(consultation)
-}
-
-/// An I/O error as one sentence, without the OS error number.
-fn plain_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
     }
 }
 
@@ -387,6 +426,7 @@ mod tests {
     use super::*;
     use crate::engine::brush::{Brush, BrushMode, stroke};
     use image::RgbImage;
+    use std::io::Read;
 
     fn temp(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("smp-consultation-{}-{name}", std::process::id()));
@@ -485,7 +525,7 @@ mod tests {
                     session: 2, stage: Healed(years: 1.0)), preset_data: None)";
         std::fs::write(folder.join(META_FILE), text).unwrap();
         let err = Consultation::load(&folder).unwrap_err();
-        assert!(err.to_string().contains("matches no bundled preset"), "{err}");
+        assert!(err.to_string().contains("matches no preset SMP Studio comes with"), "{err}");
         let name = &preset::bundled()[1].name;
         std::fs::write(folder.join(META_FILE), text.replace("\"x\"", &format!("{name:?}"))).unwrap();
         let back = Consultation::load(&folder).unwrap();
@@ -503,7 +543,7 @@ mod tests {
         assert!(err.to_string().starts_with("could not read"), "{err}");
         std::fs::write(dir.join("text.smpc"), "hello").unwrap();
         let err = Consultation::load(&dir.join("text.smpc")).unwrap_err();
-        assert!(err.to_string().contains("not a .smpc container"), "{err}");
+        assert!(err.to_string().contains("it is not a .smpc file"), "{err}");
 
         let path = dir.join("visit.smpc");
         painted(0).save(&path).unwrap();

@@ -4,6 +4,7 @@
 //! region layers as PNG and the rest as readable RON.
 
 mod file;
+mod read;
 
 pub(crate) use file::assemble;
 pub use file::{CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes};
