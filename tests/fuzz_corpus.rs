@@ -123,3 +123,79 @@ fn write_seed(path: &Path, consultation: &Consultation) {
     assert!(bytes.len() < 8 * 1024, "{} is {} bytes", path.display(), bytes.len());
     std::fs::write(path, bytes).unwrap();
 }
+
+/// A short fuzzing run under plain `cargo test`, so every CI run explores a little: each stored
+/// input, mutated the way a fuzzer does (bytes flipped, set to edge values, cut, repeated,
+/// spliced), goes through each target's code. The same seed gives the same inputs, so a
+/// failure names an input that can be written out and kept in `fuzz/regressions/`.
+/// `SMP_FUZZ_ROUNDS` sets the mutations per stored input (default 400).
+#[test]
+fn mutated_inputs_never_panic() {
+    let rounds: usize = std::env::var("SMP_FUZZ_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(400);
+    let targets: [(&str, fn(&[u8])); 3] =
+        [("preset", bodies::preset), ("photo", bodies::photo), ("consultation", bodies::consultation)];
+    let mut failures = Vec::new();
+    let mut rng = Mutator(0x5eed_cafe_f00d_0001);
+    for (target, body) in targets {
+        for file in inputs(target) {
+            let original = std::fs::read(&file).unwrap();
+            for round in 0..rounds {
+                let data = rng.mutate(&original);
+                if std::panic::catch_unwind(|| body(&data)).is_err() {
+                    failures.push(format!(
+                        "{target}: {} round {round} ({} bytes)",
+                        file.display(),
+                        data.len()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "mutated inputs that panic:\n{}", failures.join("\n"));
+}
+
+/// xorshift64*: small, deterministic, good enough to pick mutations.
+struct Mutator(u64);
+
+impl Mutator {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+
+    /// One to four mutations of `input`.
+    fn mutate(&mut self, input: &[u8]) -> Vec<u8> {
+        let mut data = input.to_vec();
+        for _ in 0..=self.below(4) {
+            let at = self.below(data.len());
+            match self.below(6) {
+                0 if !data.is_empty() => data[at] ^= 1 << self.below(8),
+                1 if !data.is_empty() => data[at] = [0, 0xff, 0x7f, 0x80, b'9'][self.below(5)],
+                2 => data.truncate(at),
+                3 => {
+                    let len = self.below(64).min(data.len() - at.min(data.len()));
+                    let chunk = data[at..at + len].to_vec();
+                    data.splice(at..at, chunk);
+                }
+                4 => {
+                    let byte = self.next() as u8;
+                    data.insert(at, byte);
+                }
+                _ if data.len() >= 4 => {
+                    // Four bytes at once: sizes and counts in headers.
+                    let value = [0u32, 1, u32::MAX, 0x7fff_ffff, 65_536][self.below(5)].to_le_bytes();
+                    let at = at.min(data.len() - 4);
+                    data[at..at + 4].copy_from_slice(&value);
+                }
+                _ => {}
+            }
+        }
+        data
+    }
+}
