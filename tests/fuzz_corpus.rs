@@ -132,7 +132,7 @@ fn write_seed(path: &Path, consultation: &Consultation) {
 #[test]
 fn mutated_inputs_never_panic() {
     let rounds: usize = std::env::var("SMP_FUZZ_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(400);
-    let targets: [(&str, fn(&[u8])); 3] =
+    let targets: [Target; 3] =
         [("preset", bodies::preset), ("photo", bodies::photo), ("consultation", bodies::consultation)];
     let mut failures = Vec::new();
     let mut rng = Mutator(0x5eed_cafe_f00d_0001);
@@ -153,6 +153,9 @@ fn mutated_inputs_never_panic() {
     }
     assert!(failures.is_empty(), "mutated inputs that panic:\n{}", failures.join("\n"));
 }
+
+/// A fuzz target: its name and what it does with one input.
+type Target = (&'static str, fn(&[u8]));
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
 struct Mutator(u64);

@@ -1347,3 +1347,36 @@ fn suggested_regions_are_proposed_then_accepted_in_one_undoable_step() {
     harness.run_steps(2);
     assert_eq!(state(&harness).consultation().masks, before, "one undo takes the whole suggestion back");
 }
+
+#[test]
+fn match_stubble_tunes_the_preset_to_the_patients_own_hair_in_one_undoable_step() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-stubble-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // 60 × 30 mm at the default 10 px/mm: buzzed stubble on the left half, bare skin on the right.
+    let photo = dir.join("buzzed-sides.png");
+    let mut image = image::RgbImage::from_pixel(600, 300, image::Rgb([205, 165, 145]));
+    let stubble =
+        smp_studio::engine::synth::Stubble { diameter_mm: 0.5, per_cm2: 50.0, contrast: 0.55, seed: 2 };
+    stubble.paint(&mut image, smp_studio::engine::units::Scale::DEFAULT, (0, 0, 300, 300));
+    image.save(&photo).unwrap();
+    let mut harness = harness();
+    harness.step();
+    open_photo(&mut harness, &photo);
+    let before = state(&harness).consultation().preset.clone();
+    harness.get_by_role_and_label(Role::Button, "Match stubble").click();
+    harness.run_steps(2);
+    click_on_photo(&mut harness, egui::pos2(150.0, 150.0));
+    let notice = state(&harness).notice.clone();
+    assert!(notice_starts_with(state(&harness), "Matched the stubble (blobs 0."), "{notice:?}");
+    let matched = state(&harness).consultation().preset.clone();
+    assert_eq!(matched.pigment.shades.len(), 1);
+    assert_eq!(matched.pigment.shades[0].name, smp_studio::engine::stubble::SHADE_NAME);
+    assert!((matched.dots.dot_diameter_mm - 0.5).abs() < 0.15, "{:?}", matched.dots);
+    // The numbers set are the ones said.
+    let said = &notice.unwrap().text;
+    assert!(said.contains(&format!("dots {:.2} mm", matched.dots.dot_diameter_mm)), "{said}");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(state(&harness).consultation().preset == before, "one undo restores the preset");
+    std::fs::remove_dir_all(&dir).ok();
+}

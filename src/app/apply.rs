@@ -7,7 +7,7 @@ use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
-use crate::engine::sampling;
+use crate::engine::{sampling, stubble};
 use crate::studio::Edit;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use eframe::egui;
@@ -202,6 +202,7 @@ impl SmpApp {
                 self.state.controls.placing_glabella = false;
                 self.change_design(|d| d.glabella = Some([p.x, p.y]));
             }
+            CanvasAction::Pick(p) if self.state.controls.tool == Tool::MatchStubble => self.match_stubble(p),
             CanvasAction::Pick(p) => self.sample_skin(p),
             CanvasAction::Measure { from, to, finished } => {
                 self.state.measure_line = Some((from, to));
@@ -237,6 +238,29 @@ impl SmpApp {
         }
     }
 
+    /// Match stubble: dot size, density, darkness and shade set to look like the patient's own
+    /// short hair under the pointer, as one undoable preset change.
+    fn match_stubble(&mut self, p: egui::Pos2) {
+        let consultation = self.state.consultation();
+        let scale = consultation.settings.scale;
+        let found = stubble::match_stubble(
+            &consultation.photo,
+            scale,
+            &consultation.preset,
+            p.x,
+            p.y,
+            stubble::DEFAULT_RADIUS_MM,
+        );
+        match found {
+            Some(found) => {
+                let said = found.describe();
+                self.edit(Edit::SetPreset(Box::new(found.preset)));
+                self.info(said);
+            }
+            None => self.info("Nothing to read there; click on the patient's own short hair."),
+        }
+    }
+
     /// Changes the designed hairline (starting one if there is none) as an edit.
     pub(super) fn change_design(&mut self, change: impl FnOnce(&mut HairlineDesign)) {
         let mut design = self.state.consultation().hairline_design.clone().unwrap_or_default();
@@ -252,7 +276,7 @@ impl SmpApp {
             Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
             Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
             Tool::Eraser => Some((vec![controls.erase_region], BrushMode::Erase)),
-            Tool::Pan | Tool::Measure | Tool::Design | Tool::SampleSkin => None,
+            Tool::Pan | Tool::Measure | Tool::Design | Tool::SampleSkin | Tool::MatchStubble => None,
         }
     }
 
@@ -306,6 +330,7 @@ impl SmpApp {
             Command::ToolMeasure => controls.tool = Tool::Measure,
             Command::ToolDesign => controls.tool = Tool::Design,
             Command::ToolSampleSkin => controls.tool = Tool::SampleSkin,
+            Command::ToolMatchStubble => controls.tool = Tool::MatchStubble,
             Command::BrushSmaller => {
                 controls.brush_diameter_mm =
                     (controls.brush_diameter_mm / BRUSH_STEP).max(*BRUSH_DIAMETER_MM.start())

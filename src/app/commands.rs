@@ -35,6 +35,7 @@ pub enum Command {
     ToolPan,
     ToolMeasure,
     ToolSampleSkin,
+    ToolMatchStubble,
     BrushSmaller,
     BrushLarger,
     ShowShortcuts,
@@ -66,7 +67,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 31] = [
+    pub const ALL: [Command; 32] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -95,6 +96,7 @@ impl Command {
         Command::ToolPan,
         Command::ToolMeasure,
         Command::ToolSampleSkin,
+        Command::ToolMatchStubble,
         Command::BrushSmaller,
         Command::BrushLarger,
         Command::ShowShortcuts,
@@ -126,6 +128,7 @@ impl Command {
             Command::ToolPan => "Pan",
             Command::ToolMeasure => "Measure",
             Command::ToolSampleSkin => "Sample skin",
+            Command::ToolMatchStubble => "Match stubble",
             Command::BrushSmaller => "Smaller brush",
             Command::BrushLarger => "Larger brush",
             Command::ToggleBeforeAfter => "Before / after",
@@ -156,7 +159,8 @@ impl Command {
             | Command::ToolEraser
             | Command::ToolPan
             | Command::ToolMeasure
-            | Command::ToolSampleSkin => (Menu::Tools, 0),
+            | Command::ToolSampleSkin
+            | Command::ToolMatchStubble => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
             Command::ShowShortcuts => (Menu::Help, 0),
         }
@@ -173,6 +177,7 @@ impl Command {
             Command::ToolMeasure => Some(Icon::Measure),
             Command::ToolDesign => Some(Icon::Design),
             Command::ToolSampleSkin => Some(Icon::Dropper),
+            Command::ToolMatchStubble => Some(Icon::Stubble),
             _ => None,
         }
     }
@@ -213,6 +218,9 @@ impl Command {
             }
             Command::ToolSampleSkin => {
                 "Click the patient's bare skin: the preset takes its tone, and its skin type is shown"
+            }
+            Command::ToolMatchStubble => {
+                "Click the patient's own buzzed hair: dot size, density, darkness and shade are set to look like it"
             }
             Command::BrushSmaller => "Make the brush smaller",
             Command::BrushLarger => "Make the brush larger",
@@ -267,6 +275,7 @@ impl Command {
             Command::ToolPan => plain(Key::P),
             Command::ToolMeasure => plain(Key::M),
             Command::ToolSampleSkin => plain(Key::I),
+            Command::ToolMatchStubble => plain(Key::S),
             Command::BrushSmaller => plain(Key::OpenBracket),
             Command::BrushLarger => plain(Key::CloseBracket),
             Command::ToggleBeforeAfter => plain(Key::Backslash),

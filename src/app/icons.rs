@@ -15,6 +15,8 @@ pub enum Icon {
     Design,
     /// An eyedropper: read a colour off the photo.
     Dropper,
+    /// Short hairs seen end-on, with a sampling ring: match the stubble.
+    Stubble,
     Before,
     After,
 }
@@ -111,6 +113,19 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, color: Color32) {
             painter.line_segment([at(-0.55, 0.55), at(0.35, -0.35)], Stroke::new(stroke.width * 1.8, color));
             painter.circle_filled(at(0.55, -0.55), s * 0.28, color);
             painter.circle_filled(at(-0.78, 0.78), s * 0.12, color);
+        }
+        Icon::Stubble => {
+            // A ring around a few dots of different sizes.
+            painter.circle_stroke(c, s * 0.85, stroke);
+            for (x, y, r) in [
+                (-0.35, -0.25, 0.13),
+                (0.2, -0.4, 0.1),
+                (0.35, 0.15, 0.14),
+                (-0.15, 0.35, 0.11),
+                (0.0, 0.0, 0.09),
+            ] {
+                painter.circle_filled(at(x, y), s * r, color);
+            }
         }
         Icon::Before | Icon::After => {
             let r = s * 0.8;

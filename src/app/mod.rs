@@ -304,7 +304,7 @@ impl SmpApp {
                             Tool::Pan => DragMode::Pan,
                             Tool::Measure => DragMode::Measure,
                             Tool::Design => DragMode::Design,
-                            Tool::SampleSkin => DragMode::Pick,
+                            Tool::SampleSkin | Tool::MatchStubble => DragMode::Pick,
                         },
                         measure_line: state.measure_line,
                         lasso: &state.lasso,

@@ -27,6 +27,7 @@ pub enum Tool {
     Design,
     /// Read the patient's skin tone off the photo.
     SampleSkin,
+    MatchStubble,
 }
 
 /// The window's own settings, chosen in the side panels.

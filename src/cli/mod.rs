@@ -55,6 +55,33 @@ fn count(text: &str) -> Result<usize, String> {
     whole(text, "a whole number such as 4")
 }
 
+/// Where `--match-stubble` reads the stubble: a pixel of the photo and a radius in mm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StubblePoint {
+    pub x: f32,
+    pub y: f32,
+    pub radius_mm: f32,
+}
+
+fn stubble_point(text: &str) -> Result<StubblePoint, String> {
+    let numbers: Vec<f32> =
+        text.split(',').map(|n| n.trim().parse::<f32>()).collect::<Result<_, _>>().map_err(|_| {
+            "give the pixel as X,Y or X,Y,RADIUS_MM, for example 420,310 or 420,310,8".to_owned()
+        })?;
+    let (x, y, radius_mm) = match numbers[..] {
+        [x, y] => (x, y, crate::engine::stubble::DEFAULT_RADIUS_MM),
+        [x, y, r] => (x, y, r),
+        _ => return Err("give the pixel as X,Y or X,Y,RADIUS_MM, for example 420,310 or 420,310,8".into()),
+    };
+    if !(x.is_finite() && y.is_finite() && x >= 0.0 && y >= 0.0) {
+        return Err("the pixel must be inside the photo: X and Y from 0".into());
+    }
+    if !(1.0..=50.0).contains(&radius_mm) {
+        return Err(format!("a radius of {radius_mm} mm: give 1 to 50 mm"));
+    }
+    Ok(StubblePoint { x, y, radius_mm })
+}
+
 fn session(text: &str) -> Result<u32, String> {
     whole(text, "a session number: 1, 2, 3 …")
 }
@@ -94,7 +121,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a simulated SMP result without opening a window.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Time the renderer on the sample consultation: full renders and brush-stroke updates.
     Bench(BenchArgs),
     /// List or show presets (bundled and your own).
@@ -157,6 +184,10 @@ pub struct RenderArgs {
     /// Show healed dots after Y years of fading, 0–50.
     #[arg(long, value_name = "Y", allow_negative_numbers = true)]
     pub years: Option<f32>,
+    /// Match the patient's own stubble around pixel X,Y (within RADIUS_MM, default 6): dot size,
+    /// density, darkness and shade are set to look like it, and what was set is printed.
+    #[arg(long, value_name = "X,Y[,RADIUS_MM]", value_parser = stubble_point, allow_negative_numbers = true)]
+    pub match_stubble: Option<StubblePoint>,
     /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
     #[arg(long, value_name = "FILE")]
     pub dots_csv: Option<PathBuf>,

@@ -6,7 +6,7 @@ use crate::engine::mask::{Mask, MaskError, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, files, os_error, photo, preset, sample};
+use crate::engine::{export, files, os_error, photo, preset, sample, stubble};
 use anyhow::{Context, bail};
 use image::RgbImage;
 use std::io::Write;
@@ -101,6 +101,19 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     if let Some(seed) = args.seed {
         settings.seed = seed;
     }
+    if let Some(at) = args.match_stubble {
+        let (w, h) = consultation.photo.dimensions();
+        if at.x >= w as f32 || at.y >= h as f32 {
+            bail!("--match-stubble {},{}: the photo is {w}×{h} pixels", at.x, at.y);
+        }
+        let c = &consultation;
+        let found =
+            stubble::match_stubble(&c.photo, c.settings.scale, &c.preset, at.x, at.y, at.radius_mm)
+                .with_context(|| format!("--match-stubble {},{}: no stubble to read there", at.x, at.y))?;
+        eprintln!("{}", super::terminal_safe(&found.describe()));
+        consultation.preset = found.preset;
+    }
+    let settings = &mut consultation.settings;
     let sessions = consultation.preset.session_count();
     settings.session = match args.session {
         Some(k) if k == 0 || k > sessions => {

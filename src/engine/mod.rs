@@ -23,6 +23,7 @@ pub mod sample;
 pub mod sampling;
 pub mod sim;
 pub mod store;
+pub mod stubble;
 pub mod suggest;
 pub mod synth;
 pub mod units;

@@ -16,6 +16,9 @@ mod light;
 mod noise;
 mod numbers;
 mod skin;
+mod stubble;
+
+pub use stubble::Stubble;
 
 use features::*;
 use growth::*;
