@@ -150,3 +150,45 @@ fn help_documents_every_render_flag() {
         assert!(text.contains(flag), "{flag} missing from --help");
     }
 }
+
+#[test]
+fn match_stubble_tunes_the_render_and_says_what_it_set() {
+    let dir = scratch("stubble");
+    let photo = dir.join("sides.png");
+    let mut image = image::RgbImage::from_pixel(600, 300, image::Rgb([205, 165, 145]));
+    let stubble =
+        smp_studio::engine::synth::Stubble { diameter_mm: 0.5, per_cm2: 50.0, contrast: 0.55, seed: 4 };
+    stubble.paint(&mut image, smp_studio::engine::units::Scale::DEFAULT, (0, 0, 300, 300));
+    image.save(&photo).unwrap();
+    let mask = dir.join("bald.png");
+    image::GrayImage::from_fn(600, 300, |x, _| image::Luma([if x >= 300 { 255 } else { 0 }]))
+        .save(&mask)
+        .unwrap();
+    let render = |extra: &[&str]| {
+        bin()
+            .args(["render", "--photo"])
+            .arg(&photo)
+            .arg("--mask")
+            .arg(format!("bald={}", mask.display()))
+            .args(["--out"])
+            .arg(dir.join("out.png"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = render(&["--match-stubble", "150,150"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Matched the stubble (blobs 0."), "{}", stderr(&out));
+
+    for (bad, says) in [
+        ("150", "give the pixel as X,Y"),
+        ("150,150,0", "give 1 to 50 mm"),
+        ("900,150", "the photo is 600×300 pixels"),
+        ("-3,4", "inside the photo"),
+    ] {
+        let out = render(&["--match-stubble", bad]);
+        assert!(!out.status.success(), "--match-stubble {bad} was accepted");
+        assert!(stderr(&out).contains(says), "--match-stubble {bad}: {}", stderr(&out));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

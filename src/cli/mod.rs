@@ -186,7 +186,7 @@ pub struct RenderArgs {
     pub years: Option<f32>,
     /// Match the patient's own stubble around pixel X,Y (within RADIUS_MM, default 6): dot size,
     /// density, darkness and shade are set to look like it, and what was set is printed.
-    #[arg(long, value_name = "X,Y[,RADIUS_MM]", value_parser = stubble_point, allow_negative_numbers = true)]
+    #[arg(long, value_name = "X,Y[,RADIUS_MM]", value_parser = stubble_point, allow_hyphen_values = true)]
     pub match_stubble: Option<StubblePoint>,
     /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
     #[arg(long, value_name = "FILE")]
