@@ -79,7 +79,8 @@ pub(super) fn draw_design(painter: &egui::Painter, view: &View, rect: Rect, d: &
                 let p = at(p);
                 let across = (b - a).normalized().rot90() * 12.0;
                 painter.line_segment([p - across, p + across], Stroke::new(2.0, Color32::WHITE));
-                pill(painter, p + across + vec2(6.0, -12.0), label, 12.0);
+                // The marks are labelled left of the axis, the hairline's own height right of it.
+                pill_left_of(painter, p - across - vec2(6.0, 12.0), label, 12.0);
             }
         }
         painter.circle(a, 6.0, gold, Stroke::new(2.0, Color32::BLACK));
@@ -139,8 +140,19 @@ pub(super) fn divider(painter: &egui::Painter, rect: Rect, x: f32) {
 
 /// A label on a dark rounded background, its top-left corner at `at`.
 pub(super) fn pill(painter: &egui::Painter, at: Pos2, text: &str, size: f32) {
+    pill_at(painter, at, text, size, false);
+}
+
+/// A pill whose top-right corner is at `at`.
+fn pill_left_of(painter: &egui::Painter, at: Pos2, text: &str, size: f32) {
+    pill_at(painter, at, text, size, true);
+}
+
+fn pill_at(painter: &egui::Painter, at: Pos2, text: &str, size: f32, right_aligned: bool) {
     let galley = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(size), Color32::WHITE);
-    let rect = Rect::from_min_size(at, galley.size() + vec2(16.0, 8.0));
+    let size = galley.size() + vec2(16.0, 8.0);
+    let min = if right_aligned { at - vec2(size.x, 0.0) } else { at };
+    let rect = Rect::from_min_size(min, size);
     painter.rect_filled(rect, 7.0, Color32::from_black_alpha(160));
     painter.galley(rect.min + vec2(8.0, 4.0), galley, Color32::WHITE);
 }
