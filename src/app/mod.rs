@@ -14,6 +14,7 @@ mod overlays;
 mod panels;
 pub mod state;
 mod textures;
+mod view;
 
 pub use action::Action;
 pub use commands::Command;

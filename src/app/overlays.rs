@@ -1,7 +1,7 @@
 //! What the canvas draws over the photo — the before/after divider, labels, the hint, the busy
 //! spinner, the designed hairline and its guides — and the design tool's pointer handling.
 
-use super::canvas::{CanvasAction, DesignView, View};
+use super::view::{CanvasAction, DesignView, View};
 use crate::engine::design;
 use eframe::egui::{self, Color32, Pos2, Rect, Stroke, Vec2, pos2, vec2};
 

@@ -1,0 +1,129 @@
+//! Where the photo sits on screen and what a gesture on it means: the view transform, the
+//! canvas's actions and drag modes, shared by the canvas and the overlays drawn on it.
+
+use crate::engine::design::HairlineDesign;
+use crate::engine::units::Scale;
+use eframe::egui::{Pos2, Rect, Vec2, pos2};
+
+/// Largest zoom, in screen points per photo pixel.
+pub const MAX_ZOOM: f32 = 32.0;
+/// Smallest zoom as a share of the zoom that fits the photo: the photo never shrinks to a
+/// speck.
+pub const MIN_ZOOM_OF_FIT: f32 = 0.5;
+
+/// Where the photo sits on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// Screen points per photo pixel.
+    pub zoom: f32,
+    /// Screen position of the photo's top-left corner, relative to the canvas's top-left.
+    pub offset: Vec2,
+    /// True until the first frame with a known canvas size fits the photo.
+    pub needs_fit: bool,
+    /// The smallest zoom allowed, set when the photo is fitted.
+    pub min_zoom: f32,
+    /// Shown as in a mirror: left and right swapped.
+    pub mirrored: bool,
+    /// Width of the photo in pixels, to mirror about.
+    pub image_width: f32,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self {
+            zoom: 1.0,
+            offset: Vec2::ZERO,
+            needs_fit: true,
+            min_zoom: 0.05,
+            mirrored: false,
+            image_width: 1.0,
+        }
+    }
+}
+
+impl View {
+    pub fn screen_from_image(&self, canvas: Rect, p_image: Pos2) -> Pos2 {
+        canvas.min + self.offset + self.mirror(p_image).to_vec2() * self.zoom
+    }
+
+    pub fn image_from_screen(&self, canvas: Rect, p_screen: Pos2) -> Pos2 {
+        self.mirror(((p_screen - canvas.min - self.offset) / self.zoom).to_pos2())
+    }
+
+    /// The photo point seen at `p` (mirroring is its own inverse).
+    fn mirror(&self, p: Pos2) -> Pos2 {
+        if self.mirrored { pos2(self.image_width - p.x, p.y) } else { p }
+    }
+
+    /// Fits the whole photo in the canvas with a small margin, centred.
+    pub fn fit(&mut self, canvas: Rect, image_size: Vec2) {
+        self.image_width = image_size.x;
+        let margin = 12.0;
+        let avail = (canvas.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(1.0));
+        let fit = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(1e-4, MAX_ZOOM);
+        self.zoom = fit;
+        self.min_zoom = fit * MIN_ZOOM_OF_FIT;
+        self.offset = (canvas.size() - image_size * self.zoom) * 0.5;
+        self.needs_fit = false;
+    }
+
+    /// Zooms by `factor` keeping the photo point under `anchor_screen` fixed.
+    pub fn zoom_around(&mut self, canvas: Rect, anchor_screen: Pos2, factor: f32) {
+        let anchor_image = self.image_from_screen(canvas, anchor_screen);
+        self.zoom = (self.zoom * factor).clamp(self.min_zoom.min(MAX_ZOOM), MAX_ZOOM);
+        self.offset = anchor_screen - canvas.min - anchor_image.to_vec2() * self.zoom;
+    }
+
+    /// Sets an absolute zoom around the canvas centre.
+    pub fn set_zoom(&mut self, canvas: Rect, zoom: f32) {
+        self.zoom_around(canvas, canvas.center(), zoom / self.zoom);
+    }
+}
+
+/// What the canvas asks the app to do this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CanvasAction {
+    /// The primary button went down or moved while painting: photo-pixel positions, in order.
+    /// `erase_all` is set while Shift is held.
+    Paint { points_image: Vec<Pos2>, started: bool, erase_all: bool },
+    /// The painting button was released.
+    StrokeEnded,
+    /// The before/after divider moved to this share of the canvas width.
+    SplitMoved(f32),
+    /// A Measure drag, in photo pixels; `finished` when the button is released.
+    Measure { from: Pos2, to: Pos2, finished: bool },
+    /// A point of a lasso outline, in photo pixels; `finished` when the button is released.
+    Lasso { point: Pos2, started: bool, finished: bool, erase_all: bool },
+    /// A click with the design tool away from the handles: a new handle here.
+    DesignAdd(Pos2),
+    /// A handle dragged to a new place.
+    DesignMove { index: usize, to: Pos2 },
+    /// A handle right-clicked: remove it.
+    DesignRemove(usize),
+    /// The glabella placed here.
+    DesignGlabella(Pos2),
+    /// A click with an eyedropper, in photo pixels.
+    Pick(Pos2),
+}
+
+/// What a primary drag on the canvas does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DragMode {
+    Paint,
+    /// Draw an outline; its inside is filled when the button comes up.
+    Lasso,
+    Pan,
+    Measure,
+    /// Place and drag the handles of a designed hairline.
+    Design,
+    /// Click to read a colour off the photo.
+    Pick,
+}
+
+/// The designed hairline and its guides, drawn over the photo.
+pub struct DesignView<'a> {
+    pub design: &'a HairlineDesign,
+    pub scale: Scale,
+    /// The next click places the glabella.
+    pub placing_glabella: bool,
+}
