@@ -82,6 +82,8 @@ fn a_saved_consultation_renders_as_a_sheet_a_report_and_a_bare_preview() {
         os("--label"),
         os("Room 4"),
         os("--notes"),
+        os("--date"),
+        os("3 December 2026"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = hs::pdf_text(&alone);
@@ -89,6 +91,18 @@ fn a_saved_consultation_renders_as_a_sheet_a_report_and_a_bare_preview() {
         text.contains("Room 4") && !text.contains("Alex Example") && text.contains("second session"),
         "{text}"
     );
+    assert!(text.contains("3 December 2026"), "--date prints the date given:\n{text}");
+    // The pigment shares read as whole percentages that add up to a hundred.
+    // The line may wrap: the shades run on to the next line.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.contains("Pigment")).unwrap_or_default();
+    let pigment = lines[at..(at + 2).min(lines.len())].join(" ");
+    let pigment = pigment.split("Pigment").nth(1).unwrap_or_default();
+    let total: u32 = pigment
+        .split(',')
+        .filter_map(|part| part.trim().trim_end_matches('%').trim().rsplit(' ').next()?.parse::<u32>().ok())
+        .sum();
+    assert_eq!(total, 100, "the shades in “{pigment}”");
 
     // Without --sheet, --out is the bare simulation at the photo's size.
     let bare = dir.join("bare.png");

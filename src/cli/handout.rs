@@ -49,6 +49,10 @@ pub struct HandoutArgs {
     /// when no TEXT follows. Without this flag no label is printed.
     #[arg(long, value_name = "TEXT", num_args = 0..=1, default_missing_value = "")]
     pub label: Option<String>,
+    /// The date printed on sheets and the report: TEXT as written, or today's (YYYY-MM-DD) when
+    /// no TEXT follows. Without this flag the consultation's own date is printed, if it has one.
+    #[arg(long, value_name = "TEXT", num_args = 0..=1, default_missing_value = "")]
+    pub date: Option<String>,
     /// Print the consultation's notes on the report.
     #[arg(long, requires = "report")]
     pub notes: bool,
@@ -153,6 +157,11 @@ fn caption(args: &RenderArgs, consultation: &Consultation) -> CaptionOptions {
     match h.label.as_deref().map(str::trim) {
         Some("") => caption = caption.with_patient_label(consultation),
         Some(text) => caption.patient_label = Some(text.to_owned()),
+        None => {}
+    }
+    match h.date.as_deref().map(str::trim) {
+        Some("") => caption.date = Some(crate::engine::consultation::PatientNotes::today()),
+        Some(text) => caption.date = Some(super::terminal_safe(text)),
         None => {}
     }
     if h.notes {

@@ -208,6 +208,8 @@ fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
     let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
     let mut consultation = Consultation::new(name, loaded.image, preset);
+    // A new consultation is dated today; the clinician can change it under Patient and notes.
+    consultation.notes.date = crate::engine::consultation::PatientNotes::today();
     if !reduced {
         consultation = consultation.with_photo_file(Arc::from(bytes), &extension);
     }

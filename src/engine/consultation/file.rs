@@ -46,6 +46,41 @@ pub struct PatientNotes {
     pub notes: String,
 }
 
+impl PatientNotes {
+    /// Today's date as `2026-11-29` (UTC): the date a new consultation starts with.
+    pub fn today() -> String {
+        let seconds =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        iso_date((seconds / 86_400) as i64)
+    }
+}
+
+/// The civil date of a day counted from 1970-01-01, as `YYYY-MM-DD`.
+fn iso_date(days: i64) -> String {
+    // Days to year, month and day in the proleptic Gregorian calendar, by 400-year eras.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn days_become_calendar_dates() {
+        assert_eq!(super::iso_date(0), "1970-01-01");
+        assert_eq!(super::iso_date(11_016), "2000-02-29");
+        assert_eq!(super::iso_date(20_786), "2026-11-29");
+        assert_eq!(super::iso_date(-1), "1969-12-31");
+    }
+}
+
 /// The text part of a saved consultation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationMeta {

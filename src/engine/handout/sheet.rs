@@ -368,11 +368,13 @@ pub fn compare(
         })
         .collect();
     let count = scenes.len() as u32 + u32::from(options.with_before);
-    let caption_shape = (2, 1);
+    let caption_shape = (2, if options.caption.plan { 1 + presets.len() } else { 0 });
     let grid =
         layout(consultation.photo.dimensions(), count, options.size, true, caption_shape, &options.caption)?;
 
     let mut area = None;
+    // Each style's figures, beside its picture where they fit and in the caption always.
+    let mut figures = Vec::new();
     let panels =
         render_panels(consultation, &grid, options.with_before, &scenes, progress, |scene, render| {
             let plan = plan_figures(scene, render);
@@ -382,6 +384,7 @@ pub fn compare(
                 words::thousands(plan.total.impressions()),
                 scene.preset.session_count()
             );
+            figures.push((scene.preset.name.clone(), detail.clone()));
             (scene.preset.name.clone(), detail)
         })?;
 
@@ -391,7 +394,9 @@ pub fn compare(
         format!("After session {}  ·  {}", settings.session, words::stage(settings.stage))
     };
     let rows = match area {
-        Some(cm2) if options.caption.plan => vec![("Treated area".to_owned(), words::area(cm2))],
+        Some(cm2) if options.caption.plan => {
+            std::iter::once(("Treated area".to_owned(), words::area(cm2))).chain(figures).collect()
+        }
         _ => Vec::new(),
     };
     let title = "Styles compared on your photo".to_owned();
@@ -454,9 +459,11 @@ fn compose(grid: &Grid, panels: Vec<Panel>, caption: &Caption) -> Result<Canvas,
             let label = canvas.fit(Weight::SemiBold, &panel.label, LABEL_SIZE * u, room);
             let end = canvas.text(Weight::SemiBold, &label, x, baseline, LABEL_SIZE * u, INK);
             let left_over = x + room - end - 12.0 * u;
-            if !panel.detail.is_empty() && left_over > 40.0 * u {
-                let detail = canvas.fit(Weight::Regular, &panel.detail, DETAIL_SIZE * u, left_over);
-                canvas.text(Weight::Regular, &detail, end + 12.0 * u, baseline, DETAIL_SIZE * u, MUTED);
+            // A figure cut short would misread; it is shown whole or not at all.
+            if !panel.detail.is_empty()
+                && canvas.width(Weight::Regular, &panel.detail, DETAIL_SIZE * u) <= left_over
+            {
+                canvas.text(Weight::Regular, &panel.detail, end + 12.0 * u, baseline, DETAIL_SIZE * u, MUTED);
             }
         }
     }

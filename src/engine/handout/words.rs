@@ -187,7 +187,7 @@ pub fn preset_rows(preset: &Preset, plan: &PlanFigures) -> Vec<(String, String)>
     let mut rows = vec![
         ("Hairline".into(), preset.hairline.style.label().to_owned()),
         (
-            "Impressions".into(),
+            "Dots".into(),
             format!(
                 "{:.2} mm healed, {:.0} per cm² when complete",
                 preset.dots.dot_diameter_mm, preset.density.target_dots_per_cm2
@@ -197,16 +197,43 @@ pub fn preset_rows(preset: &Preset, plan: &PlanFigures) -> Vec<(String, String)>
         ("Needle".into(), format!("{needle}, {:.2} mm", preset.needle.diameter_mm)),
     ];
     if !plan.shades.is_empty() {
+        let percents = whole_percents(&plan.shades.iter().map(|(_, share)| *share).collect::<Vec<_>>());
         let shades: Vec<String> =
-            plan.shades.iter().map(|(name, share)| format!("{name} {:.0} %", share * 100.0)).collect();
+            plan.shades.iter().zip(percents).map(|((name, _), p)| format!("{name} {p} %")).collect();
         rows.push(("Pigment".into(), shades.join(", ")));
     }
     rows
 }
 
+/// Shares as whole percentages that add up to 100 (largest remainders round up), so a list of
+/// shades never reads "45 %, 34 %, 20 %".
+pub fn whole_percents(shares: &[f32]) -> Vec<u32> {
+    let total: f32 = shares.iter().map(|s| s.max(0.0)).sum();
+    if total <= 0.0 {
+        return vec![0; shares.len()];
+    }
+    let exact: Vec<f32> = shares.iter().map(|s| s.max(0.0) / total * 100.0).collect();
+    let mut whole: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
+    let short = 100u32.saturating_sub(whole.iter().sum());
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    for &i in order.iter().take(short as usize) {
+        whole[i] += 1;
+    }
+    whole
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shade_shares_add_up_to_a_hundred_percent() {
+        assert_eq!(whole_percents(&[0.455, 0.345, 0.2]), vec![46, 34, 20]);
+        assert_eq!(whole_percents(&[1.0, 1.0, 1.0]), vec![34, 33, 33]);
+        assert_eq!(whole_percents(&[]), Vec::<u32>::new());
+        assert_eq!(whole_percents(&[0.0]), vec![0]);
+    }
 
     #[test]
     fn figures_read_as_people_write_them() {
