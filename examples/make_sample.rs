@@ -52,7 +52,13 @@ fn main() -> anyhow::Result<()> {
         photo: "scalp.jpg".into(),
         masks: RegionKind::ALL.iter().map(|k| (k.key().to_owned(), format!("{}.png", k.key()))).collect(),
         preset: "Light skin · soft hairline".into(),
-        settings: SimSettings { scale, seed: 1, session: 3, stage: Stage::Healed { years: 0.0 } },
+        settings: SimSettings {
+            scale,
+            seed: 1,
+            session: 3,
+            stage: Stage::Healed { years: 0.0 },
+            photo_sharpness_mm: None,
+        },
         preset_data: None,
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;

@@ -75,6 +75,7 @@ impl RenderWorker {
                     masks: &job.masks,
                     preset: &job.preset,
                     settings: job.settings,
+                    analysis: None,
                 };
                 let reusable = previous.take().filter(|(_, photo, preset, settings)| {
                     Arc::ptr_eq(photo, &job.photo) && **preset == *job.preset && *settings == job.settings

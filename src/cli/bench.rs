@@ -1,8 +1,10 @@
 //! `smp-studio bench`: timings of the renderer, the live-painting path and autosave.
 
 use super::BenchArgs;
+use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::consultation::Consultation;
 use crate::engine::mask::RegionKind;
+use crate::engine::sim::Scene;
 use crate::engine::{preset, sample, sim};
 use anyhow::Context;
 use std::time::Instant;
@@ -33,8 +35,13 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     let _ = sim::pattern::pattern();
     println!("dot pattern (once per process) {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     pool.install(|| -> anyhow::Result<()> {
+        let analysis = median_and_last(&median_ms, || {
+            PhotoAnalysis::new(&consultation.photo, consultation.settings.scale)
+        });
+        println!("photo analysis (once per photo) {:>7.1} ms", analysis.0);
+        let analysis = analysis.1;
         let full = median_ms(&mut || {
-            sim::render(&consultation.scene());
+            sim::render(&with_analysis(&consultation, &analysis));
         });
         println!(
             "full render {}×{}          {:>8.1} ms",
@@ -42,12 +49,12 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
             consultation.photo.height(),
             full
         );
-        let mut image = sim::render(&consultation.scene()).image;
+        let mut image = sim::render(&with_analysis(&consultation, &analysis)).image;
         let brush =
             Brush { radius_px: consultation.settings.scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
         let dirty =
             stroke(&brush, consultation.masks.get_mut(RegionKind::Bald), &[(300.0, 500.0), (420.0, 540.0)]);
-        let scene = consultation.scene();
+        let scene = with_analysis(&consultation, &analysis);
         let grown = dirty.expand(
             sim::influence_px(&scene),
             crate::engine::mask::PixelRect::full(image.width(), image.height()),
@@ -61,6 +68,18 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     pool.install(|| bench_large(median_ms))
 }
 
+/// The consultation's scene with the photo's analysis, as the window renders it.
+fn with_analysis<'a>(consultation: &'a Consultation, analysis: &'a PhotoAnalysis) -> Scene<'a> {
+    Scene { analysis: Some(analysis), ..consultation.scene() }
+}
+
+/// Times `f` like `median_ms` and keeps what its last run made.
+fn median_and_last<T>(median_ms: &impl Fn(&mut dyn FnMut()) -> f64, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut last = None;
+    let ms = median_ms(&mut || last = Some(f()));
+    (ms, last.unwrap_or_else(f))
+}
+
 /// The live-painting path on a 12 MP photo: one dab, then the re-render around it, as the
 /// window's worker does; and the memory 100 undo steps of large strokes hold.
 fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()> {
@@ -72,20 +91,23 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     let start = Instant::now();
     let mut consultation = Consultation::new("bench".into(), photo, preset::bundled().remove(0));
     println!("12 MP hair detection           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let start = Instant::now();
+    let analysis = PhotoAnalysis::new(&consultation.photo, consultation.settings.scale);
+    println!("12 MP photo analysis           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let scale = consultation.settings.scale;
     let big = Brush { radius_px: scale.px(40.0), hardness: 0.6, mode: BrushMode::Paint };
     stroke(&big, consultation.masks.get_mut(RegionKind::Bald), &[(1200.0, 1500.0), (2800.0, 1500.0)]);
     let full = median_ms(&mut || {
-        sim::render(&consultation.scene());
+        sim::render(&with_analysis(&consultation, &analysis));
     });
     println!("12 MP full render              {:>8.1} ms", full);
-    let mut image = sim::render(&consultation.scene()).image;
+    let mut image = sim::render(&with_analysis(&consultation, &analysis)).image;
     let dab = Brush { radius_px: scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
     let mut x = 1000.0;
     let dab_to_preview = median_ms(&mut || {
         x += 37.0;
         let dirty = dab.dab(consultation.masks.get_mut(RegionKind::Bald), x, 2200.0);
-        let scene = consultation.scene();
+        let scene = with_analysis(&consultation, &analysis);
         let grown = dirty.expand(
             sim::influence_px(&scene),
             crate::engine::mask::PixelRect::full(image.width(), image.height()),

@@ -47,6 +47,7 @@ impl Consultation {
             masks: &self.masks,
             preset: &self.preset,
             settings: self.settings,
+            analysis: None,
         }
     }
 }
