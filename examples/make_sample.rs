@@ -49,7 +49,9 @@ fn main() -> anyhow::Result<()> {
     scar.to_gray().save(out.join("scar.png"))?;
 
     let meta = ConsultationMeta {
+        version: 2,
         photo: "scalp.jpg".into(),
+        photo_name: Some("scalp.jpg".into()),
         masks: RegionKind::ALL.iter().map(|k| (k.key().to_owned(), format!("{}.png", k.key()))).collect(),
         preset: "Light skin · soft hairline".into(),
         settings: SimSettings {
@@ -60,6 +62,10 @@ fn main() -> anyhow::Result<()> {
             photo_sharpness_mm: None,
         },
         preset_data: None,
+        calibrated: Some(true),
+        show_regions: Some([false; 3]),
+        notes: Default::default(),
+        hairline_design: None,
     };
     let text = ron::ser::to_string_pretty(&meta, ron::ser::PrettyConfig::new())?;
     std::fs::write(out.join("consultation.ron"), text + "\n")?;

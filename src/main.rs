@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Messages quote file names and file contents: never let them drive the terminal.
+            eprintln!("error: {}", smp_studio::cli::terminal_safe(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

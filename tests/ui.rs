@@ -4,9 +4,10 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
-use smp_studio::app::{Folders, SmpApp};
+use smp_studio::app::{Command, Dialog, SmpApp, State};
 use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::mask::RegionKind;
+use smp_studio::studio::Folders;
 use std::time::{Duration, Instant};
 
 const WINDOW: egui::Vec2 = egui::vec2(1440.0, 900.0);
@@ -20,14 +21,19 @@ fn harness() -> Harness<'static, SmpApp> {
 }
 
 /// Steps frames until `done` holds; background work (renders, file I/O) runs in real time.
-fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(&SmpApp) -> bool) {
+/// What the window shows.
+fn state<'a>(harness: &'a Harness<'static, SmpApp>) -> &'a State {
+    harness.state().state()
+}
+
+fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(&State) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         harness.step();
-        if done(harness.state()) {
+        if done(state(harness)) {
             return;
         }
-        assert!(Instant::now() < deadline, "{what} never happened: {:?}", harness.state().notice);
+        assert!(Instant::now() < deadline, "{what} never happened: {:?}", state(harness).notice);
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -40,21 +46,21 @@ fn settle(harness: &mut Harness<'static, SmpApp>) {
     harness.step();
 }
 
-fn notice_starts_with(app: &SmpApp, text: &str) -> bool {
+fn notice_starts_with(app: &State, text: &str) -> bool {
     app.notice.as_ref().is_some_and(|n| n.text.starts_with(text))
 }
 
 fn screen_from_image(harness: &Harness<'static, SmpApp>, p: egui::Pos2) -> egui::Pos2 {
-    let app = harness.state();
-    app.view.screen_from_image(app.canvas_rect(), p)
+    let app = state(harness);
+    app.view.screen_from_image(app.canvas_rect, p)
 }
 
 #[test]
 fn painting_a_bald_spot_adds_dots_under_the_drag() {
     let mut harness = harness();
     settle(&mut harness);
-    let before_mask = harness.state().consultation().masks.get(RegionKind::Bald).clone();
-    let before_render = harness.state().last_result().cloned().unwrap();
+    let before_mask = state(&harness).consultation().masks.get(RegionKind::Bald).clone();
+    let before_render = state(&harness).last_result().cloned().unwrap();
 
     harness.get_by_role_and_label(Role::Button, "Bald spot").click();
     harness.step();
@@ -77,7 +83,7 @@ fn painting_a_bald_spot_adds_dots_under_the_drag() {
     harness.step();
     settle(&mut harness);
 
-    let app = harness.state();
+    let app = state(&harness);
     let after_mask = app.consultation().masks.get(RegionKind::Bald);
     let gained = after_mask.painted_pixels() - before_mask.painted_pixels();
     assert!(gained > 5_000, "the bald mask gained only {gained} pixels");
@@ -114,7 +120,7 @@ fn drag_on_photo(harness: &mut Harness<'static, SmpApp>, from: egui::Pos2, to: e
 fn the_wheel_zooms_around_the_cursor() {
     let mut harness = harness();
     harness.step();
-    let zoom_before = harness.state().view.zoom;
+    let zoom_before = state(&harness).view.zoom;
     let anchor_image = egui::pos2(400.0, 300.0);
     let anchor_screen = screen_from_image(&harness, anchor_image);
     harness.hover_at(anchor_screen);
@@ -131,9 +137,9 @@ fn the_wheel_zooms_around_the_cursor() {
     for _ in 0..10 {
         harness.step();
     }
-    let app = harness.state();
+    let app = state(&harness);
     assert!(app.view.zoom > zoom_before * 1.05, "zoom {} → {}", zoom_before, app.view.zoom);
-    let under_cursor = app.view.image_from_screen(app.canvas_rect(), anchor_screen);
+    let under_cursor = app.view.image_from_screen(app.canvas_rect, anchor_screen);
     assert!(
         (under_cursor - anchor_image).length() < 1.0,
         "the point under the cursor moved to {under_cursor:?}"
@@ -144,41 +150,41 @@ fn the_wheel_zooms_around_the_cursor() {
 fn a_stroke_can_be_undone_and_redone() {
     let mut harness = harness();
     settle(&mut harness);
-    let before = harness.state().consultation().masks.clone();
+    let before = state(&harness).consultation().masks.clone();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 700.0), 8);
-    let after = harness.state().consultation().masks.clone();
+    let after = state(&harness).consultation().masks.clone();
     assert_ne!(after, before, "the stroke painted nothing");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, before, "undo did not restore the masks");
+    assert_eq!(state(&harness).consultation().masks, before, "undo did not restore the masks");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, after, "redo did not restore the stroke");
+    assert_eq!(state(&harness).consultation().masks, after, "redo did not restore the stroke");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, after, "Ctrl+Y did not redo");
+    assert_eq!(state(&harness).consultation().masks, after, "Ctrl+Y did not redo");
 }
 
 #[test]
 fn brackets_change_the_brush_size() {
     let mut harness = harness();
     harness.step();
-    let size = harness.state().controls.brush_diameter_mm;
+    let size = state(&harness).controls.brush_diameter_mm;
     harness.key_press(egui::Key::CloseBracket);
     harness.step();
-    let larger = harness.state().controls.brush_diameter_mm;
+    let larger = state(&harness).controls.brush_diameter_mm;
     assert!(larger > size * 1.1, "{size} → {larger}");
     harness.key_press(egui::Key::OpenBracket);
     harness.key_press(egui::Key::OpenBracket);
     harness.step();
-    assert!(harness.state().controls.brush_diameter_mm < size, "smaller brush did not shrink it");
+    assert!(state(&harness).controls.brush_diameter_mm < size, "smaller brush did not shrink it");
 }
 
 #[test]
@@ -190,7 +196,7 @@ fn a_fast_drag_leaves_a_continuous_band() {
     // Only two pointer samples, 900 photo pixels apart.
     let (from, to) = (egui::pos2(250.0, 1000.0), egui::pos2(1150.0, 1000.0));
     drag_on_photo(&mut harness, from, to, 1);
-    let mask = harness.state().consultation().masks.get(RegionKind::Bald);
+    let mask = state(&harness).consultation().masks.get(RegionKind::Bald);
     for x in 250..1150 {
         assert_eq!(mask.get(x, 1000), 255, "gap in the stroke at x = {x}");
     }
@@ -202,8 +208,8 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     settle(&mut harness);
     harness.key_press(egui::Key::V);
     harness.step();
-    assert_eq!(harness.state().split, Some(0.5));
-    let rect = harness.state().canvas_rect();
+    assert_eq!(state(&harness).controls.split, Some(0.5));
+    let rect = state(&harness).canvas_rect;
     let handle = egui::pos2(rect.center().x, rect.center().y);
     let target = egui::pos2(rect.left() + rect.width() * 0.75, rect.center().y);
     harness.hover_at(handle);
@@ -215,17 +221,17 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     harness.step();
     harness.drop_at(target);
     harness.step();
-    let split = harness.state().split.unwrap();
+    let split = state(&harness).controls.split.unwrap();
     assert!((split - 0.75).abs() < 0.02, "divider at {split}");
 
     // The bald crown (photo x ≈ 800) is now left of the divider: it shows the photo as it is.
-    let app = harness.state();
+    let app = state(&harness);
     let crown = egui::pos2(800.0, 744.0);
-    let crown_screen = app.view.screen_from_image(app.canvas_rect(), crown);
+    let crown_screen = app.view.screen_from_image(app.canvas_rect, crown);
     assert!(crown_screen.x < rect.left() + split * rect.width());
     let shown = harness.render().unwrap();
-    let photo = &harness.state().consultation().photo;
-    let result = harness.state().last_result().unwrap();
+    let photo = &state(&harness).consultation().photo;
+    let result = state(&harness).last_result().unwrap();
     let mean = |img: &dyn Fn(u32, u32) -> f32, x0: u32, y0: u32| {
         let mut sum = 0.0;
         for y in y0..y0 + 40 {
@@ -275,7 +281,10 @@ fn measuring_a_line_calibrates_the_scale() {
     for _ in 0..3 {
         harness.step();
     }
-    let length = harness.state().measure_prompt.as_ref().map(|p| p.length_px).unwrap_or(0.0);
+    let length = match &state(&harness).dialog {
+        Some(Dialog::Measure { length_px, .. }) => *length_px,
+        _ => 0.0,
+    };
     assert!((length - 300.0).abs() < 2.0, "measured {length} px");
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("20");
     harness.step();
@@ -283,9 +292,9 @@ fn measuring_a_line_calibrates_the_scale() {
     for _ in 0..3 {
         harness.step();
     }
-    let px_per_mm = harness.state().consultation().settings.scale.px_per_mm;
+    let px_per_mm = state(&harness).consultation().settings.scale.px_per_mm;
     assert!((px_per_mm - length / 20.0).abs() < 1e-3, "scale {px_per_mm} px/mm");
-    assert!(harness.state().measure_prompt.is_none());
+    assert!(state(&harness).dialog.is_none());
 }
 
 #[test]
@@ -319,9 +328,9 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     step_until(&mut harness, "an error for a missing photo", |app| {
         app.notice.as_ref().is_some_and(|n| n.is_error)
     });
-    let error = harness.state().notice.clone().unwrap().text;
+    let error = state(&harness).notice.clone().unwrap().text;
     assert!(error.contains("/no/such/photo.jpg"), "{error}");
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the sample must stay open");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg", "the sample must stay open");
 
     harness.get_by_label("File").click();
     harness.run_steps(3);
@@ -331,8 +340,8 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
     step_until(&mut harness, "opening the photo", |app| app.consultation().photo_name == "patient-scalp.png");
-    assert_eq!(harness.state().consultation().photo.dimensions(), (640, 480));
-    assert!(!harness.state().scale_calibrated, "a new photo starts on the default scale");
+    assert_eq!(state(&harness).consultation().photo.dimensions(), (640, 480));
+    assert!(!state(&harness).consultation().calibrated, "a new photo starts on the default scale");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -343,7 +352,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.get_by_role_and_label(Role::CheckBox, "Fill shape (lasso)").click();
     harness.step();
-    let before = harness.state().consultation().masks.clone();
+    let before = state(&harness).consultation().masks.clone();
     let corners = [
         egui::pos2(1150.0, 450.0),
         egui::pos2(1450.0, 450.0),
@@ -359,7 +368,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     }
     harness.drop_at(screen_from_image(&harness, corners[3]));
     harness.step();
-    let scar = harness.state().consultation().masks.get(RegionKind::Scar);
+    let scar = state(&harness).consultation().masks.get(RegionKind::Scar);
     assert_eq!(scar.get(1300, 575), 255, "the inside of the outline is not filled");
     assert_eq!(
         scar.get(1100, 575),
@@ -370,7 +379,7 @@ fn a_lasso_outline_fills_its_inside_in_one_undo_step() {
     assert!(filled > 60_000, "only {filled} pixels filled");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.step();
-    assert_eq!(harness.state().consultation().masks, before);
+    assert_eq!(state(&harness).consultation().masks, before);
 }
 
 #[test]
@@ -378,10 +387,10 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     let dir = std::env::temp_dir().join(format!("smp-ui-presets-{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     let preset_dir = dir.clone();
-    let mut harness = Harness::builder()
-        .with_size(WINDOW)
-        .with_theme(egui::Theme::Dark)
-        .build_eframe(move |cc| SmpApp::new(cc, None, Folders { presets: Some(preset_dir), recovery: None }));
+    let mut harness =
+        Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).build_eframe(move |cc| {
+            SmpApp::new(cc, None, Folders { presets: Some(preset_dir), ..Folders::default() })
+        });
     harness.step();
     let files = || {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -390,7 +399,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
         names.sort();
         names
     };
-    let applied = |h: &Harness<'static, SmpApp>| h.state().consultation().preset.name.clone();
+    let applied = |h: &Harness<'static, SmpApp>| state(h).consultation().preset.name.clone();
     let replace_text = |h: &mut Harness<'static, SmpApp>, text: &str| {
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         h.step();
@@ -403,7 +412,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.run_steps(2);
     replace_text(&mut harness, "Clinic crown");
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert_eq!(files(), vec!["clinic-crown.ron"]);
     assert_eq!(applied(&harness), "Clinic crown");
 
@@ -411,7 +420,7 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.run_steps(2);
     replace_text(&mut harness, "Clinic vertex");
     harness.get_by_role_and_label(Role::Button, "Rename").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert_eq!(files(), vec!["clinic-vertex.ron"]);
     let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
     assert!(saved.contains("name: \"Clinic vertex\""), "{saved}");
@@ -431,11 +440,11 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.get_by_label("Defined / edge-up").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Save changes").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     let saved = std::fs::read_to_string(dir.join("clinic-vertex.ron")).unwrap();
     assert!(saved.contains("style: Defined"), "{saved}");
     step_until(&mut harness, "the thumbnail", |app| app.thumbnails_settled());
-    let shown = harness.state().thumbnail_version("Clinic vertex").map(|p| p.hairline.style);
+    let shown = state(&harness).thumbnail_version("Clinic vertex").map(|p| p.hairline.style);
     assert_eq!(
         shown,
         Some(smp_studio::engine::preset::HairlineStyle::Defined),
@@ -445,11 +454,21 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     harness.get_by_role_and_label(Role::Button, "Delete…").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Delete").click();
-    harness.run_steps(2);
+    presets_written(&mut harness);
     assert!(files().is_empty(), "{:?}", files());
-    assert!(harness.state().store().find("Clinic vertex").is_none());
-    assert_ne!(applied(&harness), "Clinic vertex");
+    assert!(state(&harness).store().find("Clinic vertex").is_none());
+    // The patient's consultation keeps the preset it was shown with, and says so.
+    assert_eq!(applied(&harness), "Clinic vertex");
+    assert!(notice_starts_with(state(&harness), "Deleted “Clinic vertex”"), "{:?}", state(&harness).notice);
+    assert!(state(&harness).notice.as_ref().is_some_and(|n| n.text.contains("keeps its copy")));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Waits for the preset library's files to be written.
+fn presets_written(harness: &mut Harness<'static, SmpApp>) {
+    harness.step();
+    step_until(harness, "the preset files", |app| !app.studio.presets_busy());
+    harness.run_steps(2);
 }
 
 /// Replaces whatever the open path prompt suggests with `path`, then presses `button`.
@@ -463,25 +482,25 @@ fn answer_path_prompt(harness: &mut Harness<'static, SmpApp>, path: &std::path::
 }
 
 #[test]
-fn a_consultation_saves_to_a_folder_and_reopens() {
-    let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smp", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
+fn a_consultation_saves_to_one_file_and_reopens() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-visit-{}.smpc", std::process::id()));
+    std::fs::remove_file(&dir).ok();
     let mut harness = harness();
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 650.0), 6);
-    let saved = harness.state().consultation().masks.clone();
+    let saved = state(&harness).consultation().masks.clone();
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run_steps(2);
     answer_path_prompt(&mut harness, &dir, "Save");
     step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
-    assert!(dir.join("consultation.ron").is_file() && dir.join("scar.png").is_file());
+    assert!(dir.is_file(), "the consultation is one file");
 
     // Paint more, then reopen: the saved state comes back.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
-    assert_ne!(harness.state().consultation().masks, saved);
+    assert_ne!(state(&harness).consultation().masks, saved);
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::O);
     // The later strokes were never saved: opening asks before dropping them.
     harness.run_steps(4);
@@ -489,8 +508,24 @@ fn a_consultation_saves_to_a_folder_and_reopens() {
     harness.run_steps(2);
     answer_path_prompt(&mut harness, &dir, "Open");
     step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
-    assert_eq!(harness.state().consultation().masks, saved);
-    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(state(&harness).consultation().masks, saved);
+    std::fs::remove_file(&dir).ok();
+}
+
+/// Ctrl+E, the export dialog with `kind` and full-resolution PNG chosen, then the file.
+fn export_as(harness: &mut Harness<'static, SmpApp>, kind: &str, path: &std::path::Path) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness.get_by_label(kind).click();
+    harness.step();
+    if harness.query_by_label("PNG").is_some() {
+        harness.get_by_label("PNG").click();
+        harness.get_by_label("Full resolution").click();
+        harness.step();
+    }
+    click_when_shown(harness, "Choose file…");
+    harness.run_steps(2);
+    answer_path_prompt(harness, path, "Export");
 }
 
 #[test]
@@ -500,12 +535,45 @@ fn the_preview_exports_to_a_typed_path() {
     let file = dir.join("preview.png");
     let mut harness = harness();
     settle(&mut harness);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    answer_path_prompt(&mut harness, &file, "Export");
-    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Saved the preview"));
+    export_as(&mut harness, "Preview image", &file);
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported"));
     let exported = image::open(&file).unwrap().to_rgb8();
-    assert_eq!(&exported, harness.state().last_result().unwrap(), "the file must hold the simulated result");
+    let result = state(&harness).last_result().unwrap();
+    // The simulated result, at full size, with the disclaimer strip under it.
+    assert_eq!(exported.width(), result.width());
+    assert!(exported.height() > result.height());
+    let top = image::imageops::crop_imm(&exported, 0, 0, result.width(), result.height()).to_image();
+    assert_eq!(&top, result, "the file must hold the simulated result");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_before_after_sheet_and_a_pdf_report_export_and_a_long_export_can_be_cancelled() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-handouts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut harness = harness();
+    settle(&mut harness);
+    let sheet = dir.join("before-after.png");
+    export_as(&mut harness, "Before and after", &sheet);
+    step_until(&mut harness, "the sheet", |app| notice_starts_with(app, "Exported"));
+    let image = image::open(&sheet).unwrap().to_rgb8();
+    let photo = state(&harness).consultation().photo.dimensions();
+    assert!(image.width() > 2 * photo.0, "two pictures side by side: {:?}", image.dimensions());
+
+    let report = dir.join("report.pdf");
+    export_as(&mut harness, "PDF report", &report);
+    step_until(&mut harness, "the report", |app| notice_starts_with(app, "Exported"));
+    let bytes = std::fs::read(&report).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+
+    // A full-size session sheet with years on takes a while: Cancel stops it, nothing written.
+    let sessions = dir.join("sessions.png");
+    export_as(&mut harness, "Sessions", &sessions);
+    step_until(&mut harness, "the progress", |app| app.studio.export_running().is_some());
+    click_when_shown(&mut harness, "Cancel");
+    step_until(&mut harness, "the cancel", |app| app.studio.export_running().is_none());
+    assert!(notice_starts_with(state(&harness), "The export was cancelled"), "{:?}", state(&harness).notice);
+    assert!(!sessions.exists(), "a cancelled export writes nothing");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -513,9 +581,8 @@ fn the_preview_exports_to_a_typed_path() {
 fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpApp> {
     let recovery = recovery.to_path_buf();
     Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
-        let mut app = SmpApp::new(cc, None, Folders { presets: None, recovery: Some(recovery) });
-        app.autosave_after = Duration::ZERO;
-        app
+        SmpApp::new(cc, None, Folders { recovery: Some(recovery), ..Folders::default() })
+            .with_autosave_after(Duration::ZERO)
     })
 }
 
@@ -562,10 +629,6 @@ fn kept_folder(recovery: &std::path::Path) -> std::path::PathBuf {
     folders[0].clone()
 }
 
-fn modified(path: &std::path::Path) -> std::time::SystemTime {
-    std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
-}
-
 /// How many windows' unsaved work the recovery folder holds.
 fn kept_work(recovery: &std::path::Path) -> usize {
     std::fs::read_dir(recovery)
@@ -585,7 +648,7 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     harness.get_by_role_and_label(Role::Button, "Bald spot").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(300.0, 900.0), egui::pos2(700.0, 950.0), 6);
-    let painted = harness.state().consultation().masks.clone();
+    let painted = state(&harness).consultation().masks.clone();
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_work(&dir), 1, "the recovery folder should hold the stroke");
     // The window goes away without closing or saving, as in a crash or a power cut.
@@ -598,25 +661,19 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     image::RgbImage::from_pixel(64, 48, image::Rgb([190, 150, 130])).save(&photo).unwrap();
     harness.input_mut().dropped_files.push(std::sync::Arc::new(DroppedPath(photo)));
     harness.run_steps(3);
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg", "the offer must be answered first");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg", "the offer must be answered first");
     let folder = kept_folder(&dir);
-    let photo_written = modified(&folder.join("consultation.smp/photo.png"));
     restore_offered_work(&mut harness);
-    assert_eq!(harness.state().consultation().masks, painted, "the stroke must come back");
-    assert_eq!(harness.state().consultation().photo_name, "scalp.jpg");
-    assert!(harness.state().unsaved(), "restored work is still unsaved");
-    // Later edits go on in the same folder, which keeps its photo and its note throughout.
+    assert_eq!(state(&harness).consultation().masks, painted, "the stroke must come back");
+    assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg");
+    assert!(state(&harness).unsaved(), "restored work is still unsaved");
+    // Later edits go on in the same folder.
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(500.0, 320.0), 4);
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_folder(&dir), folder);
     assert_eq!(
-        modified(&folder.join("consultation.smp/photo.png")),
-        photo_written,
-        "the photo is written once"
-    );
-    assert_eq!(
-        Consultation::load(&folder.join("consultation.smp")).unwrap().masks,
-        harness.state().consultation().masks
+        Consultation::load(&folder.join("consultation.smpc")).unwrap().masks,
+        state(&harness).consultation().masks
     );
 
     // Quitting asks; discarding empties the recovery folder.
@@ -634,11 +691,11 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
 fn opening_something_else_asks_before_dropping_unsaved_strokes() {
     let mut harness = harness();
     harness.step();
-    let sample = harness.state().consultation().masks.clone();
+    let sample = state(&harness).consultation().masks.clone();
     harness.get_by_role_and_label(Role::Button, "Scar").click();
     harness.step();
     drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
-    let painted = harness.state().consultation().masks.clone();
+    let painted = state(&harness).consultation().masks.clone();
     assert_ne!(painted, sample);
 
     let open_sample = |harness: &mut Harness<'static, SmpApp>| {
@@ -651,13 +708,13 @@ fn opening_something_else_asks_before_dropping_unsaved_strokes() {
     open_sample(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Cancel").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().consultation().masks, painted, "Cancel keeps the strokes");
+    assert_eq!(state(&harness).consultation().masks, painted, "Cancel keeps the strokes");
 
     open_sample(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Discard changes").click();
-    harness.run_steps(2);
-    assert_eq!(harness.state().consultation().masks, sample, "Discard opens the sample afresh");
-    assert!(!harness.state().unsaved());
+    step_until(&mut harness, "the sample", |app| notice_starts_with(app, "Opened the sample"));
+    assert_eq!(state(&harness).consultation().masks, sample, "Discard opens the sample afresh");
+    assert!(!state(&harness).unsaved());
 
     // With nothing unsaved, nothing is asked.
     open_sample(&mut harness);
@@ -673,7 +730,7 @@ fn two_windows_keep_their_unsaved_work_apart() {
         harness.step();
         drag_on_photo(harness, egui::pos2(300.0, y), egui::pos2(700.0, y + 40.0), 6);
         step_until(harness, "the autosave", |app| app.autosave_settled());
-        harness.state().consultation().masks.clone()
+        state(harness).consultation().masks.clone()
     };
     let mut first = harness_keeping_work_in(&dir);
     first.step();
@@ -695,7 +752,7 @@ fn two_windows_keep_their_unsaved_work_apart() {
         let mut harness = harness_keeping_work_in(&dir);
         harness.run_steps(2);
         restore_offered_work(&mut harness);
-        assert_eq!(harness.state().consultation().masks, expected);
+        assert_eq!(state(&harness).consultation().masks, expected);
         step_until(&mut harness, "the copy kept again", |app| app.autosave_settled());
         quit_discarding_changes(&mut harness);
     }
@@ -716,14 +773,14 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     drop(harness);
     // Damage the kept copy.
     let folder = kept_folder(&dir);
-    let broken = folder.join("consultation.smp/consultation.ron");
+    let broken = folder.join("consultation.smpc");
     std::fs::write(&broken, "not a consultation").unwrap();
 
     let mut harness = harness_keeping_work_in(&dir);
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Restore").click();
     step_until(&mut harness, "the failure", |app| app.notice.as_ref().is_some_and(|n| n.is_error));
-    let error = harness.state().notice.clone().unwrap().text;
+    let error = state(&harness).notice.clone().unwrap().text;
     assert!(
         error.contains("could not be restored") && error.contains(&folder.display().to_string()),
         "{error}"
@@ -734,4 +791,525 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     assert_eq!(kept_work(&dir), 2);
     assert_eq!(std::fs::read_to_string(&broken).unwrap(), "not a consultation");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Clicks the button labelled `label` once it shows (a modal takes a few frames to appear).
+fn click_when_shown(harness: &mut Harness<'static, SmpApp>, label: &str) {
+    for _ in 0..30 {
+        if harness.query_by_role_and_label(Role::Button, label).is_some() {
+            break;
+        }
+        harness.step();
+    }
+    harness.get_by_role_and_label(Role::Button, label).click();
+}
+
+/// Opens `path` through File ▸ Open photo and its typed-path prompt.
+fn open_photo(harness: &mut Harness<'static, SmpApp>, path: &std::path::Path) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run_steps(2);
+    answer_path_prompt(harness, path, "Open");
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    step_until(harness, "opening the photo", move |app| {
+        app.consultation().photo_name == name && app.render_settled()
+    });
+}
+
+#[test]
+fn enter_confirms_and_escape_cancels_every_prompt() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 300.0), 6);
+    harness.run_steps(2);
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("20");
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Enter must submit the length");
+    let px_per_mm = state(&harness).consultation().settings.scale.px_per_mm;
+    assert!((px_per_mm - 15.0).abs() < 0.1, "scale {px_per_mm}");
+    assert!(state(&harness).consultation().calibrated);
+
+    // The calibration is unsaved: opening asks first, and Esc answers Cancel.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Leave(_))), "{:?}", state(&harness).dialog);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Esc must close the question");
+    assert!(state(&harness).unsaved(), "Cancel keeps the work");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Path { .. })), "{:?}", state(&harness).dialog);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(state(&harness).dialog.is_none(), "Esc must close the prompt");
+}
+
+#[test]
+fn saving_first_goes_on_with_what_was_asked() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-save-first-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("visit.smpc");
+    let mut harness = harness();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    let painted = state(&harness).consultation().masks.clone();
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Open sample consultation").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Save…").click();
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    // The save is written, then the sample the person asked for opens.
+    step_until(&mut harness, "the sample after saving", |app| notice_starts_with(app, "Opened the sample"));
+    assert!(!state(&harness).unsaved());
+    assert_ne!(state(&harness).consultation().masks, painted);
+    let saved = smp_studio::engine::consultation::Consultation::load(&file).unwrap();
+    assert_eq!(saved.masks, painted, "the strokes were saved before the sample opened");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_photo_is_never_written_over_and_other_files_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-overwrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("patient.png");
+    image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([180 + (x % 20) as u8, 140, 120 + (y % 9) as u8]))
+        .save(&photo)
+        .unwrap();
+    let photo_bytes = std::fs::read(&photo).unwrap();
+    let mut harness = harness();
+    harness.step();
+    open_photo(&mut harness, &photo);
+
+    // Export onto the photo itself: refused, the photo untouched.
+    export_as(&mut harness, "Preview image", &photo);
+    harness.run_steps(2);
+    let notice = state(&harness).notice.clone().unwrap();
+    assert!(notice.is_error && notice.text.contains("never overwrites a photo"), "{notice:?}");
+    assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes);
+
+    // Save onto the photo: refused too.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &dir.join("patient.smpc"), "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+
+    // Export onto another existing file: asked first; Cancel leaves it alone.
+    let other = dir.join("notes.png");
+    std::fs::write(&other, b"keep me").unwrap();
+    export_as(&mut harness, "Preview image", &other);
+    harness.run_steps(2);
+    assert!(matches!(state(&harness).dialog, Some(Dialog::Replace { .. })), "{:?}", state(&harness).dialog);
+    click_when_shown(&mut harness, "Cancel");
+    harness.run_steps(3);
+    assert_eq!(std::fs::read(&other).unwrap(), b"keep me");
+    // Asked again and answered Replace: the preview is written.
+    export_as(&mut harness, "Preview image", &other);
+    click_when_shown(&mut harness, "Replace");
+    step_until(&mut harness, "exporting", |app| notice_starts_with(app, "Exported"));
+    assert_eq!(image::open(&other).unwrap().to_rgb8().width(), 320);
+    assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes, "the photo was never touched");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_consultation_saved_by_another_window_is_not_silently_replaced() {
+    use smp_studio::engine::consultation::Consultation;
+    let dir = std::env::temp_dir().join(format!("smp-ui-two-saves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("visit.smpc");
+    let mut harness = harness();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+
+    // Another window saves other work into the same file.
+    let mut theirs = Consultation::load(&file).unwrap();
+    theirs.notes.notes = "their work".into();
+    theirs.save(&file).unwrap();
+    let their_bytes = std::fs::read(&file).unwrap();
+
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    assert!(
+        matches!(state(&harness).dialog, Some(Dialog::ChangedOnDisk { .. })),
+        "{:?}",
+        state(&harness).dialog
+    );
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(std::fs::read(&file).unwrap(), their_bytes, "Cancel keeps the other window's work");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    click_when_shown(&mut harness, "Replace");
+    step_until(&mut harness, "saving", |app| {
+        notice_starts_with(app, "Saved the consultation") && !app.unsaved()
+    });
+    assert_eq!(Consultation::load(&file).unwrap().masks, state(&harness).consultation().masks);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn presenting_hides_the_tools_and_escape_brings_them_back() {
+    let mut harness = harness();
+    settle(&mut harness);
+    assert!(harness.query_by_role_and_label(Role::Button, "Bald spot").is_some());
+    harness.key_press(egui::Key::F11);
+    harness.run_steps(3);
+    assert!(harness.query_by_role_and_label(Role::Button, "Bald spot").is_none(), "the tools must hide");
+    assert!(harness.query_by_label("Preset").is_none(), "the preset panel must hide");
+    assert!(state(&harness).controls.split.is_some(), "before and after side by side");
+    // Only the session and the years remain, and they still work.
+    harness.get_by_role_and_label(Role::Button, "1").click();
+    settle(&mut harness);
+    assert_eq!(state(&harness).consultation().settings.session, 1);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_role_and_label(Role::Button, "Bald spot").is_some(),
+        "Esc must restore the tools"
+    );
+    assert_eq!(state(&harness).controls.split, None, "the view before presenting comes back");
+}
+
+#[test]
+fn the_shortcuts_sheet_lists_every_command_with_a_shortcut() {
+    use smp_studio::app::commands::shortcut_text;
+    let mut harness = harness();
+    harness.step();
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(3);
+    for command in Command::ALL {
+        for shortcut in command.shortcuts() {
+            let keys = shortcut_text(&shortcut);
+            let on_sheet = harness.query_all_by_label_contains(&keys).next().is_some();
+            assert!(on_sheet, "{command:?} ({keys}) is not on the sheet");
+        }
+        if command.shortcut().is_some() {
+            let on_sheet = harness.query_all_by_label(command.label()).next().is_some();
+            assert!(on_sheet, "{command:?} is not on the sheet");
+        }
+    }
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none() || !state(&harness).show_shortcuts);
+}
+
+#[test]
+fn the_mirror_view_paints_where_the_pointer_is() {
+    let mut harness = harness();
+    harness.step();
+    harness.key_press(egui::Key::H);
+    harness.run_steps(2);
+    assert!(state(&harness).view.mirrored);
+    // Drag on the left of the screen: in a mirror that is the photo's right.
+    let before = state(&harness).consultation().masks.get(RegionKind::Bald).clone();
+    drag_on_photo(&mut harness, egui::pos2(1300.0, 300.0), egui::pos2(1400.0, 300.0), 4);
+    let rect = state(&harness).canvas_rect;
+    assert!(screen_from_image(&harness, egui::pos2(1350.0, 300.0)).x < rect.center().x);
+    let mask = state(&harness).consultation().masks.get(RegionKind::Bald);
+    assert_eq!(mask.get(1350, 300), 255);
+    assert_eq!(before.get(1350, 300), 0);
+}
+
+#[test]
+fn patient_notes_are_one_undoable_edit_and_are_saved() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-notes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.smpc");
+    let mut harness = harness();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run_steps(2);
+    harness.get_by_label("Patient").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Patient").type_text("P-1024");
+    harness.step();
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Notes").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Notes").type_text("Crown first; soft front.");
+    harness.step();
+    click_when_shown(&mut harness, "Keep");
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().notes.label, "P-1024");
+    assert_eq!(state(&harness).consultation().notes.notes, "Crown first; soft front.");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().notes.label, "", "one undo takes the notes back");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+    let saved = smp_studio::engine::consultation::Consultation::load(&file).unwrap();
+    assert_eq!(saved.notes.label, "P-1024");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn plan_figures_follow_the_painted_area_and_the_clinics_pace() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let before = state(&harness).studio.plan().total.impressions();
+    assert!(before > 1_000, "the sample plans {before} impressions");
+    let sessions = &state(&harness).studio.plan().total.impressions_per_session;
+    assert_eq!(sessions.len(), 3);
+    assert!(harness.query_by_label_contains("Session 1:").is_some());
+    // A new bald patch adds its impressions to the plan.
+    harness.get_by_role_and_label(Role::Button, "Bald spot").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(250.0, 520.0), egui::pos2(520.0, 560.0), 8);
+    settle(&mut harness);
+    let after = state(&harness).studio.plan().total.impressions();
+    assert!(after > before, "{before} → {after}");
+}
+
+#[test]
+fn a_saved_consultation_reopens_from_open_recent() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-recent-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let settings = dir.join("settings.ron");
+    let build = |settings: std::path::PathBuf| {
+        Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).build_eframe(move |cc| {
+            SmpApp::new(cc, None, Folders { settings: Some(settings), ..Folders::default() })
+        })
+    };
+    let file = dir.join("recent-visit.smpc");
+    let mut harness = build(settings.clone());
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 320.0), 4);
+    let painted = state(&harness).consultation().masks.clone();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(2);
+    answer_path_prompt(&mut harness, &file, "Save");
+    step_until(&mut harness, "saving", |app| notice_starts_with(app, "Saved the consultation"));
+    step_until(&mut harness, "the settings", |app| !app.studio.writing());
+    drop(harness);
+
+    // A later start remembers it.
+    let mut harness = build(settings);
+    harness.step();
+    assert_ne!(state(&harness).consultation().masks, painted);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open recent").hover();
+    harness.run_steps(3);
+    harness.get_by_label("recent-visit.smpc").click();
+    step_until(&mut harness, "reopening", |app| notice_starts_with(app, "Opened the consultation"));
+    assert_eq!(state(&harness).consultation().masks, painted);
+    assert_eq!(
+        state(&harness).studio.document().file_path(),
+        Some(std::fs::canonicalize(&file).unwrap().as_path())
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Clicks the photo at `p` (photo pixels).
+fn click_on_photo(harness: &mut Harness<'static, SmpApp>, p: egui::Pos2) {
+    let at = screen_from_image(harness, p);
+    harness.hover_at(at);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_hairline_designer_measures_from_the_glabella_and_mirrors_its_handles() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Design hairline").click();
+    harness.run_steps(2);
+    // The sample is 10 px/mm: a glabella 850 px below the mid-frontal point is 8.5 cm.
+    harness.get_by_label("Place glabella").click();
+    harness.step();
+    click_on_photo(&mut harness, egui::pos2(800.0, 1150.0));
+    click_on_photo(&mut harness, egui::pos2(500.0, 400.0));
+    click_on_photo(&mut harness, egui::pos2(800.0, 300.0));
+    let design = state(&harness).consultation().hairline_design.clone().unwrap();
+    assert_eq!(design.glabella, Some([800.0, 1150.0]));
+    assert_eq!(design.handles.len(), 3, "the first handle's mirror image was added: {:?}", design.handles);
+    assert!((design.handles[2][0] - 1100.0).abs() < 1.0, "{:?}", design.handles);
+    assert!(
+        harness.query_by_label_contains("8.5 cm above the glabella").is_some(),
+        "the panel reads the mid-frontal height"
+    );
+    let layer = state(&harness).consultation().masks.get(RegionKind::Hairline);
+    assert_eq!(layer.get(800, 250), 255, "the region lies behind the front line");
+    assert_eq!(layer.get(800, 350), 0, "and not in front of it");
+
+    // Drag the left temple down and out: the right one follows, mirrored.
+    let steps_before = state(&harness).studio.document().history().steps();
+    drag_on_photo(&mut harness, egui::pos2(500.0, 400.0), egui::pos2(450.0, 500.0), 6);
+    harness.run_steps(2);
+    let design = state(&harness).consultation().hairline_design.clone().unwrap();
+    let near = |p: [f32; 2], q: [f32; 2]| (p[0] - q[0]).abs() < 1.5 && (p[1] - q[1]).abs() < 1.5;
+    assert!(near(design.handles[0], [450.0, 500.0]), "{:?}", design.handles);
+    assert!(near(design.handles[2], [1150.0, 500.0]), "the mirrored side follows: {:?}", design.handles);
+    let layer = state(&harness).consultation().masks.get(RegionKind::Hairline);
+    assert_eq!(layer.get(470, 470), 255, "the region follows the moved handle");
+    assert_eq!(layer.get(1130, 470), 255, "on both sides");
+    assert_eq!(
+        state(&harness).studio.document().history().steps(),
+        steps_before + 1,
+        "one drag, one undo step"
+    );
+    settle(&mut harness);
+    save_screen(&mut harness, "designer");
+}
+
+/// With `SMP_SHOTS=DIR`, saves what the window shows as `DIR/NAME.png`, to look at.
+fn save_screen(harness: &mut Harness<'static, SmpApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("SMP_SHOTS") {
+        let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+        harness.render().unwrap().save(path).unwrap();
+    }
+}
+
+#[test]
+fn the_skin_eyedropper_sets_the_presets_skin_tone_in_one_undoable_step() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-dropper-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("brown-skin.png");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([0x8d, 0x5a, 0x3f])).save(&photo).unwrap();
+    let mut harness = harness();
+    harness.step();
+    open_photo(&mut harness, &photo);
+    let before = state(&harness).consultation().preset.skin.clone();
+    harness.get_by_role_and_label(Role::Button, "Sample skin").click();
+    harness.run_steps(2);
+    click_on_photo(&mut harness, egui::pos2(160.0, 120.0));
+    let skin = state(&harness).consultation().preset.skin.clone();
+    assert_eq!(skin.srgb.to_hex(), "#8d5a3f");
+    let expected = smp_studio::engine::sampling::fitzpatrick_for_ita(skin.srgb.ita_degrees());
+    assert_eq!(skin.fitzpatrick, expected);
+    assert!(notice_starts_with(state(&harness), "Skin tone set to #8d5a3f"), "{:?}", state(&harness).notice);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().preset.skin, before);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn compare_shows_labelled_presets_that_pan_together_and_a_click_chooses_one() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let first = state(&harness).consultation().preset.name.clone();
+    harness.key_press(egui::Key::C);
+    harness.run_steps(2);
+    click_when_shown(&mut harness, "Compare");
+    step_until(&mut harness, "the comparison's renders", |app| {
+        let panes = app.studio.compare().panes();
+        panes.len() == 2 && panes.iter().all(|p| p.image().is_some() && !p.rendering())
+    });
+    let labels: Vec<String> =
+        state(&harness).studio.compare().panes().iter().map(|p| p.variant.label.clone()).collect();
+    assert_eq!(labels[0], first);
+    assert_ne!(labels[1], first);
+    // The two presets render differently on the same photo.
+    let panes = state(&harness).studio.compare().panes();
+    assert_ne!(panes[0].image(), panes[1].image());
+
+    // A drag in the right pane moves both: they share one view.
+    let canvas = harness.get_by_role_and_label(Role::Canvas, "Comparison").rect();
+    let offset = state(&harness).view.offset;
+    let from = egui::pos2(canvas.right() - 200.0, canvas.center().y);
+    harness.hover_at(from);
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=4 {
+        harness.hover_at(from + egui::vec2(-15.0 * i as f32, 10.0 * i as f32));
+        harness.step();
+    }
+    harness.drop_at(from + egui::vec2(-60.0, 40.0));
+    harness.run_steps(2);
+    let moved = state(&harness).view.offset - offset;
+    assert!((moved - egui::vec2(-60.0, 40.0)).length() < 2.0, "the shared view moved by {moved:?}");
+    save_screen(&mut harness, "compare");
+
+    // A click on the right pane makes its preset the consultation's.
+    let right = egui::pos2(canvas.right() - 150.0, canvas.center().y + 60.0);
+    harness.hover_at(right);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: right,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: right,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    assert!(!state(&harness).studio.compare().active());
+    assert_eq!(state(&harness).consultation().preset.name, labels[1]);
+}
+
+#[test]
+fn a_photo_too_coarse_for_single_dots_is_named_once_calibrated() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.run_steps(2);
+    // 300 px said to be 100 mm: 3 px/mm, a whole head seen from far away.
+    drag_on_photo(&mut harness, egui::pos2(300.0, 300.0), egui::pos2(600.0, 300.0), 6);
+    harness.run_steps(2);
+    harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("100");
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    let notice = state(&harness).notice.clone().unwrap().text;
+    assert!(notice.contains("too few to show single dots") && notice.contains("closer photo"), "{notice}");
+}
+
+#[test]
+fn suggested_regions_are_proposed_then_accepted_in_one_undoable_step() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let before = state(&harness).consultation().masks.clone();
+    harness.get_by_role_and_label(Role::Button, "Suggest regions").click();
+    step_until(&mut harness, "the suggestion", |app| app.studio.suggestion().is_some());
+    harness.run_steps(2);
+    // Proposed only: nothing painted yet.
+    assert_eq!(state(&harness).consultation().masks, before);
+    save_screen(&mut harness, "suggestion");
+    harness.get_by_role_and_label(Role::Button, "Accept suggestion").click();
+    harness.run_steps(2);
+    let bald = state(&harness).consultation().masks.get(RegionKind::Bald);
+    let gained = bald.painted_pixels() - before.get(RegionKind::Bald).painted_pixels();
+    assert!(gained > 20_000, "the bald region gained only {gained} pixels");
+    // The sample's bare front (above its receded hairline) is among what was found.
+    assert!(bald.get(800, 60) > 128, "the bare front was not suggested");
+    // Nothing painted before was removed.
+    let old = before.get(RegionKind::Bald);
+    assert!((0..1200).step_by(7).all(|y| (0..1600).step_by(7).all(|x| bald.get(x, y) >= old.get(x, y))));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).consultation().masks, before, "one undo takes the whole suggestion back");
 }

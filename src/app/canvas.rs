@@ -1,11 +1,17 @@
 //! The photo canvas: view transform (zoom, pan), drawing the photo and overlays, and turning
 //! pointer input into painting or panning.
 
-use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
+use super::overlays::{busy_badge, design_input, divider, draw_design, hint_banner, pill};
+use super::textures::Tiled;
+use crate::engine::design::HairlineDesign;
+use crate::engine::units::Scale;
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, pos2};
 
-/// Zoom limits, in screen points per photo pixel.
-pub const MIN_ZOOM: f32 = 0.02;
+/// Largest zoom, in screen points per photo pixel.
 pub const MAX_ZOOM: f32 = 32.0;
+/// Smallest zoom as a share of the zoom that fits the photo: the photo never shrinks to a
+/// speck.
+pub const MIN_ZOOM_OF_FIT: f32 = 0.5;
 
 /// Where the photo sits on screen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,28 +22,49 @@ pub struct View {
     pub offset: Vec2,
     /// True until the first frame with a known canvas size fits the photo.
     pub needs_fit: bool,
+    /// The smallest zoom allowed, set when the photo is fitted.
+    pub min_zoom: f32,
+    /// Shown as in a mirror: left and right swapped.
+    pub mirrored: bool,
+    /// Width of the photo in pixels, to mirror about.
+    pub image_width: f32,
 }
 
 impl Default for View {
     fn default() -> Self {
-        Self { zoom: 1.0, offset: Vec2::ZERO, needs_fit: true }
+        Self {
+            zoom: 1.0,
+            offset: Vec2::ZERO,
+            needs_fit: true,
+            min_zoom: 0.05,
+            mirrored: false,
+            image_width: 1.0,
+        }
     }
 }
 
 impl View {
     pub fn screen_from_image(&self, canvas: Rect, p_image: Pos2) -> Pos2 {
-        canvas.min + self.offset + p_image.to_vec2() * self.zoom
+        canvas.min + self.offset + self.mirror(p_image).to_vec2() * self.zoom
     }
 
     pub fn image_from_screen(&self, canvas: Rect, p_screen: Pos2) -> Pos2 {
-        ((p_screen - canvas.min - self.offset) / self.zoom).to_pos2()
+        self.mirror(((p_screen - canvas.min - self.offset) / self.zoom).to_pos2())
+    }
+
+    /// The photo point seen at `p` (mirroring is its own inverse).
+    fn mirror(&self, p: Pos2) -> Pos2 {
+        if self.mirrored { pos2(self.image_width - p.x, p.y) } else { p }
     }
 
     /// Fits the whole photo in the canvas with a small margin, centred.
     pub fn fit(&mut self, canvas: Rect, image_size: Vec2) {
+        self.image_width = image_size.x;
         let margin = 12.0;
         let avail = (canvas.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(1.0));
-        self.zoom = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(MIN_ZOOM, MAX_ZOOM);
+        let fit = (avail.x / image_size.x).min(avail.y / image_size.y).clamp(1e-4, MAX_ZOOM);
+        self.zoom = fit;
+        self.min_zoom = fit * MIN_ZOOM_OF_FIT;
         self.offset = (canvas.size() - image_size * self.zoom) * 0.5;
         self.needs_fit = false;
     }
@@ -45,7 +72,7 @@ impl View {
     /// Zooms by `factor` keeping the photo point under `anchor_screen` fixed.
     pub fn zoom_around(&mut self, canvas: Rect, anchor_screen: Pos2, factor: f32) {
         let anchor_image = self.image_from_screen(canvas, anchor_screen);
-        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        self.zoom = (self.zoom * factor).clamp(self.min_zoom.min(MAX_ZOOM), MAX_ZOOM);
         self.offset = anchor_screen - canvas.min - anchor_image.to_vec2() * self.zoom;
     }
 
@@ -69,6 +96,16 @@ pub enum CanvasAction {
     Measure { from: Pos2, to: Pos2, finished: bool },
     /// A point of a lasso outline, in photo pixels; `finished` when the button is released.
     Lasso { point: Pos2, started: bool, finished: bool, erase_all: bool },
+    /// A click with the design tool away from the handles: a new handle here.
+    DesignAdd(Pos2),
+    /// A handle dragged to a new place.
+    DesignMove { index: usize, to: Pos2 },
+    /// A handle right-clicked: remove it.
+    DesignRemove(usize),
+    /// The glabella placed here.
+    DesignGlabella(Pos2),
+    /// A click with an eyedropper, in photo pixels.
+    Pick(Pos2),
 }
 
 /// What a primary drag on the canvas does.
@@ -79,18 +116,30 @@ pub enum DragMode {
     Lasso,
     Pan,
     Measure,
+    /// Place and drag the handles of a designed hairline.
+    Design,
+    /// Click to read a colour off the photo.
+    Pick,
+}
+
+/// The designed hairline and its guides, drawn over the photo.
+pub struct DesignView<'a> {
+    pub design: &'a HairlineDesign,
+    pub scale: Scale,
+    /// The next click places the glabella.
+    pub placing_glabella: bool,
 }
 
 pub struct CanvasInput<'a> {
     pub image_size: Vec2,
     /// The photo and the simulated result.
-    pub before: egui::TextureId,
-    pub after: egui::TextureId,
+    pub before: &'a Tiled,
+    pub after: &'a Tiled,
     /// Show the photo instead of the result (toggle or hold-B).
     pub show_before: bool,
     /// Divider position as a share of the canvas width: photo left of it, result right.
     pub split: Option<f32>,
-    pub tint: Option<egui::TextureId>,
+    pub tint: Option<&'a Tiled>,
     /// Opacity of the region tints, 0–1.
     pub tint_opacity: f32,
     pub mode: DragMode,
@@ -99,6 +148,15 @@ pub struct CanvasInput<'a> {
     /// Brush radius in photo pixels, for the cursor circle.
     pub brush_radius_px: f32,
     pub busy: bool,
+    /// Painting is off (a document is opening): the pointer only pans and zooms.
+    pub locked: bool,
+    /// A short hint shown over the canvas.
+    pub hint: Option<&'a str>,
+    /// Name what is shown ("Before", "After") on the canvas itself, for the patient.
+    pub labels: bool,
+    pub design: Option<DesignView<'a>>,
+    /// A suggested region waiting for an answer, drawn over everything else.
+    pub suggestion: Option<&'a Tiled>,
     pub view: &'a mut View,
 }
 
@@ -113,7 +171,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo canvas"));
     let response = response.on_hover_cursor(match input.mode {
-        DragMode::Paint | DragMode::Lasso | DragMode::Measure => egui::CursorIcon::Crosshair,
+        DragMode::Paint | DragMode::Lasso | DragMode::Measure | DragMode::Design | DragMode::Pick => {
+            egui::CursorIcon::Crosshair
+        }
         DragMode::Pan => egui::CursorIcon::Grab,
     });
     let view = input.view;
@@ -174,18 +234,26 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         // The divider has the pointer.
     } else if panning {
         view.offset += pointer_delta;
+    } else if input.locked {
+        // Nothing is painted on a document that is about to be replaced.
     } else if input.mode == DragMode::Paint {
         if (response.drag_started_by(primary) || response.clicked_by(primary) || response.dragged_by(primary))
             && let Some(pos) = response.interact_pointer_pos()
         {
             let started = response.drag_started_by(primary) || response.clicked_by(primary);
-            let mut points_image = Vec::with_capacity(2);
+            let mut points_screen = Vec::new();
             if response.drag_started_by(primary)
                 && let Some(origin) = press_origin
             {
-                points_image.push(view.image_from_screen(rect, origin));
+                points_screen.push(origin);
             }
-            points_image.push(view.image_from_screen(rect, pos));
+            // Every position the pointer passed this frame, so a fast stroke on a slow frame
+            // keeps its shape.
+            points_screen.extend(pointer_moves(ui));
+            if points_screen.last() != Some(&pos) {
+                points_screen.push(pos);
+            }
+            let points_image = points_screen.iter().map(|&p| view.image_from_screen(rect, p)).collect();
             actions.push(CanvasAction::Paint { points_image, started, erase_all: shift });
         }
         if response.drag_stopped_by(primary) || response.clicked_by(primary) {
@@ -202,8 +270,26 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
                 response.interact_pointer_pos().or_else(|| ui.input(|i| i.pointer.latest_pos()))
         {
             let finished = response.drag_stopped_by(primary);
-            let point = view.image_from_screen(rect, pos);
-            actions.push(CanvasAction::Lasso { point, started: false, finished, erase_all: shift });
+            let mut points = pointer_moves(ui);
+            if points.last() != Some(&pos) {
+                points.push(pos);
+            }
+            let last = points.len() - 1;
+            for (i, p) in points.into_iter().enumerate() {
+                let point = view.image_from_screen(rect, p);
+                let finished = finished && i == last;
+                actions.push(CanvasAction::Lasso { point, started: false, finished, erase_all: shift });
+            }
+        }
+    } else if input.mode == DragMode::Design {
+        if let Some(d) = &input.design {
+            design_input(ui, &response, view, rect, d, &mut actions);
+        }
+    } else if input.mode == DragMode::Pick {
+        if response.clicked_by(primary)
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            actions.push(CanvasAction::Pick(view.image_from_screen(rect, p)));
         }
     } else if input.mode == DragMode::Measure {
         let measure_id = response.id.with("measure_from");
@@ -229,24 +315,40 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
     let image_rect =
         Rect::from_min_size(view.screen_from_image(rect, Pos2::ZERO), input.image_size * view.zoom);
-    let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
     match divider_x {
+        Some(_) if input.show_before => {
+            input.before.paint(&painter, image_rect, view.mirrored, Color32::WHITE)
+        }
         Some(x) => {
-            painter.image(input.after, image_rect, uv, Color32::WHITE);
+            input.after.paint(&painter, image_rect, view.mirrored, Color32::WHITE);
             let left = Rect::from_min_max(rect.min, pos2(x, rect.bottom()));
-            painter.with_clip_rect(left).image(input.before, image_rect, uv, Color32::WHITE);
+            input.before.paint(&painter.with_clip_rect(left), image_rect, view.mirrored, Color32::WHITE);
         }
         None => {
             let image = if input.show_before { input.before } else { input.after };
-            painter.image(image, image_rect, uv, Color32::WHITE);
+            image.paint(&painter, image_rect, view.mirrored, Color32::WHITE);
         }
     }
     if let Some(tint) = input.tint {
         let alpha = (input.tint_opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
-        painter.image(tint, image_rect, uv, Color32::from_white_alpha(alpha));
+        tint.paint(&painter, image_rect, view.mirrored, Color32::from_white_alpha(alpha));
     }
-    if let Some(x) = divider_x {
+    if let Some(suggestion) = input.suggestion {
+        suggestion.paint(&painter, image_rect, view.mirrored, Color32::from_white_alpha(120));
+    }
+    if let Some(x) = divider_x
+        && !input.show_before
+    {
         divider(&painter, rect, x);
+    } else if input.labels {
+        let text = if input.show_before { "Before" } else { "After" };
+        pill(&painter, pos2(rect.left() + 14.0, rect.top() + 14.0), text, 16.0);
+    }
+    if let Some(d) = &input.design {
+        draw_design(&painter, view, rect, d);
+    }
+    if let Some(hint) = input.hint {
+        hint_banner(&painter, rect, hint);
     }
     if input.lasso.len() > 1 {
         let outline: Vec<Pos2> = input.lasso.iter().map(|&p| view.screen_from_image(rect, p)).collect();
@@ -266,6 +368,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let hover_image = hover_screen.map(|p| view.image_from_screen(rect, p));
     if let Some(p) = hover_screen
         && input.mode == DragMode::Paint
+        && !input.locked
         && !space_held
         && !dragging_split
     {
@@ -279,49 +382,23 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     CanvasOutput { actions, hover_image, rect }
 }
 
-/// The before/after divider: a line with a round handle and labels on each side.
-fn divider(painter: &egui::Painter, rect: Rect, x: f32) {
-    let top = pos2(x, rect.top());
-    let bottom = pos2(x, rect.bottom());
-    painter.line_segment([top, bottom], Stroke::new(3.0, Color32::from_black_alpha(120)));
-    painter.line_segment([top, bottom], Stroke::new(1.5, Color32::WHITE));
-    let handle = pos2(x, rect.center().y);
-    painter.circle(handle, 13.0, Color32::from_black_alpha(160), Stroke::new(1.5, Color32::WHITE));
-    for dir in [-1.0f32, 1.0] {
-        let tip = handle + vec2(dir * 8.0, 0.0);
-        let arrow = vec![tip, tip + vec2(-dir * 5.0, -5.0), tip + vec2(-dir * 5.0, 5.0)];
-        painter.add(egui::Shape::convex_polygon(arrow, Color32::WHITE, Stroke::NONE));
-    }
-    for (text, right_aligned) in [("Before", true), ("After", false)] {
-        let galley =
-            painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(13.0), Color32::WHITE);
-        let size = galley.size() + vec2(12.0, 6.0);
-        let min_x = if right_aligned { x - 10.0 - size.x } else { x + 10.0 };
-        let pill = Rect::from_min_size(pos2(min_x, rect.top() + 10.0), size);
-        painter.rect_filled(pill, 6.0, Color32::from_black_alpha(150));
-        painter.galley(pill.min + vec2(6.0, 3.0), galley, Color32::WHITE);
-    }
-}
-
-/// A small spinner in the canvas corner while a render is running; the last result stays.
-fn busy_badge(painter: &egui::Painter, rect: Rect) {
-    let center = rect.right_top() + vec2(-22.0, 22.0);
-    let time = painter.ctx().input(|i| i.time) as f32;
-    painter.circle_filled(center, 13.0, Color32::from_black_alpha(120));
-    let start = time * 5.0;
-    let points: Vec<Pos2> = (0..=20)
-        .map(|i| {
-            let a = start + i as f32 / 20.0 * 4.5;
-            center + vec2(a.cos(), a.sin()) * 8.0
-        })
-        .collect();
-    painter.add(egui::Shape::line(points, Stroke::new(2.0, Color32::WHITE)));
-    painter.ctx().request_repaint();
+/// The pointer positions of this frame's move events, in order.
+fn pointer_moves(ui: &egui::Ui) -> Vec<Pos2> {
+    ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::PointerMoved(p) => Some(*p),
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use eframe::egui::vec2;
 
     #[test]
     fn screen_and_image_coordinates_are_inverse() {

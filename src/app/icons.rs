@@ -11,6 +11,10 @@ pub enum Icon {
     Eraser,
     Pan,
     Measure,
+    /// A curve through handles: the hairline designer.
+    Design,
+    /// An eyedropper: read a colour off the photo.
+    Dropper,
     Before,
     After,
 }
@@ -88,6 +92,25 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, color: Color32) {
                 let len = if i % 2 == 0 { 0.45 } else { 0.25 };
                 painter.line_segment([p, p + normal * s * len], Stroke::new(stroke.width * 0.8, color));
             }
+        }
+        Icon::Design => {
+            let curve: Vec<Pos2> = (0..=16)
+                .map(|i| {
+                    let t = i as f32 / 16.0 * 2.0 - 1.0;
+                    at(t * 0.85, 0.3 - 0.55 * (1.0 - t * t))
+                })
+                .collect();
+            painter.add(egui::Shape::line(curve, stroke));
+            for (x, y) in [(-0.85, 0.3), (0.0, -0.25), (0.85, 0.3)] {
+                let r = s * 0.2;
+                painter.rect_filled(Rect::from_center_size(at(x, y), Vec2::splat(2.0 * r)), 1.0, color);
+            }
+        }
+        Icon::Dropper => {
+            // A pipette: a slanted barrel with a bulb at the top and a drop at the tip.
+            painter.line_segment([at(-0.55, 0.55), at(0.35, -0.35)], Stroke::new(stroke.width * 1.8, color));
+            painter.circle_filled(at(0.55, -0.55), s * 0.28, color);
+            painter.circle_filled(at(-0.78, 0.78), s * 0.12, color);
         }
         Icon::Before | Icon::After => {
             let r = s * 0.8;

@@ -1,22 +1,32 @@
 //! `smp-studio bench`: timings of the renderer, the live-painting path and autosave.
 
 use super::BenchArgs;
-use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::consultation::Consultation;
 use crate::engine::mask::RegionKind;
-use crate::engine::sim::Scene;
 use crate::engine::{preset, sample, sim};
 use anyhow::Context;
 use std::time::Instant;
+
+/// Repetitions a bench makes of each measurement: a median needs one, and past a hundred the
+/// bench would run for hours on a slow machine.
+const RUNS: std::ops::RangeInclusive<usize> = 1..=100;
 
 /// `smp-studio bench`: prints medians so runs can be compared across changes.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(super::thread_count(args.threads)?)
         .build()
         .context("could not start the render threads")?;
-    let runs = args.runs.max(1);
+    let runs = args.runs.clamp(*RUNS.start(), *RUNS.end());
+    if runs != args.runs {
+        super::warn(&format!(
+            "--runs {}: between {} and {} runs are made, so {runs} are",
+            args.runs,
+            RUNS.start(),
+            RUNS.end()
+        ));
+    }
     let median_ms = |f: &mut dyn FnMut()| {
         let mut times: Vec<f64> = (0..runs)
             .map(|_| {
@@ -30,18 +40,13 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     };
     let start = Instant::now();
     let mut consultation = sample::load()?;
-    println!("load sample + hair detection   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    println!("load sample + photo measures   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let start = Instant::now();
     let _ = sim::pattern::pattern();
     println!("dot pattern (once per process) {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     pool.install(|| -> anyhow::Result<()> {
-        let analysis = median_and_last(&median_ms, || {
-            PhotoAnalysis::new(&consultation.photo, consultation.settings.scale)
-        });
-        println!("photo analysis (once per photo) {:>7.1} ms", analysis.0);
-        let analysis = analysis.1;
         let full = median_ms(&mut || {
-            sim::render(&with_analysis(&consultation, &analysis));
+            sim::render(&consultation.scene());
         });
         println!(
             "full render {}×{}          {:>8.1} ms",
@@ -49,12 +54,12 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
             consultation.photo.height(),
             full
         );
-        let mut image = sim::render(&with_analysis(&consultation, &analysis)).image;
+        let mut image = sim::render(&consultation.scene()).image;
         let brush =
             Brush { radius_px: consultation.settings.scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
         let dirty =
             stroke(&brush, consultation.masks.get_mut(RegionKind::Bald), &[(300.0, 500.0), (420.0, 540.0)]);
-        let scene = with_analysis(&consultation, &analysis);
+        let scene = consultation.scene();
         let grown = dirty.expand(
             sim::influence_px(&scene),
             crate::engine::mask::PixelRect::full(image.width(), image.height()),
@@ -68,46 +73,34 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     pool.install(|| bench_large(median_ms))
 }
 
-/// The consultation's scene with the photo's analysis, as the window renders it.
-fn with_analysis<'a>(consultation: &'a Consultation, analysis: &'a PhotoAnalysis) -> Scene<'a> {
-    Scene { analysis: Some(analysis), ..consultation.scene() }
-}
-
-/// Times `f` like `median_ms` and keeps what its last run made.
-fn median_and_last<T>(median_ms: &impl Fn(&mut dyn FnMut()) -> f64, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut last = None;
-    let ms = median_ms(&mut || last = Some(f()));
-    (ms, last.unwrap_or_else(f))
-}
-
 /// The live-painting path on a 12 MP photo: one dab, then the re-render around it, as the
 /// window's worker does; and the memory 100 undo steps of large strokes hold.
 fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
-    use crate::engine::history::{Edit, History, MaskPatch};
+    use crate::engine::history::{History, MaskPatch, Step};
     use crate::engine::synth::{self, ScalpParams};
     let params = ScalpParams::sample().with_size(4000, 3000);
     let photo = synth::generate(&params).photo;
     let start = Instant::now();
     let mut consultation = Consultation::new("bench".into(), photo, preset::bundled().remove(0));
-    println!("12 MP hair detection           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    println!("12 MP hair + photo analysis    {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let start = Instant::now();
-    let analysis = PhotoAnalysis::new(&consultation.photo, consultation.settings.scale);
-    println!("12 MP photo analysis           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let _ = crate::engine::analysis::PhotoAnalysis::new(&consultation.photo, consultation.settings.scale);
+    println!("12 MP photo analysis alone     {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let scale = consultation.settings.scale;
     let big = Brush { radius_px: scale.px(40.0), hardness: 0.6, mode: BrushMode::Paint };
     stroke(&big, consultation.masks.get_mut(RegionKind::Bald), &[(1200.0, 1500.0), (2800.0, 1500.0)]);
     let full = median_ms(&mut || {
-        sim::render(&with_analysis(&consultation, &analysis));
+        sim::render(&consultation.scene());
     });
     println!("12 MP full render              {:>8.1} ms", full);
-    let mut image = sim::render(&with_analysis(&consultation, &analysis)).image;
+    let mut image = sim::render(&consultation.scene()).image;
     let dab = Brush { radius_px: scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
     let mut x = 1000.0;
     let dab_to_preview = median_ms(&mut || {
         x += 37.0;
         let dirty = dab.dab(consultation.masks.get_mut(RegionKind::Bald), x, 2200.0);
-        let scene = with_analysis(&consultation, &analysis);
+        let scene = consultation.scene();
         let grown = dirty.expand(
             sim::influence_px(&scene),
             crate::engine::mask::PixelRect::full(image.width(), image.height()),
@@ -116,21 +109,20 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     });
     println!("12 MP dab → preview (10 mm)    {:>8.1} ms", dab_to_preview);
 
-    // What the window's autosave writes after each settled edit: regions and settings, once
-    // the photo is in the recovery folder.
-    let dir = std::env::temp_dir().join(format!("smp-bench-autosave-{}", std::process::id()));
-    consultation.save(&dir)?;
+    // What the window's autosave writes after each settled edit: the whole consultation file.
+    let path = std::env::temp_dir().join(format!("smp-bench-autosave-{}.smpc", std::process::id()));
     let mut failure = None;
     let autosave = median_ms(&mut || {
-        if let Err(e) = consultation.clone().save_edits(&dir) {
+        if let Err(e) = consultation.save(&path) {
             failure.get_or_insert(e);
         }
     });
-    std::fs::remove_dir_all(&dir).ok();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    std::fs::remove_file(&path).ok();
     if let Some(e) = failure {
         return Err(e.into());
     }
-    println!("12 MP autosave (regions + RON)  {:>7.1} ms", autosave);
+    println!("12 MP save (.smpc, {:.1} MB)       {:>7.1} ms", size as f64 / 1e6, autosave);
 
     let mut history = History::default();
     for i in 0..100 {
@@ -144,7 +136,7 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
             &[(200.0, y), (3800.0, y + 200.0)],
         );
         if let Some(patch) = MaskPatch::capture(RegionKind::Hairline, rect, &before, &consultation.masks) {
-            history.push(Edit::Masks(vec![patch]));
+            history.push(Step::Masks(vec![patch]));
         }
     }
     println!(

@@ -2,15 +2,85 @@
 //! timings and `presets` for the preset library.
 
 mod bench;
+mod handout;
 mod presets;
 mod render;
 
 pub use bench::bench;
+pub use handout::HandoutArgs;
 pub use presets::presets;
 pub use render::render;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+
+/// `text` made safe to print: control characters (escape codes, newlines, tabs) and the
+/// invisible marks that reorder text (bidirectional overrides) are shown as `\u{…}` escapes,
+/// so a name in a shared preset cannot move the cursor, clear the screen or disguise itself.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_invisible_format(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Bidirectional controls and zero-width marks: characters that change how the text around
+/// them is shown without being seen.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Parses a whole number, or says in a sentence what is expected instead of Rust's own words.
+fn whole<T: std::str::FromStr>(text: &str, expected: &str) -> Result<T, String> {
+    text.trim().parse().map_err(|_| format!("give {expected}"))
+}
+
+fn seed(text: &str) -> Result<u64, String> {
+    whole(text, &format!("a whole number from 0 to {}", u64::MAX))
+}
+
+/// A count; digits beyond what the machine can count mean "as many as allowed", which the
+/// command then lowers to its limit with a warning.
+fn count(text: &str) -> Result<usize, String> {
+    let digits = text.trim();
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(digits.parse().unwrap_or(usize::MAX));
+    }
+    whole(text, "a whole number such as 4")
+}
+
+fn session(text: &str) -> Result<u32, String> {
+    whole(text, "a session number: 1, 2, 3 …")
+}
+
+/// Prints a warning line on stderr, made safe for the terminal.
+pub fn warn(text: &str) {
+    eprintln!("warning: {}", terminal_safe(text));
+}
+
+/// The number of worker threads for `--threads`: at least one, at most one per core (a
+/// render is pure computation, so more threads than cores only add memory and switching).
+/// `None` means one per core. A value over the core count is lowered with a warning.
+pub fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    match requested {
+        None => Ok(cores),
+        Some(0) => {
+            anyhow::bail!("--threads 0: give at least 1 thread, or leave --threads out to use one per core")
+        }
+        Some(n) if n > cores => {
+            warn(&format!("--threads {n}: this computer has {cores} cores, so {cores} threads are used"));
+            Ok(cores)
+        }
+        Some(n) => Ok(n),
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "smp-studio", version, about = "Scalp micropigmentation consultation studio")]
@@ -47,45 +117,47 @@ pub enum PresetsCommand {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Repetitions of each measurement (the median is reported).
-    #[arg(long, default_value_t = 5)]
+    /// Repetitions of each measurement, 1–100 (the median is reported).
+    #[arg(long, default_value_t = 5, value_parser = count, allow_negative_numbers = true)]
     pub runs: usize,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to the number of cores (default: one per core).
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Output image; .png or .jpg.
-    #[arg(long, value_name = "OUT.png|OUT.jpg")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "OUT.png|OUT.jpg", required_unless_present = "report")]
+    pub out: Option<PathBuf>,
     /// Start from the bundled sample consultation (photo, regions, preset, scale).
     #[arg(long)]
     pub demo: bool,
     /// The scalp photo (JPEG or PNG); replaces the sample's photo when used with --demo.
     #[arg(long, value_name = "FILE")]
     pub photo: Option<PathBuf>,
-    /// A region mask: KIND is hairline, bald or scar; FILE an 8-bit grey PNG the photo's size, white = painted.
+    /// A region mask: KIND is hairline, bald or scar; FILE a PNG the photo's size. Its grey
+    /// value is read (white = painted; colour is turned to grey, 16-bit to 8-bit), times its
+    /// opacity where it has an alpha channel. JPEG masks are refused.
     #[arg(long = "mask", value_name = "KIND=FILE")]
     pub masks: Vec<String>,
-    /// A bundled preset's name or a preset .ron file.
+    /// A bundled preset's name or a preset .ron file; one for each style with --sheet compare.
     #[arg(long, value_name = "NAME_OR_RON_FILE")]
-    pub preset: Option<String>,
-    /// Photo scale in pixels per millimetre (default 10, or the sample's).
-    #[arg(long, value_name = "F")]
+    pub preset: Vec<String>,
+    /// Photo scale in pixels per millimetre, 0.5–200 (default 10, or the sample's).
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub px_per_mm: Option<f32>,
-    /// Seed for dot placement and per-dot variation.
-    #[arg(long, value_name = "N")]
+    /// Seed for dot placement and per-dot variation: any whole number from 0 to 2⁶⁴−1.
+    #[arg(long, value_name = "N", value_parser = seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
-    /// Show the result after session K (1-based; default: the last session).
-    #[arg(long, value_name = "K")]
+    /// Show the result after session K, from 1 to the preset's number of sessions (default: the last).
+    #[arg(long, value_name = "K", value_parser = session, allow_negative_numbers = true)]
     pub session: Option<u32>,
     /// Show fresh dots (days after the session) instead of healed ones.
     #[arg(long, conflicts_with = "years")]
     pub fresh: bool,
-    /// Show healed dots after Y years of fading.
-    #[arg(long, value_name = "Y")]
+    /// Show healed dots after Y years of fading, 0–50.
+    #[arg(long, value_name = "Y", allow_negative_numbers = true)]
     pub years: Option<f32>,
     /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
     #[arg(long, value_name = "FILE")]
@@ -100,7 +172,9 @@ pub struct RenderArgs {
     /// Write where the photo shows skin as a grey PNG (white = skin; dots go nowhere else).
     #[arg(long, value_name = "OUT.png")]
     pub skin_map: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to the number of cores (default: one per core).
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub handout: Box<HandoutArgs>,
 }

@@ -3,18 +3,40 @@
 use super::RenderArgs;
 use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::consultation::Consultation;
-use crate::engine::mask::{Mask, RegionKind};
+use crate::engine::mask::{Mask, MaskError, RegionKind};
+use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Scene, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, photo, preset, sample};
+use crate::engine::{export, files, os_error, photo, preset, sample};
 use anyhow::{Context, bail};
+use image::RgbImage;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Builds the consultation the flags describe.
+/// Builds the consultation the flags describe; what a person should know but that does not
+/// stop the render is printed as a warning line.
 fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
-    let mut consultation = if args.demo {
+    check_ranges(args)?;
+    let limits = PhotoLimits::from_env()?;
+    // The photo's size before it was reduced to the working size, if it was.
+    let mut reduced_from = None;
+    let mut open_photo = |path: &Path| -> anyhow::Result<RgbImage> {
+        let loaded = photo::open(path, &limits)?;
+        for notice in &loaded.notices {
+            match notice {
+                PhotoNotice::Incomplete { .. } => super::warn(&format!("{notice}; rendering it anyway")),
+                PhotoNotice::Reduced { from, .. } => {
+                    reduced_from = Some(*from);
+                    super::warn(&notice.to_string());
+                }
+            }
+        }
+        Ok(loaded.image)
+    };
+    let mut consultation = if let Some(file) = &args.handout.consultation {
+        Consultation::load(file)?
+    } else if args.demo {
         sample::load()?
     } else {
         let Some(path) = &args.photo else {
@@ -24,57 +46,63 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .into_iter()
             .next()
             .context("no bundled preset could be loaded; reinstall SMP Studio")?;
-        Consultation::new(file_name(path), photo::load(path)?, default_preset)
+        Consultation::new(file_name(path), open_photo(path)?, default_preset)
     };
     if args.demo
         && let Some(path) = &args.photo
     {
         let masks = consultation.masks.clone();
-        consultation = Consultation::new(file_name(path), photo::load(path)?, consultation.preset);
-        if (masks.width(), masks.height()) == (consultation.photo.width(), consultation.photo.height()) {
+        let sample_size = (masks.width(), masks.height());
+        consultation = Consultation::new(file_name(path), open_photo(path)?, consultation.preset);
+        let size = (consultation.photo.width(), consultation.photo.height());
+        if sample_size == size {
             consultation.masks = masks;
+        } else {
+            super::warn(&format!(
+                "the sample's painted regions were dropped: they fit its {}×{} photo, not {} at {}×{}; paint regions with --mask KIND=FILE",
+                sample_size.0,
+                sample_size.1,
+                file_name(path),
+                size.0,
+                size.1
+            ));
         }
     }
+    let size = (consultation.photo.width(), consultation.photo.height());
     for spec in &args.masks {
         let (kind, file) = spec
             .split_once('=')
             .with_context(|| format!("--mask {spec}: write it as KIND=FILE, e.g. --mask bald=crown.png"))?;
         let kind = RegionKind::from_key(kind)
             .with_context(|| format!("--mask {spec}: region `{kind}` is not one of hairline, bald, scar"))?;
-        let gray = image::open(file)
-            .with_context(|| format!("--mask {spec}: could not read {file} as an image"))?
-            .into_luma8();
-        consultation.masks.set(kind, Mask::from_gray(gray)).map_err(|(w, h)| {
-            anyhow::anyhow!(
-                "--mask {spec}: the mask is {w}×{h} but the photo is {}×{}",
-                consultation.photo.width(),
-                consultation.photo.height()
-            )
+        let path = Path::new(file);
+        let mask = match Mask::load(path, size, &limits) {
+            // A mask drawn on the photo before it was reduced is reduced with it.
+            Err(MaskError::WrongSize { width, height, .. }) if reduced_from == Some((width, height)) => {
+                Mask::load(path, (width, height), &limits).map(|mask| mask.resized(size.0, size.1))
+            }
+            other => other,
+        }
+        .with_context(|| format!("--mask {spec}"))?;
+        consultation.masks.set(kind, mask).map_err(|(w, h)| {
+            anyhow::anyhow!("--mask {spec}: the mask is {w}×{h} but the photo is {}×{}", size.0, size.1)
         })?;
     }
-    if let Some(name) = &args.preset {
-        consultation.preset = preset::resolve(name)?;
+    if let Some(name) = args.preset.first() {
+        let (preset, warnings) = preset::resolve_with_warnings(name)?;
+        for warning in &warnings {
+            super::warn(warning);
+        }
+        consultation.preset = preset;
     }
     let settings = &mut consultation.settings;
     if let Some(px_per_mm) = args.px_per_mm {
-        settings.scale = Scale::new(px_per_mm).with_context(|| {
-            format!(
-                "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
-                Scale::RANGE.start(),
-                Scale::RANGE.end()
-            )
-        })?;
+        settings.scale = Scale::new(px_per_mm).with_context(|| scale_sentence(px_per_mm))?;
     }
     if let Some(seed) = args.seed {
         settings.seed = seed;
     }
     if let Some(mm) = args.photo_sharpness_mm {
-        if !(0.0..=sim::MAX_PHOTO_SHARPNESS_MM).contains(&mm) {
-            bail!(
-                "--photo-sharpness-mm {mm}: give the photo's blur in mm, from 0 to {}",
-                sim::MAX_PHOTO_SHARPNESS_MM
-            );
-        }
         settings.photo_sharpness_mm = Some(mm);
     }
     let sessions = consultation.preset.session_count();
@@ -88,13 +116,47 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     if args.fresh {
         settings.stage = Stage::Fresh;
     } else if let Some(years) = args.years {
-        if !(0.0..=50.0).contains(&years) {
-            bail!("--years {years}: give a number of years from 0 to 50");
-        }
         settings.stage = Stage::Healed { years };
     }
-    consultation.refresh_hair();
+    consultation.refresh_for_scale();
     Ok(consultation)
+}
+
+/// Ranges that do not depend on the photo or preset, checked before anything is read.
+fn check_ranges(args: &RenderArgs) -> anyhow::Result<()> {
+    if let Some(px_per_mm) = args.px_per_mm
+        && Scale::new(px_per_mm).is_none()
+    {
+        bail!(scale_sentence(px_per_mm));
+    }
+    if let Some(years) = args.years
+        && !(YEARS.contains(&years))
+    {
+        bail!("--years {years}: give a number of years from {} to {}", YEARS.start(), YEARS.end());
+    }
+    if args.session == Some(0) {
+        bail!("--session 0: sessions are counted from 1");
+    }
+    if let Some(mm) = args.photo_sharpness_mm
+        && !(0.0..=sim::MAX_PHOTO_SHARPNESS_MM).contains(&mm)
+    {
+        bail!(
+            "--photo-sharpness-mm {mm}: give the photo's blur in mm, from 0 to {}",
+            sim::MAX_PHOTO_SHARPNESS_MM
+        );
+    }
+    Ok(())
+}
+
+/// Years of fading `--years` accepts: past a few decades the model has nothing to say.
+const YEARS: std::ops::RangeInclusive<f32> = 0.0..=50.0;
+
+fn scale_sentence(px_per_mm: f32) -> String {
+    format!(
+        "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
+        Scale::RANGE.start(),
+        Scale::RANGE.end()
+    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -103,36 +165,32 @@ fn file_name(path: &Path) -> String {
 
 /// `smp-studio render …`
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
+    let threads = super::thread_count(args.threads)?;
+    refuse_overwriting_inputs(args)?;
+    super::handout::check(args)?;
     let consultation = consultation(args)?;
-    let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("could not start the render threads")?;
-    let start = Instant::now();
-    let analysis = pool.install(|| PhotoAnalysis::new(&consultation.photo, consultation.settings.scale));
-    let analysed = start.elapsed();
-    let scene = Scene { analysis: Some(&analysis), ..consultation.scene() };
+    if args.handout.wanted() {
+        return pool.install(|| super::handout::run(args, &consultation));
+    }
+    let out = args.out.as_deref().context("give --out OUT.png for the rendered image")?;
+    let scene = consultation.scene();
     let start = Instant::now();
     let result = pool.install(|| sim::render(&scene));
     let elapsed = start.elapsed();
-    export::save(&result.image, &args.out)?;
+    export::save_with(&result.image, out, &super::handout::export_options(&args.handout, out)?)?;
     if let Some(path) = &args.hair_map {
-        consultation
-            .hair
-            .to_gray()
-            .save(path)
-            .with_context(|| format!("could not write the hair map to {}", path.display()))?;
+        save_map(&consultation.hair.to_gray(), path, "hair map")?;
     }
     if let Some(path) = &args.skin_map {
-        analysis
-            .skin
-            .to_gray()
-            .save(path)
-            .with_context(|| format!("could not write the skin map to {}", path.display()))?;
+        save_map(&consultation.analysis.skin.to_gray(), path, "skin map")?;
     }
     if let Some(csv) = &args.dots_csv {
-        write_dots_csv(csv, &result.dots).with_context(|| format!("could not write {}", csv.display()))?;
+        write_dots_csv(csv, &result.dots)
+            .map_err(|e| anyhow::anyhow!("could not write {}: {}", csv.display(), os_error::describe(&e)))?;
     }
     let mut err = std::io::stderr().lock();
     for kind in RegionKind::ALL {
@@ -146,15 +204,56 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
             s.dots_per_cm2()
         )?;
     }
-    writeln!(err, "{}", sharpness_line(&scene, &analysis))?;
-    writeln!(
-        err,
-        "analysed in {:.0} ms, rendered in {:.0} ms → {}",
-        analysed.as_secs_f64() * 1000.0,
-        elapsed.as_secs_f64() * 1000.0,
-        args.out.display()
-    )?;
+    writeln!(err, "{}", sharpness_line(&scene, &consultation.analysis))?;
+    writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, out.display())?;
     Ok(())
+}
+
+/// The outputs must never replace an input: a typo in `--out` must not cost a patient's photo.
+fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
+    let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+    if let Some(photo) = &args.photo {
+        inputs.push(("the photo", photo.clone()));
+    }
+    for spec in &args.masks {
+        if let Some((_, file)) = spec.split_once('=') {
+            inputs.push(("a region mask", PathBuf::from(file)));
+        }
+    }
+    if let Some(file) = &args.handout.consultation {
+        inputs.push(("the consultation", file.clone()));
+    }
+    for preset in &args.preset {
+        inputs.push(("a preset", PathBuf::from(preset)));
+    }
+    let outputs = [
+        ("--out", args.out.as_ref()),
+        ("--report", args.handout.report.as_ref()),
+        ("--hair-map", args.hair_map.as_ref()),
+        ("--skin-map", args.skin_map.as_ref()),
+        ("--dots-csv", args.dots_csv.as_ref()),
+    ];
+    for (flag, output) in outputs {
+        let Some(output) = output else { continue };
+        if let Some((what, _)) = inputs.iter().find(|(_, input)| files::same_file(input, output)) {
+            bail!(
+                "{flag} {} is {what} being rendered; choose another file name (SMP Studio never overwrites its inputs)",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes a grey map as PNG, whatever the file's extension says.
+fn save_map(map: &image::GrayImage, path: &Path, what: &str) -> anyhow::Result<()> {
+    map.save_with_format(path, image::ImageFormat::Png).map_err(|e| {
+        let reason = match &e {
+            image::ImageError::IoError(io) => os_error::describe(io),
+            other => other.to_string(),
+        };
+        anyhow::anyhow!("could not write the {what} to {}: {reason}", path.display())
+    })
 }
 
 /// "photo sharpness 0.12 mm (estimated, 0.10–0.15 across the photo)".

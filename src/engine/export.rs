@@ -1,6 +1,10 @@
-//! Writing results: PNG or JPEG chosen by the file name, with no metadata carried over.
+//! Writing results: PNG or JPEG, at full resolution or a chosen width, with no metadata carried
+//! over from the photo.
+//!
+//! Patient photos are health data, so only pixels are written: no EXIF, no location, no camera
+//! data. A PNG carries one text chunk saying the image is a simulation.
 
-use image::{ImageFormat, RgbImage};
+use image::RgbImage;
 use std::io::Write;
 use std::path::Path;
 
@@ -10,33 +14,185 @@ pub enum ExportError {
     UnknownFormat { file: String },
     #[error("could not write {file}: {reason}")]
     Write { file: String, reason: String },
+    #[error("a width of {width_px} pixels is too small to read; choose at least {min_px}")]
+    TooNarrow { width_px: u32, min_px: u32 },
+    #[error("a JPEG quality of {0} is outside 1–100; 85–95 keeps the dots")]
+    Quality(u8),
 }
 
-/// JPEG quality for exported previews: high enough that dots survive compression.
-const JPEG_QUALITY: u8 = 92;
+/// The file formats an export can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// Lossless; written with a fast compression level (see [`encode`]).
+    Png,
+    /// Lossy and several times smaller, for e-mail and messaging.
+    Jpeg,
+}
 
-/// Saves an image. Only pixels are written: no EXIF, no location, no camera data, because
-/// patient photos are health data.
-pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
-    let file = path.display().to_string();
-    let format =
-        ImageFormat::from_path(path).map_err(|_| ExportError::UnknownFormat { file: file.clone() })?;
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg) {
-        return Err(ExportError::UnknownFormat { file });
-    }
-    // Written beside and renamed: an export that fails never leaves half a file.
-    super::files::replace(path, |partial| -> image::ImageResult<()> {
-        let mut writer = std::io::BufWriter::new(std::fs::File::create(partial)?);
-        match format {
-            ImageFormat::Jpeg => image.write_with_encoder(
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, JPEG_QUALITY),
-            )?,
-            _ => image.write_to(&mut writer, ImageFormat::Png)?,
+impl ImageFormat {
+    /// The format a file name asks for (`.png`, `.jpg`, `.jpeg`), if any.
+    pub fn from_path(path: &Path) -> Option<ImageFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "png" => Some(ImageFormat::Png),
+            "jpg" | "jpeg" => Some(ImageFormat::Jpeg),
+            _ => None,
         }
-        writer.flush()?;
+    }
+
+    /// The usual file extension, for naming files.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+        }
+    }
+}
+
+/// How large an exported image is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportSize {
+    /// Every pixel of the photo (a sheet puts each panel at the photo's own size).
+    Full,
+    /// The whole image this many pixels wide; the height follows.
+    Width(u32),
+}
+
+/// What the export dialog chooses: format, JPEG quality and size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExportOptions {
+    pub format: ImageFormat,
+    /// 1–100; used for JPEG only.
+    pub jpeg_quality: u8,
+    pub size: ExportSize,
+}
+
+impl ExportOptions {
+    /// JPEG quality when none is chosen: high enough that dots survive compression.
+    pub const DEFAULT_JPEG_QUALITY: u8 = 92;
+    /// Narrowest export: below this a caption cannot be read.
+    pub const MIN_WIDTH_PX: u32 = 320;
+
+    /// Full-size export in the format the file name asks for.
+    pub fn for_path(path: &Path) -> Result<ExportOptions, ExportError> {
+        let format = ImageFormat::from_path(path)
+            .ok_or_else(|| ExportError::UnknownFormat { file: path.display().to_string() })?;
+        Ok(ExportOptions { format, jpeg_quality: Self::DEFAULT_JPEG_QUALITY, size: ExportSize::Full })
+    }
+
+    /// Checks the choices a person made, so a bad one is refused before any work.
+    pub fn validate(&self) -> Result<(), ExportError> {
+        if !(1..=100).contains(&self.jpeg_quality) {
+            return Err(ExportError::Quality(self.jpeg_quality));
+        }
+        if let ExportSize::Width(width_px) = self.size
+            && width_px < Self::MIN_WIDTH_PX
+        {
+            return Err(ExportError::TooNarrow { width_px, min_px: Self::MIN_WIDTH_PX });
+        }
         Ok(())
+    }
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            format: ImageFormat::Png,
+            jpeg_quality: Self::DEFAULT_JPEG_QUALITY,
+            size: ExportSize::Full,
+        }
+    }
+}
+
+/// The text chunk every exported PNG carries.
+pub const PNG_DESCRIPTION: &str =
+    "Simulated scalp micropigmentation result made by SMP Studio from a photo; actual results vary.";
+
+/// Saves an image at full size in the format the file name asks for.
+pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
+    save_with(image, path, &ExportOptions::for_path(path)?)
+}
+
+/// Saves an image with the dialog's choices; a width other than the image's scales it first.
+/// Written beside and renamed: an export that fails never leaves half a file.
+pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Result<(), ExportError> {
+    options.validate()?;
+    let file = path.display().to_string();
+    let bytes = encode(&resized(image, options.size), options)
+        .map_err(|e| ExportError::Write { file: file.clone(), reason: e.to_string() })?;
+    super::files::replace(path, |partial| -> std::io::Result<()> {
+        let mut out = std::fs::File::create(partial)?;
+        out.write_all(&bytes)?;
+        out.sync_all()
     })
     .map_err(|e| ExportError::Write { file, reason: e.to_string() })
+}
+
+/// The image's file bytes. PNG uses the `png` crate's fast level: on a 12 MP scalp photo about
+/// 20 times faster than its balanced level (0.25 s against 5 s) for a file a tenth larger.
+pub fn encode(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>, image::ImageError> {
+    let mut bytes = Vec::new();
+    match options.format {
+        ImageFormat::Jpeg => image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut bytes,
+            options.jpeg_quality.clamp(1, 100),
+        ))?,
+        ImageFormat::Png => {
+            let mut encoder = png::Encoder::new(&mut bytes, image.width(), image.height());
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Fast);
+            encoder.add_itxt_chunk("Description".into(), PNG_DESCRIPTION.into()).map_err(png_error)?;
+            let mut writer = encoder.write_header().map_err(png_error)?;
+            writer.write_image_data(image.as_raw()).map_err(png_error)?;
+            writer.finish().map_err(png_error)?;
+        }
+    }
+    Ok(bytes)
+}
+
+fn png_error(e: png::EncodingError) -> image::ImageError {
+    image::ImageError::IoError(std::io::Error::other(e))
+}
+
+/// `image` at `size`: the same image when it already is, otherwise scaled to the width with the
+/// height in proportion.
+pub fn resized(image: &RgbImage, size: ExportSize) -> std::borrow::Cow<'_, RgbImage> {
+    match size {
+        ExportSize::Width(width_px) if width_px != image.width() && image.width() > 0 => {
+            let height_px =
+                ((image.height() as f64 * width_px as f64 / image.width() as f64).round() as u32).max(1);
+            std::borrow::Cow::Owned(scale(image, width_px, height_px))
+        }
+        _ => std::borrow::Cow::Borrowed(image),
+    }
+}
+
+/// `image` scaled to exactly `width_px` × `height_px` with a Lanczos filter.
+pub fn scale(image: &RgbImage, width_px: u32, height_px: u32) -> RgbImage {
+    use fast_image_resize as fr;
+    let width_px = width_px.max(1);
+    let height_px = height_px.max(1);
+    if image.dimensions() == (width_px, height_px) {
+        return image.clone();
+    }
+    let scaled =
+        fr::images::ImageRef::new(image.width(), image.height(), image.as_raw(), fr::PixelType::U8x3)
+            .and_then(|source| {
+                let mut target = fr::images::Image::new(width_px, height_px, fr::PixelType::U8x3);
+                let options =
+                    fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+                fr::Resizer::new()
+                    .resize(&source, &mut target, &options)
+                    .map_err(|_| fr::ImageBufferError::InvalidBufferSize)?;
+                Ok(target.into_vec())
+            })
+            .ok()
+            .and_then(|pixels| RgbImage::from_raw(width_px, height_px, pixels));
+    // A buffer the resizer refuses cannot come from an `RgbImage`; fall back all the same.
+    scaled.unwrap_or_else(|| {
+        image::imageops::resize(image, width_px, height_px, image::imageops::FilterType::CatmullRom)
+    })
 }
 
 #[cfg(test)]
@@ -44,10 +200,15 @@ mod tests {
     use super::*;
     use image::GenericImageView;
 
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("smp-export-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn png_and_jpeg_are_written_and_unknown_names_refused() {
-        let dir = std::env::temp_dir().join(format!("smp-export-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("formats");
         let img = RgbImage::from_pixel(8, 6, image::Rgb([120, 90, 70]));
         save(&img, &dir.join("a.png")).unwrap();
         assert_eq!(image::open(dir.join("a.png")).unwrap().to_rgb8(), img);
@@ -56,5 +217,38 @@ mod tests {
         let err = save(&img, &dir.join("a.bmpx")).unwrap_err();
         assert!(err.to_string().contains(".png"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_chosen_width_scales_in_proportion_and_quality_changes_the_jpeg() {
+        let dir = scratch("options");
+        let img = RgbImage::from_fn(1000, 500, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let small = ExportOptions { size: ExportSize::Width(400), ..ExportOptions::default() };
+        save_with(&img, &dir.join("small.png"), &small).unwrap();
+        assert_eq!(image::open(dir.join("small.png")).unwrap().dimensions(), (400, 200));
+
+        let jpeg = |quality| {
+            let options = ExportOptions { format: ImageFormat::Jpeg, jpeg_quality: quality, ..small };
+            encode(&resized(&img, options.size), &options).unwrap().len()
+        };
+        assert!(jpeg(60) < jpeg(95), "lower quality must give a smaller file");
+
+        let narrow = ExportOptions { size: ExportSize::Width(100), ..ExportOptions::default() };
+        assert!(matches!(save_with(&img, &dir.join("n.png"), &narrow), Err(ExportError::TooNarrow { .. })));
+        let bad = ExportOptions { jpeg_quality: 0, ..ExportOptions::default() };
+        assert!(bad.validate().is_err());
+        assert!(!dir.join("n.png").exists());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_png_says_it_is_a_simulation() {
+        let img = RgbImage::from_pixel(4, 4, image::Rgb([1, 2, 3]));
+        let bytes = encode(&img, &ExportOptions::default()).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().unwrap();
+        let texts: Vec<String> = reader.info().utf8_text.iter().filter_map(|t| t.get_text().ok()).collect();
+        assert!(texts.iter().any(|t| t.contains("Simulated")), "{texts:?}");
+        assert!(reader.info().exif_metadata.is_none());
     }
 }

@@ -226,7 +226,7 @@ fn separable(src: &[f32], w: usize, h: usize, r: usize, op: fn(f32, f32) -> f32,
 }
 
 /// Mean over a (2r+1)² box, via running sums (edges use the part of the box inside the image).
-fn box_mean(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+pub(crate) fn box_mean(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
     let mut tmp = vec![0.0f32; src.len()];
     for y in 0..h {
         let row = &src[y * w..(y + 1) * w];

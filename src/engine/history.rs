@@ -4,6 +4,8 @@
 //! (painted masks are long flat runs and smooth ramps), so memory stays small however large the
 //! photo.
 
+use super::consultation::PatientNotes;
+use super::design::HairlineDesign;
 use super::mask::{PixelRect, RegionKind, RegionMasks};
 use super::preset::Preset;
 use super::sim::SimSettings;
@@ -17,31 +19,47 @@ pub struct MaskPatch {
     after: Vec<u8>,
 }
 
-/// Preset and render settings, changed together by the side panel.
+/// Everything of a consultation but its photo and its regions: the preset, the render
+/// settings, whether the scale was measured, which tints show, and the patient's notes.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Look {
+pub struct Choices {
     pub preset: Preset,
     pub settings: SimSettings,
+    pub calibrated: bool,
+    pub show_regions: [bool; 3],
+    pub notes: PatientNotes,
+    pub hairline_design: Option<HairlineDesign>,
 }
 
+/// One undo step.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Edit {
+pub enum Step {
     /// One stroke: one patch per layer it changed (the eraser can clear every layer at once).
     Masks(Vec<MaskPatch>),
-    Look {
-        before: Box<Look>,
-        after: Box<Look>,
+    Choices {
+        before: Box<Choices>,
+        after: Box<Choices>,
     },
+    /// Several changes made as one (a designed hairline changes its curve and its region).
+    Both(Vec<MaskPatch>, Box<Choices>, Box<Choices>),
 }
 
-impl Edit {
-    /// Approximate memory held by the edit.
+impl Step {
+    /// Approximate memory held by the step.
     fn bytes(&self) -> usize {
+        let patch_bytes = |patches: &[MaskPatch]| -> usize {
+            patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum()
+        };
         match self {
-            Edit::Masks(patches) => patches.iter().map(|p| p.before.len() + p.after.len() + 64).sum(),
-            Edit::Look { .. } => 2 * std::mem::size_of::<Look>() + 512,
+            Step::Masks(patches) => patch_bytes(patches),
+            Step::Choices { before, after } => choices_bytes(before, after),
+            Step::Both(patches, before, after) => patch_bytes(patches) + choices_bytes(before, after),
         }
     }
+}
+
+fn choices_bytes(before: &Choices, after: &Choices) -> usize {
+    2 * std::mem::size_of::<Choices>() + before.notes.notes.len() + after.notes.notes.len() + 512
 }
 
 /// Fast deflate: a stroke's patch is compressed once, when the stroke ends.
@@ -97,15 +115,17 @@ impl MaskPatch {
 }
 
 /// What undo or redo changed, so the caller can refresh just that.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Applied {
-    Masks(Vec<(RegionKind, PixelRect)>),
-    Look,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Applied {
+    /// The layers and rectangles whose pixels changed.
+    pub masks: Vec<(RegionKind, PixelRect)>,
+    /// The choices (preset, settings, …) changed.
+    pub choices: bool,
 }
 
 pub struct History {
-    done: Vec<Edit>,
-    undone: Vec<Edit>,
+    done: Vec<Step>,
+    undone: Vec<Step>,
     /// Memory the history may hold; the oldest edits go first, but never the last `min_steps`.
     budget_bytes: usize,
     min_steps: usize,
@@ -122,7 +142,7 @@ impl History {
         Self { done: Vec::new(), undone: Vec::new(), budget_bytes, min_steps }
     }
 
-    pub fn push(&mut self, edit: Edit) {
+    pub fn push(&mut self, edit: Step) {
         self.undone.clear();
         self.done.push(edit);
         while self.done.len() > self.min_steps && self.bytes() > self.budget_bytes {
@@ -144,19 +164,19 @@ impl History {
 
     /// Memory held by every edit, undone ones included.
     pub fn bytes(&self) -> usize {
-        self.done.iter().chain(&self.undone).map(Edit::bytes).sum()
+        self.done.iter().chain(&self.undone).map(Step::bytes).sum()
     }
 
-    pub fn undo(&mut self, masks: &mut RegionMasks, look: &mut Look) -> Option<Applied> {
+    pub fn undo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
         let edit = self.done.pop()?;
-        let applied = apply(&edit, masks, look, false);
+        let applied = apply(&edit, masks, choices, false);
         self.undone.push(edit);
         Some(applied)
     }
 
-    pub fn redo(&mut self, masks: &mut RegionMasks, look: &mut Look) -> Option<Applied> {
+    pub fn redo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
         let edit = self.undone.pop()?;
-        let applied = apply(&edit, masks, look, true);
+        let applied = apply(&edit, masks, choices, true);
         self.done.push(edit);
         Some(applied)
     }
@@ -167,17 +187,22 @@ impl History {
     }
 }
 
-fn apply(edit: &Edit, masks: &mut RegionMasks, look: &mut Look, forward: bool) -> Applied {
-    match edit {
-        Edit::Masks(patches) => {
-            for patch in patches {
-                patch.write(masks, if forward { &patch.after } else { &patch.before });
-            }
-            Applied::Masks(patches.iter().map(|p| (p.kind, p.rect)).collect())
+fn apply(edit: &Step, masks: &mut RegionMasks, choices: &mut Choices, forward: bool) -> Applied {
+    let write_patches = |patches: &[MaskPatch], masks: &mut RegionMasks| {
+        for patch in patches {
+            patch.write(masks, if forward { &patch.after } else { &patch.before });
         }
-        Edit::Look { before, after } => {
-            *look = if forward { (**after).clone() } else { (**before).clone() };
-            Applied::Look
+        patches.iter().map(|p| (p.kind, p.rect)).collect()
+    };
+    match edit {
+        Step::Masks(patches) => Applied { masks: write_patches(patches, masks), choices: false },
+        Step::Choices { before, after } => {
+            *choices = if forward { (**after).clone() } else { (**before).clone() };
+            Applied { masks: Vec::new(), choices: true }
+        }
+        Step::Both(patches, before, after) => {
+            *choices = if forward { (**after).clone() } else { (**before).clone() };
+            Applied { masks: write_patches(patches, masks), choices: true }
         }
     }
 }
@@ -187,8 +212,15 @@ mod tests {
     use super::*;
     use crate::engine::brush::{Brush, BrushMode, stroke};
 
-    fn look() -> Look {
-        Look { preset: Preset::default(), settings: SimSettings::default() }
+    fn look() -> Choices {
+        Choices {
+            preset: Preset::default(),
+            settings: SimSettings::default(),
+            calibrated: false,
+            show_regions: [true; 3],
+            notes: PatientNotes::default(),
+            hairline_design: None,
+        }
     }
 
     #[test]
@@ -202,7 +234,7 @@ mod tests {
             let before = masks.get(RegionKind::Bald).clone();
             let y = 30.0 + i as f32 * 30.0;
             let rect = stroke(&brush, masks.get_mut(RegionKind::Bald), &[(20.0, y), (280.0, y + 10.0)]);
-            history.push(Edit::Masks(vec![
+            history.push(Step::Masks(vec![
                 MaskPatch::capture(RegionKind::Bald, rect, &before, &masks).unwrap(),
             ]));
             states.push(masks.clone());
@@ -223,11 +255,12 @@ mod tests {
         let mut masks = RegionMasks::new(50, 50);
         let mut look = look();
         let mut history = History::default();
-        let changed = Look { settings: SimSettings { session: 1, ..SimSettings::default() }, ..look.clone() };
-        history.push(Edit::Look { before: Box::new(look.clone()), after: Box::new(changed.clone()) });
+        let changed =
+            Choices { settings: SimSettings { session: 1, ..SimSettings::default() }, ..look.clone() };
+        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed.clone()) });
         history.undo(&mut masks, &mut look);
         assert!(history.can_redo());
-        history.push(Edit::Look { before: Box::new(look.clone()), after: Box::new(changed) });
+        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed) });
         assert!(!history.can_redo());
     }
 
@@ -243,7 +276,7 @@ mod tests {
             let b = Brush { mode, ..brush };
             let rect = stroke(&b, masks.get_mut(RegionKind::Scar), &[(10.0, y), (390.0, 390.0 - y)]);
             if let Some(p) = MaskPatch::capture(RegionKind::Scar, rect, &before, &masks) {
-                history.push(Edit::Masks(vec![p]));
+                history.push(Step::Masks(vec![p]));
             }
         }
         assert!(history.steps() >= 100, "{} steps kept", history.steps());

@@ -1,7 +1,9 @@
 //! Region layers painted by the doctor: hairline, bald spot and scar.
 
-use image::GrayImage;
+use super::photo::{self, PhotoError, PhotoLimits};
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// The kinds of region a consultation marks on the photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -227,6 +229,80 @@ fn last_nonzero(row: &[u8]) -> Option<usize> {
     row[start..((block + 1) * BLOCK).min(row.len())].iter().rposition(|&v| v > 0).map(|i| start + i)
 }
 
+/// How a region mask file is read, in one sentence for help texts and errors.
+pub const MASK_FILE_RULE: &str = "a PNG the photo's size; its grey value is read (white = painted, colour is \
+turned to grey, 16-bit to 8-bit), times its opacity where it has an alpha channel";
+
+#[derive(Debug, thiserror::Error)]
+pub enum MaskError {
+    #[error(transparent)]
+    File(#[from] PhotoError),
+    #[error(
+        "{file} is a JPEG; a region mask must be a PNG, because JPEG compression would paint faint specks outside the region"
+    )]
+    Jpeg { file: String },
+    #[error(
+        "{file} is {width}×{height} pixels but the photo is {photo_width}×{photo_height}; a mask must be the photo's size"
+    )]
+    WrongSize { file: String, width: u32, height: u32, photo_width: u32, photo_height: u32 },
+}
+
+impl Mask {
+    /// Reads a region mask drawn elsewhere, by the rule in [`MASK_FILE_RULE`]. The size is
+    /// checked from the header, before any pixel is decoded.
+    pub fn load(path: &Path, photo_size: (u32, u32), limits: &PhotoLimits) -> Result<Mask, MaskError> {
+        let file = path.display().to_string();
+        let io_err =
+            |e: std::io::Error| PhotoError::Io { file: file.clone(), reason: super::os_error::describe(&e) };
+        photo::regular_file_size(path, &file)?;
+        let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io_err)?);
+        let head = std::io::BufRead::fill_buf(&mut reader).map_err(io_err)?;
+        match photo::sniff(&head[..head.len().min(32)], &file)? {
+            ImageFormat::Png => {}
+            _ => return Err(MaskError::Jpeg { file }),
+        }
+        let mut image_reader = ImageReader::with_format(reader, ImageFormat::Png);
+        let mut image_limits = image::Limits::default();
+        image_limits.max_alloc = Some(limits.max_decode_bytes);
+        image_reader.limits(image_limits);
+        let damaged = |e| photo::decode_error(e, ImageFormat::Png, &file);
+        let decoder = image_reader.into_decoder().map_err(damaged)?;
+        let (width, height) = decoder.dimensions();
+        if (width, height) != photo_size {
+            return Err(MaskError::WrongSize {
+                file,
+                width,
+                height,
+                photo_width: photo_size.0,
+                photo_height: photo_size.1,
+            });
+        }
+        let image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+        Ok(Mask::from_image(&image))
+    }
+
+    /// The layer at another size, each pixel the average coverage of the area it covers (so a
+    /// region keeps its extent and its soft edge when its photo is reduced).
+    pub fn resized(&self, width: u32, height: u32) -> Mask {
+        if (width, height) == (self.width, self.height) {
+            return self.clone();
+        }
+        Mask::from_gray(image::imageops::thumbnail(&self.to_gray(), width.max(1), height.max(1)))
+    }
+
+    /// Coverage from any image: grey value times opacity, by [`MASK_FILE_RULE`].
+    pub fn from_image(image: &DynamicImage) -> Mask {
+        let (width, height) = (image.width(), image.height());
+        let data = if image.color().has_alpha() {
+            let la = image.to_luma_alpha8();
+            la.pixels().map(|p| ((p.0[0] as u32 * p.0[1] as u32 + 127) / 255) as u8).collect()
+        } else {
+            image.to_luma8().into_raw()
+        };
+        Mask { width, height, data }
+    }
+}
+
 /// The three region layers of one consultation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionMasks {
@@ -313,6 +389,20 @@ mod tests {
         let mut masks = RegionMasks::new(10, 10);
         assert_eq!(masks.set(RegionKind::Scar, Mask::new(9, 10)), Err((9, 10)));
         assert!(masks.set(RegionKind::Scar, Mask::new(10, 10)).is_ok());
+    }
+
+    #[test]
+    fn a_resized_layer_keeps_its_extent() {
+        let mut mask = Mask::new(200, 100);
+        for y in 0..100 {
+            for x in 0..100 {
+                mask.set(x, y, 255);
+            }
+        }
+        let small = mask.resized(50, 25);
+        assert_eq!((small.width(), small.height()), (50, 25));
+        assert_eq!(small.painted_bounds(), PixelRect { x0: 0, y0: 0, x1: 25, y1: 25 });
+        assert!(small.data().iter().all(|&v| v == 0 || v == 255));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! The photo and masks come from `examples/make_sample.rs` (the synthetic scalp generator plus
 //! scripted brush strokes); regenerate them with `cargo run --release --example make_sample`.
 
-use super::consultation::{self, Consultation, ConsultationMeta};
+use super::consultation::{self, Consultation, ConsultationMeta, PhotoFile};
 use super::photo;
+use std::sync::Arc;
 
 const META: &str = include_str!("../../assets/sample/consultation.ron");
 const PHOTO: &[u8] = include_bytes!("../../assets/sample/scalp.jpg");
@@ -22,7 +23,8 @@ pub struct SampleError(String);
 pub fn load() -> Result<Consultation, SampleError> {
     let meta: ConsultationMeta = ron::de::from_str(META).map_err(|e| SampleError(e.to_string()))?;
     let photo = photo::decode(PHOTO, &meta.photo).map_err(|e| SampleError(e.to_string()))?;
-    consultation::assemble(meta, photo, |name| {
+    let photo_file = PhotoFile { bytes: Arc::from(PHOTO), extension: "jpg".into() };
+    consultation::assemble(meta, photo, Some(photo_file), |name| {
         let bytes = MASKS
             .iter()
             .find(|(file, _)| *file == name)
@@ -46,5 +48,6 @@ mod tests {
             assert!(c.masks.get(kind).painted_pixels() > 1000, "{kind:?} is empty");
         }
         assert_eq!(c.settings.scale.px_per_mm, 10.0);
+        assert!(c.calibrated, "the sample comes with its measured scale");
     }
 }

@@ -8,8 +8,18 @@ use std::path::{Path, PathBuf};
 /// Where a preset comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
-    Bundled,
+    /// Shipped in the binary, made from this file of `presets/`.
+    Bundled(&'static str),
     /// A file in the user's preset folder.
+    User(PathBuf),
+}
+
+/// Identifies a preset by the file it comes from. Names are what people read, but two files
+/// may carry the same name (a copied file, an edit by hand), so anything that must find the
+/// same preset again (a selection, a thumbnail cache) keys on this.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PresetId {
+    Bundled(&'static str),
     User(PathBuf),
 }
 
@@ -21,13 +31,30 @@ pub struct Entry {
 
 impl Entry {
     pub fn is_bundled(&self) -> bool {
-        self.origin == Origin::Bundled
+        matches!(self.origin, Origin::Bundled(_))
     }
 
     pub fn origin_label(&self) -> String {
         match &self.origin {
-            Origin::Bundled => "bundled".into(),
+            Origin::Bundled(_) => "bundled".into(),
             Origin::User(path) => path.display().to_string(),
+        }
+    }
+
+    pub fn id(&self) -> PresetId {
+        match &self.origin {
+            Origin::Bundled(file) => PresetId::Bundled(file),
+            Origin::User(path) => PresetId::User(path.clone()),
+        }
+    }
+
+    /// The file name alone (`clinic-a.ron`), to tell apart presets that share a name.
+    pub fn file_name(&self) -> String {
+        match &self.origin {
+            Origin::Bundled(file) => (*file).to_owned(),
+            Origin::User(path) => {
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            }
         }
     }
 }
@@ -42,18 +69,36 @@ pub enum StoreError {
     NameTaken(String),
     #[error("give the preset a name")]
     EmptyName,
-    #[error("could not write {file}: {source}")]
-    Write { file: String, source: std::io::Error },
-    #[error("could not remove {file}: {source}")]
-    Remove { file: String, source: std::io::Error },
+    #[error("could not write {file}: {reason}")]
+    Write { file: String, reason: String },
+    #[error("could not remove {file}: {reason}")]
+    Remove { file: String, reason: String },
     #[error(transparent)]
     Preset(#[from] PresetError),
 }
 
+/// A preset's name as a file name: lower case, words joined by hyphens ("preset" if nothing
+/// is left).
+pub fn slug(name: &str) -> String {
+    let slug = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() { "preset".into() } else { slug }
+}
+
+#[derive(Clone, Debug)]
 pub struct PresetStore {
     dir: Option<PathBuf>,
     entries: Vec<Entry>,
     warnings: Vec<String>,
+    /// Fields each user file had that were ignored, by file.
+    file_warnings: std::collections::HashMap<PathBuf, Vec<String>>,
 }
 
 impl PresetStore {
@@ -70,9 +115,12 @@ impl PresetStore {
     /// Loads the bundled presets and every `.ron` file in `dir`. Files that do not load are
     /// skipped with a warning, never fatal: one bad file must not hide the others.
     pub fn open(dir: Option<PathBuf>) -> Self {
-        let mut entries: Vec<Entry> =
-            preset::bundled().into_iter().map(|preset| Entry { preset, origin: Origin::Bundled }).collect();
+        let mut entries: Vec<Entry> = preset::bundled_files()
+            .into_iter()
+            .map(|(file, preset)| Entry { preset, origin: Origin::Bundled(file) })
+            .collect();
         let mut warnings = Vec::new();
+        let mut file_warnings = std::collections::HashMap::new();
         if let Some(dir) = &dir
             && let Ok(read) = std::fs::read_dir(dir)
         {
@@ -84,14 +132,18 @@ impl PresetStore {
             for path in files {
                 match Preset::load_with_warnings(&path) {
                     Ok((preset, w)) => {
-                        warnings.extend(w);
+                        warnings.extend(w.iter().cloned());
+                        if !w.is_empty() {
+                            file_warnings.insert(path.clone(), w);
+                        }
                         entries.push(Entry { preset, origin: Origin::User(path) });
                     }
                     Err(e) => warnings.push(e.to_string()),
                 }
             }
         }
-        Self { dir, entries, warnings }
+        warnings.extend(shared_names(&entries));
+        Self { dir, entries, warnings, file_warnings }
     }
 
     pub fn dir(&self) -> Option<&Path> {
@@ -106,11 +158,49 @@ impl PresetStore {
         &self.warnings
     }
 
+    /// The ignored-field warnings of one preset's file (none for a bundled preset).
+    pub fn warnings_for(&self, id: &PresetId) -> &[String] {
+        match id {
+            PresetId::User(path) => self.file_warnings.get(path).map(Vec::as_slice).unwrap_or_default(),
+            PresetId::Bundled(_) => &[],
+        }
+    }
+
+    /// The preset with this identity, wherever it is in the list.
+    pub fn get(&self, id: &PresetId) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.id() == id)
+    }
+
+    /// The index of the preset with this identity.
+    pub fn position(&self, id: &PresetId) -> Option<usize> {
+        self.entries.iter().position(|e| &e.id() == id)
+    }
+
+    /// Every preset called `name` (case-insensitive): more than one when files share a name.
+    pub fn find_all(&self, name: &str) -> Vec<&Entry> {
+        let wanted = name.trim().to_lowercase();
+        self.entries.iter().filter(|e| e.preset.name.to_lowercase() == wanted).collect()
+    }
+
+    /// The name to show for entry `index`: the preset's name, followed by its file name when
+    /// another preset has the same name, so the two can be told apart.
+    pub fn label(&self, index: usize) -> String {
+        let Some(entry) = self.entries.get(index) else { return String::new() };
+        if self.find_all(&entry.preset.name).len() > 1 {
+            format!("{} ({})", entry.preset.name, entry.file_name())
+        } else {
+            entry.preset.name.clone()
+        }
+    }
+
+    /// The first preset called `name` (case-insensitive). Names can be shared by several
+    /// files: to find one preset again, keep its [`Entry::id`] and use [`PresetStore::get`].
     pub fn find(&self, name: &str) -> Option<&Entry> {
         let wanted = name.trim().to_lowercase();
         self.entries.iter().find(|e| e.preset.name.to_lowercase() == wanted)
     }
 
+    /// The index of the first preset called `name`; see [`PresetStore::find`].
     pub fn index_of(&self, name: &str) -> Option<usize> {
         let wanted = name.trim().to_lowercase();
         self.entries.iter().position(|e| e.preset.name.to_lowercase() == wanted)
@@ -130,18 +220,7 @@ impl PresetStore {
     /// A file name in the user folder for `name` that no other preset uses.
     fn file_for(&self, name: &str) -> Result<PathBuf, StoreError> {
         let dir = self.dir.as_ref().ok_or(StoreError::NoFolder)?;
-        let mut slug: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        if slug.is_empty() {
-            slug = "preset".into();
-        }
+        let slug = slug(name);
         let mut path = dir.join(format!("{slug}.ron"));
         let mut n = 2;
         while path.exists() {
@@ -152,7 +231,10 @@ impl PresetStore {
     }
 
     fn write(path: &Path, preset: &Preset) -> Result<(), StoreError> {
-        let write_err = |source| StoreError::Write { file: path.display().to_string(), source };
+        let write_err = |e: std::io::Error| StoreError::Write {
+            file: path.display().to_string(),
+            reason: crate::engine::os_error::describe(&e),
+        };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(write_err)?;
         }
@@ -195,8 +277,7 @@ impl PresetStore {
         preset.name = name.clone();
         let path = self.file_for(&name)?;
         Self::write(&path, &preset)?;
-        std::fs::remove_file(old_path)
-            .map_err(|source| StoreError::Remove { file: old_path.display().to_string(), source })?;
+        std::fs::remove_file(old_path).map_err(|e| remove_error(old_path, &e))?;
         self.entries[index] = Entry { preset, origin: Origin::User(path) };
         Ok(())
     }
@@ -220,8 +301,7 @@ impl PresetStore {
         let Origin::User(path) = &entry.origin else {
             return Err(StoreError::Bundled(entry.preset.name.clone()));
         };
-        std::fs::remove_file(path)
-            .map_err(|source| StoreError::Remove { file: path.display().to_string(), source })?;
+        std::fs::remove_file(path).map_err(|e| remove_error(path, &e))?;
         self.entries.remove(index);
         Ok(())
     }
@@ -244,6 +324,35 @@ impl PresetStore {
             None => Ok(()),
         }
     }
+}
+
+fn remove_error(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::Remove { file: path.display().to_string(), reason: crate::engine::os_error::describe(e) }
+}
+
+/// A warning for each name carried by more than one preset, naming their files.
+fn shared_names(entries: &[Entry]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut warnings = Vec::new();
+    for entry in entries {
+        let key = entry.preset.name.trim().to_lowercase();
+        if seen.contains(&key) {
+            continue;
+        }
+        let same: Vec<&Entry> =
+            entries.iter().filter(|e| e.preset.name.trim().to_lowercase() == key).collect();
+        if same.len() > 1 {
+            let files: Vec<String> = same.iter().map(|e| e.origin_label()).collect();
+            warnings.push(format!(
+                "{} presets are called “{}” ({}); each is shown with its file name, rename one to tell them apart",
+                same.len(),
+                entry.preset.name,
+                files.join(", ")
+            ));
+        }
+        seen.push(key);
+    }
+    warnings
 }
 
 #[cfg(test)]
@@ -301,6 +410,44 @@ mod tests {
         let name = &store.list()[i].preset.name;
         assert!(name.ends_with("(imported)"), "{name}");
         assert_eq!(store.list()[i].preset.dots, store.list()[1].preset.dots);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn presets_sharing_a_name_stay_apart_by_file() {
+        let dir = temp_dir("twins");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut preset = preset::bundled().remove(0);
+        preset.name = "Clinic A".into();
+        preset.dots.darkness = 0.3;
+        std::fs::write(dir.join("a.ron"), preset.to_ron()).unwrap();
+        preset.name = "clinic a".into();
+        preset.dots.darkness = 0.9;
+        std::fs::write(dir.join("b.ron"), preset.to_ron()).unwrap();
+
+        let mut store = PresetStore::open(Some(dir.clone()));
+        let twins = store.find_all("CLINIC A");
+        assert_eq!(twins.len(), 2);
+        let (a, b) = (twins[0].id(), twins[1].id());
+        assert_ne!(a, b);
+        let (ia, ib) = (store.position(&a).unwrap(), store.position(&b).unwrap());
+        assert_eq!(store.label(ia), "Clinic A (a.ron)");
+        assert_eq!(store.label(ib), "clinic a (b.ron)");
+        assert!(
+            store.warnings().iter().any(|w| w.contains("a.ron") && w.contains("b.ron")),
+            "{:?}",
+            store.warnings()
+        );
+
+        // Editing the second one writes its own file, not the first one's.
+        let mut edited = store.get(&b).unwrap().preset.clone();
+        edited.dots.darkness = 0.5;
+        store.update(ib, &edited).unwrap();
+        let reopened = PresetStore::open(Some(dir.clone()));
+        assert_eq!(reopened.get(&a).unwrap().preset.dots.darkness, 0.3);
+        assert_eq!(reopened.get(&b).unwrap().preset.dots.darkness, 0.5);
+        // A name no other preset has is shown as it is.
+        assert_eq!(reopened.label(0), reopened.list()[0].preset.name);
         std::fs::remove_dir_all(&dir).ok();
     }
 

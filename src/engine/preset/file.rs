@@ -1,14 +1,27 @@
 //! The preset file: RON in, RON out. Reading is forgiving where it is safe (missing fields take
 //! their defaults, unknown ones are reported) and strict where it matters (ranges, versions).
 
-use super::limits::{FIELDS, SHADE_FIELDS};
+use super::limits::{self, FIELDS, SHADE_FIELDS};
 use super::{PRESET_VERSION, Preset, PresetError};
+use crate::engine::os_error;
 use serde::Deserialize;
+use std::io::Read;
 use std::path::Path;
+
+/// Longest piece of a file's own text quoted back in a message.
+const QUOTE_CHARS: usize = 80;
+/// Most unknown fields listed one by one; the rest are counted.
+const MAX_UNKNOWN_LISTED: usize = 10;
 
 impl Preset {
     /// Parses RON text; `file` names the source in error messages.
     pub fn from_ron(text: &str, file: &str) -> Result<Preset, PresetError> {
+        if text.len() as u64 > limits::MAX_FILE_BYTES {
+            return Err(PresetError::TooLarge { file: file.into(), size_kb: text.len() as u64 / 1024 });
+        }
+        if text.contains('\0') {
+            return Err(PresetError::NotText { file: file.into() });
+        }
         #[derive(Deserialize)]
         struct VersionOnly {
             #[serde(default)]
@@ -24,7 +37,11 @@ impl Preset {
             file: file.into(),
             line: e.span.start.line,
             column: e.span.start.col,
-            message: e.code.to_string(),
+            message: if at_end(text, e.span.start.line, e.span.start.col) {
+                "the file ends too early; a bracket or a quote is not closed".to_owned()
+            } else {
+                syntax_message(&e.code)
+            },
         })?;
         preset.validate(file).map_err(|e| match e {
             // Point at the line where the offending field is written, when it is.
@@ -45,10 +62,14 @@ impl Preset {
     /// later version), so a person can see what did not take effect.
     pub fn load_with_warnings(path: &Path) -> Result<(Preset, Vec<String>), PresetError> {
         let file = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| PresetError::Io { file: file.clone(), source })?;
+        let text = read_text(path, &file)?;
         let preset = Self::from_ron(&text, &file)?;
         Ok((preset, unknown_fields(&text, &file)))
+    }
+
+    /// The warnings [`Preset::load_with_warnings`] gives, for text already read.
+    pub fn unknown_field_warnings(text: &str, file: &str) -> Vec<String> {
+        unknown_fields(text, file)
     }
 
     /// Pretty RON with a comment above each field saying what it means and in which unit, so
@@ -75,6 +96,64 @@ impl Preset {
             out.push('\n');
         }
         out
+    }
+}
+
+/// Reads a preset file as text: only a regular file (never a pipe or a device, which could be
+/// read forever), at most [`limits::MAX_FILE_BYTES`], and only if it is text.
+fn read_text(path: &Path, file: &str) -> Result<String, PresetError> {
+    let io_err = |e: std::io::Error| PresetError::Io { file: file.into(), reason: os_error::describe(&e) };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if let Some(what) = os_error::not_a_file(&meta) {
+        return Err(PresetError::NotAFile { file: file.into(), what });
+    }
+    let too_large = |bytes: u64| PresetError::TooLarge { file: file.into(), size_kb: bytes / 1024 };
+    if meta.len() > limits::MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io_err)?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|_| PresetError::NotText { file: file.into() })
+}
+
+/// A RON error in words for a person: no advice meant for programmers, no huge quotes.
+fn syntax_message(code: &ron::error::Error) -> String {
+    use ron::error::Error;
+    let text = match code {
+        Error::ExceededRecursionLimit => "brackets are nested too deeply for a preset".to_owned(),
+        Error::Eof => "the file ends too early; a bracket or a quote is not closed".to_owned(),
+        Error::UnclosedBlockComment => "a /* comment is not closed".to_owned(),
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "the file is not a valid preset".to_owned(),
+            }
+        }
+    };
+    shorten(&text)
+}
+
+/// Whether a 1-based line and column lie at or past the last character of `text`: an error
+/// there means the file stopped before the preset did.
+fn at_end(text: &str, line: usize, column: usize) -> bool {
+    let trimmed = text.trim_end();
+    let last_line = trimmed.lines().count().max(1);
+    let last_column = trimmed.lines().last().map_or(0, |l| l.chars().count()) + 1;
+    line > last_line || (line == last_line && column >= last_column)
+}
+
+/// `text` cut to [`QUOTE_CHARS`] characters, marked with an ellipsis where it was cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
@@ -131,6 +210,11 @@ fn unknown_fields(text: &str, file: &str) -> Vec<String> {
     };
     let mut warnings = Vec::new();
     compare_fields(&given, &known, "", file, &mut warnings);
+    if warnings.len() > MAX_UNKNOWN_LISTED {
+        let more = warnings.len() - MAX_UNKNOWN_LISTED;
+        warnings.truncate(MAX_UNKNOWN_LISTED);
+        warnings.push(format!("{file}: {more} more unknown fields were ignored"));
+    }
     warnings
 }
 
@@ -142,7 +226,7 @@ fn compare_fields(given: &ron::Value, known: &ron::Value, path: &str, file: &str
                 let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
                 match known.get(key) {
                     Some(known_value) => compare_fields(value, known_value, &full, file, out),
-                    None => out.push(format!("{file}: unknown field `{full}` was ignored")),
+                    None => out.push(format!("{file}: unknown field `{}` was ignored", shorten(&full))),
                 }
             }
         }

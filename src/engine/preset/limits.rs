@@ -313,6 +313,9 @@ pub const SESSIONS: RangeInclusive<usize> = 1..=6;
 pub const FITZPATRICK: RangeInclusive<u8> = 1..=6;
 /// Longest name or description kept, in characters: a shared file cannot flood the window.
 pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Largest preset file read, in bytes: a full preset with every comment is about 4 KB, so
+/// this leaves room for long descriptions while a wrong or hostile file is refused unread.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024;
 /// Most pigment shades a preset may mix.
 pub const MAX_SHADES: usize = 12;
 

@@ -5,7 +5,7 @@ mod library;
 pub mod limits;
 mod validate;
 
-pub use library::{bundled, resolve};
+pub use library::{bundled, bundled_files, resolve, resolve_with_warnings};
 
 use super::color::Srgb;
 use serde::{Deserialize, Serialize};
@@ -286,8 +286,14 @@ impl Default for Optics {
 /// What went wrong reading a preset, in words a person can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum PresetError {
-    #[error("could not read preset {file}: {source}")]
-    Io { file: String, source: std::io::Error },
+    #[error("could not read preset {file}: {reason}")]
+    Io { file: String, reason: String },
+    #[error("{file} is {what}, not a preset file; choose a .ron preset file")]
+    NotAFile { file: String, what: &'static str },
+    #[error("{file} is {size_kb} KB, too large to be a preset (presets are at most {} KB); is it the right file?", limits::MAX_FILE_BYTES / 1024)]
+    TooLarge { file: String, size_kb: u64 },
+    #[error("{file} is not a preset: it is not a text file (a preset is RON text, as SMP Studio saves it)")]
+    NotText { file: String },
     #[error("{file}:{line}:{column}: {message}")]
     Syntax { file: String, line: usize, column: usize, message: String },
     #[error("{file}: field `{field}` {message}")]
@@ -375,6 +381,36 @@ mod tests {
         assert!(text.contains("// Healed impression diameter in the bulk (mm).\n"));
         let golden = include_str!("../../../tests/golden/light-soft-hairline.ron");
         assert_eq!(text, golden, "the saved preset format changed; review and update tests/golden/");
+    }
+
+    #[test]
+    fn hostile_text_gets_a_short_sentence() {
+        let nested = format!("(version: 1, name: \"N\", x: {}{})", "[".repeat(5000), "]".repeat(5000));
+        let err = Preset::from_ron(&nested, "n.ron").unwrap_err().to_string();
+        assert!(err.contains("nested too deeply") && !err.contains("serde_stacker"), "{err}");
+
+        let long = format!("(version: 1, name: \"X\", needle: (grouping: {}))", "Q".repeat(100_000));
+        let err = Preset::from_ron(&long, "l.ron").unwrap_err().to_string();
+        assert!(err.len() < 300, "{} characters: {}", err.len(), &err[..300]);
+
+        let err = Preset::from_ron("(version: 1, name: \"B\0\")", "b.ron").unwrap_err();
+        assert!(matches!(err, PresetError::NotText { .. }), "{err}");
+
+        let big = format!("(version: 1, name: \"{}\")", "a".repeat(limits::MAX_FILE_BYTES as usize));
+        let err = Preset::from_ron(&big, "big.ron").unwrap_err();
+        assert!(matches!(err, PresetError::TooLarge { .. }), "{err}");
+
+        let err = Preset::from_ron("(version: 1, name: \"X\", dots: (darkness: ", "eof.ron").unwrap_err();
+        assert!(err.to_string().contains("ends too early"), "{err}");
+    }
+
+    #[test]
+    fn many_unknown_fields_are_counted_not_listed() {
+        let fields: String = (0..500).map(|i| format!("extra{i}: {i}, ")).collect();
+        let text = format!("(version: 1, name: \"Many\", {fields})");
+        let warnings = Preset::unknown_field_warnings(&text, "m.ron");
+        assert_eq!(warnings.len(), 11, "{warnings:?}");
+        assert!(warnings[10].contains("490 more"), "{}", warnings[10]);
     }
 
     #[test]

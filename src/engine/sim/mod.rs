@@ -106,7 +106,7 @@ pub fn max_photo_blur_px(scene: &Scene) -> f32 {
 pub fn photo_sharpness_mm(scene: &Scene) -> (f32, bool) {
     match (scene.settings.photo_sharpness_mm, scene.analysis) {
         (Some(mm), _) => (mm.clamp(0.0, MAX_PHOTO_SHARPNESS_MM), true),
-        (None, Some(analysis)) => (analysis.sharpness_mm(), false),
+        (None, Some(analysis)) => (scene.settings.scale.mm(analysis.psf.summary_px()), false),
         (None, None) => (scene.settings.scale.mm(UNANALYSED_BLUR_PX), false),
     }
 }
@@ -230,6 +230,19 @@ fn tiles_covering(rect: PixelRect, bounds: PixelRect) -> Vec<PixelRect> {
         ty += TILE_PX;
     }
     tiles
+}
+
+/// Every dot of the whole treatment (all sessions, whatever session the scene shows), for
+/// plan figures: each dot says the session that places it.
+pub fn plan_dots(scene: &Scene) -> Vec<Dot> {
+    let last = scene.preset.session_count();
+    let scene = Scene { settings: SimSettings { session: last, ..scene.settings }, ..*scene };
+    let painted = RegionKind::ALL
+        .iter()
+        .map(|&k| scene.masks.get(k).painted_bounds())
+        .fold(PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 }, PixelRect::union);
+    let fields = fields::Fields::compute(&scene);
+    place_dots(&scene, &fields, painted)
 }
 
 /// Dots per region and painted area per region.

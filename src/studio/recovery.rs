@@ -14,20 +14,19 @@
 
 use crate::engine::consultation::Consultation;
 use crate::engine::files;
-use image::RgbImage;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::Instant;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Written last: the folder's work is offered back only with it.
 const NOTE_FILE: &str = "recovery.ron";
-const CONSULTATION_DIR: &str = "consultation.smp";
+const CONSULTATION_FILE: &str = "consultation.smpc";
 /// Locked by the window using the folder, for as long as it runs.
 const LOCK_FILE: &str = "lock";
 /// A folder holding no consultation is left alone this long after its lock was made: its
@@ -40,8 +39,6 @@ pub struct RecoveryNote {
     pub photo_name: String,
     /// When it was written, in milliseconds since 1970.
     pub written_unix_ms: u64,
-    /// Whether the scale had been measured rather than assumed.
-    pub calibrated: bool,
 }
 
 impl RecoveryNote {
@@ -61,12 +58,7 @@ impl RecoveryNote {
 }
 
 enum Job {
-    Write {
-        consultation: Box<Consultation>,
-        note: RecoveryNote,
-    },
-    /// The folder already holds this photo (its work was just restored from it).
-    Holds(Arc<RgbImage>),
+    Write { consultation: Box<Consultation>, note: RecoveryNote },
     Clear,
 }
 
@@ -130,10 +122,9 @@ impl Recovery {
         let dir = folder.dir.clone();
         let wake = self.wake.clone();
         let spawned = std::thread::Builder::new().name("recovery".into()).spawn(move || {
-            let mut holds = Weak::new();
             for job in jobs_rx {
                 // The window may be gone; then nobody needs the answer.
-                let _ = results_tx.send(run(&dir, &mut holds, job));
+                let _ = results_tx.send(run(&dir, job));
                 wake();
             }
         });
@@ -153,9 +144,15 @@ impl Recovery {
         self.found.clone()
     }
 
-    /// The folder to open the kept consultation from.
-    pub fn consultation_dir(&self) -> Option<PathBuf> {
-        self.folder.as_ref().map(|f| f.dir.join(CONSULTATION_DIR))
+    /// The file to open the kept consultation from (a folder, if an earlier version kept it).
+    pub fn consultation_file(&self) -> Option<PathBuf> {
+        let dir = &self.folder.as_ref()?.dir;
+        let earlier = dir.join("consultation.smp");
+        Some(if earlier.is_dir() && !dir.join(CONSULTATION_FILE).exists() {
+            earlier
+        } else {
+            dir.join(CONSULTATION_FILE)
+        })
     }
 
     fn send(&mut self, job: Job) {
@@ -167,18 +164,9 @@ impl Recovery {
     }
 
     /// Keeps a copy of `consultation` in the background.
-    pub fn write(&mut self, consultation: &Consultation, calibrated: bool) {
-        let note = RecoveryNote {
-            photo_name: consultation.photo_name.clone(),
-            written_unix_ms: now_ms(),
-            calibrated,
-        };
+    pub fn write(&mut self, consultation: &Consultation) {
+        let note = RecoveryNote { photo_name: consultation.photo_name.clone(), written_unix_ms: now_ms() };
         self.send(Job::Write { consultation: Box::new(consultation.clone()), note });
-    }
-
-    /// The folder's work was restored as `consultation`: it is kept already.
-    pub fn holds(&mut self, consultation: &Consultation) {
-        self.send(Job::Holds(consultation.photo.clone()));
     }
 
     /// Empties the folder: the work was saved, or the person chose to discard it.
@@ -239,7 +227,7 @@ impl Recovery {
         }
         if let Some(folder) = self.folder.take()
             && read_note(&folder.dir).is_none()
-            && !folder.dir.join(CONSULTATION_DIR).exists()
+            && !folder.dir.join(CONSULTATION_FILE).exists()
         {
             let Folder { dir, lock } = folder;
             drop(lock);
@@ -269,7 +257,7 @@ fn claim(root: &Path) -> Result<(Folder, Option<RecoveryNote>), String> {
         let Some(lock) = lock(&dir) else { continue };
         if let Some(note) = read_note(&dir) {
             orphans.push((note, dir, lock));
-        } else if !dir.join(CONSULTATION_DIR).exists() {
+        } else if !dir.join(CONSULTATION_FILE).exists() {
             // Nothing kept here; a folder whose note cannot be read is left for a person.
             let young = std::fs::metadata(dir.join(LOCK_FILE))
                 .and_then(|m| m.modified())
@@ -311,38 +299,18 @@ fn read_note(dir: &Path) -> Option<RecoveryNote> {
     ron::from_str(&text).ok()
 }
 
-/// Does one job in `dir`. `holds` is the photo whose complete copy the folder has.
-fn run(dir: &Path, holds: &mut Weak<RgbImage>, job: Job) -> Result<(), String> {
+/// Does one job in `dir`.
+fn run(dir: &Path, job: Job) -> Result<(), String> {
     match job {
         Job::Write { consultation, note } => {
             let fail = |e: String| format!("Could not keep a recovery copy in {}: {e}", dir.display());
-            let folder = dir.join(CONSULTATION_DIR);
-            let same = holds.upgrade().is_some_and(|p| Arc::ptr_eq(&p, &consultation.photo));
-            if same {
-                consultation.save_edits(&folder).map_err(|e| fail(e.to_string()))?;
-            } else {
-                // Another consultation replaces what the folder held: until it is whole, the
-                // folder offers nothing.
-                remove_file_if_present(&dir.join(NOTE_FILE)).map_err(fail)?;
-                consultation.save(&folder).map_err(|e| fail(e.to_string()))?;
-                *holds = Arc::downgrade(&consultation.photo);
-            }
+            consultation.save(&dir.join(CONSULTATION_FILE)).map_err(|e| fail(e.to_string()))?;
             let text = ron::to_string(&note).map_err(|e| fail(e.to_string()))?;
             files::replace(&dir.join(NOTE_FILE), |p| std::fs::write(p, text)).map_err(|e| fail(e.to_string()))
         }
-        Job::Holds(photo) => {
-            *holds = Arc::downgrade(&photo);
-            Ok(())
-        }
-        Job::Clear => {
-            *holds = Weak::new();
-            remove_file_if_present(&dir.join(NOTE_FILE))
-                .and_then(|()| match std::fs::remove_dir_all(dir.join(CONSULTATION_DIR)) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
-                    _ => Ok(()),
-                })
-                .map_err(|e| format!("Could not empty the recovery folder {}: {e}", dir.display()))
-        }
+        Job::Clear => remove_file_if_present(&dir.join(NOTE_FILE))
+            .and_then(|()| remove_file_if_present(&dir.join(CONSULTATION_FILE)))
+            .map_err(|e| format!("Could not empty the recovery folder {}: {e}", dir.display())),
     }
 }
 

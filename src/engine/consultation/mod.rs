@@ -1,0 +1,118 @@
+//! One consultation: the patient's photo, the painted regions, the preset and the render choices.
+//!
+//! Saved as one `.smpc` file (see [`file`]): the photo exactly as it came from the camera, the
+//! region layers as PNG and the rest as readable RON.
+
+mod file;
+
+pub(crate) use file::assemble;
+pub use file::{CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes};
+
+use super::analysis::PhotoAnalysis;
+use super::design::HairlineDesign;
+use super::hair::{self, HairMap};
+use super::mask::RegionMasks;
+use super::preset::Preset;
+use super::sim::{Scene, SimSettings};
+use super::units::Scale;
+use image::RgbImage;
+use std::sync::Arc;
+
+/// The photo file as it came from the camera: saved consultations keep these bytes, so
+/// reopening one decodes exactly the pixels it was painted on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoFile {
+    pub bytes: Arc<[u8]>,
+    /// File extension naming the format (`jpg`, `png`), used for the member's name.
+    pub extension: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Consultation {
+    /// File name of the photo, shown in the title bar and used to name exports.
+    pub photo_name: String,
+    /// Shared so a render worker can read it while the window keeps painting.
+    pub photo: Arc<RgbImage>,
+    /// The encoded photo, when the pixels are exactly its decoding; otherwise a save
+    /// stores the pixels as PNG.
+    pub photo_file: Option<PhotoFile>,
+    /// Hairs found on the photo at the current scale.
+    pub hair: Arc<HairMap>,
+    /// The photo's blur, shine and skin, measured at the current scale.
+    pub analysis: Arc<PhotoAnalysis>,
+    pub masks: RegionMasks,
+    pub preset: Preset,
+    pub settings: SimSettings,
+    /// Whether the scale was measured on the photo rather than assumed.
+    pub calibrated: bool,
+    /// Which region tints are shown over the photo (hairline, bald, scar).
+    pub show_regions: [bool; 3],
+    pub notes: PatientNotes,
+    /// The hairline drawn as a curve, when it was designed rather than only brushed.
+    pub hairline_design: Option<HairlineDesign>,
+}
+
+impl Consultation {
+    /// A fresh consultation on a photo: no regions yet, default scale, not calibrated.
+    pub fn new(photo_name: String, photo: RgbImage, preset: Preset) -> Self {
+        let masks = RegionMasks::new(photo.width(), photo.height());
+        let settings = SimSettings::default();
+        let (hair, analysis) = measure(&photo, settings.scale);
+        Self {
+            photo_name,
+            photo: Arc::new(photo),
+            photo_file: None,
+            hair,
+            analysis,
+            masks,
+            preset,
+            settings,
+            calibrated: false,
+            show_regions: [true; 3],
+            notes: PatientNotes::default(),
+            hairline_design: None,
+        }
+    }
+
+    /// Keeps the encoded photo these pixels were decoded from, for saving it unchanged.
+    pub fn with_photo_file(mut self, bytes: Arc<[u8]>, extension: &str) -> Self {
+        self.photo_file = Some(PhotoFile { bytes, extension: extension.to_ascii_lowercase() });
+        self
+    }
+
+    /// Measures the hairs and the photo again if the scale changed since they were measured.
+    pub fn refresh_for_scale(&mut self) {
+        if self.hair.scale != self.settings.scale {
+            self.hair = Arc::new(hair::detect(&self.photo, self.settings.scale));
+        }
+        if !self.analysis.fits(&self.photo, self.settings.scale) {
+            self.analysis = Arc::new(PhotoAnalysis::new(&self.photo, self.settings.scale));
+        }
+    }
+
+    /// Sets the photo scale; `calibrated` says whether it was measured. The hair map and the
+    /// photo's analysis are measured again for the new scale by
+    /// [`Consultation::refresh_for_scale`], which callers run where a moment's work does not
+    /// hold anyone up.
+    pub fn set_scale(&mut self, scale: Scale, calibrated: bool) {
+        self.settings.scale = scale;
+        self.calibrated = calibrated;
+    }
+
+    pub fn scene(&self) -> Scene<'_> {
+        Scene {
+            photo: &self.photo,
+            hair: Some(&self.hair),
+            masks: &self.masks,
+            preset: &self.preset,
+            settings: self.settings,
+            analysis: Some(&self.analysis),
+        }
+    }
+}
+
+/// The hair map and the photo's analysis at `scale`, measured side by side.
+pub(crate) fn measure(photo: &RgbImage, scale: Scale) -> (Arc<HairMap>, Arc<PhotoAnalysis>) {
+    let (hair, analysis) = rayon::join(|| hair::detect(photo, scale), || PhotoAnalysis::new(photo, scale));
+    (Arc::new(hair), Arc::new(analysis))
+}

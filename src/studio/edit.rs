@@ -1,0 +1,113 @@
+//! Edits: every way the open consultation can change, as data. [`Document::apply`] is the one
+//! place they take effect, and each becomes part of an undo step there.
+//!
+//! [`Document::apply`]: super::document::Document::apply
+
+use crate::engine::brush::BrushMode;
+use crate::engine::consultation::PatientNotes;
+use crate::engine::design::HairlineDesign;
+use crate::engine::mask::{Mask, PixelRect, RegionKind};
+use crate::engine::preset::{HairlineStyle, Preset};
+use crate::engine::sim::Stage;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Brush dabs along `points_px` (photo pixels) on `layers`. The first paint after a
+    /// [`Edit::EndGesture`] opens a stroke; the stroke becomes one undo step when it ends.
+    Paint {
+        layers: Vec<RegionKind>,
+        mode: BrushMode,
+        radius_px: f32,
+        hardness: f32,
+        points_px: Vec<(f32, f32)>,
+    },
+    /// Fills (or clears) the inside of a drawn outline: one undo step.
+    Fill {
+        layers: Vec<RegionKind>,
+        mode: BrushMode,
+        outline_px: Vec<(f32, f32)>,
+    },
+    /// Adds a proposed layer (a suggested region) to a region, keeping whatever is painted
+    /// there already: one undo step.
+    Merge {
+        kind: RegionKind,
+        layer: Arc<Mask>,
+    },
+    /// The pointer was released: the stroke or slider drag under way becomes one undo step.
+    EndGesture,
+    /// Applies a preset (from the library, or an adjusted copy).
+    SetPreset(Box<Preset>),
+    /// One number of the applied preset, by its path in the limits table (`dots.darkness`);
+    /// values outside the field's range are brought into it.
+    SetPresetField {
+        path: &'static str,
+        value: f32,
+    },
+    SetHairlineStyle(HairlineStyle),
+    /// Which session's result to show (1-based).
+    SetSession(u32),
+    SetStage(Stage),
+    /// A measured scale: this many photo pixels per millimetre on the scalp.
+    Calibrate {
+        px_per_mm: f32,
+    },
+    ShowRegion {
+        kind: RegionKind,
+        shown: bool,
+    },
+    /// Shows every region tint, or none.
+    ShowRegions(bool),
+    SetNotes(PatientNotes),
+    /// The designed hairline (or none); its region replaces the hairline layer.
+    SetHairlineDesign(Option<HairlineDesign>),
+    Undo,
+    Redo,
+}
+
+/// What must be redrawn after an edit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The simulated result is out of date here.
+    pub render: Option<RenderScope>,
+    /// The region tint overlay is out of date here.
+    pub tint: Option<PixelRect>,
+    /// The document changed (and is now unsaved).
+    pub edited: bool,
+}
+
+impl Change {
+    pub const NONE: Change = Change { render: None, tint: None, edited: false };
+
+    pub fn merge(self, other: Change) -> Change {
+        Change {
+            render: match (self.render, other.render) {
+                (Some(a), Some(b)) => Some(a.merge(b)),
+                (a, b) => a.or(b),
+            },
+            tint: match (self.tint, other.tint) {
+                (Some(a), Some(b)) => Some(a.union(b)),
+                (a, b) => a.or(b),
+            },
+            edited: self.edited || other.edited,
+        }
+    }
+}
+
+/// How much of the result a change invalidates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderScope {
+    /// Region layers changed inside this rectangle only.
+    Region(PixelRect),
+    /// The photo, preset or settings changed: everything.
+    Everything,
+}
+
+impl RenderScope {
+    pub fn merge(self, other: RenderScope) -> RenderScope {
+        match (self, other) {
+            (RenderScope::Region(a), RenderScope::Region(b)) => RenderScope::Region(a.union(b)),
+            _ => RenderScope::Everything,
+        }
+    }
+}
