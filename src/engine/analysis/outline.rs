@@ -28,6 +28,10 @@ const DIRECTIONS: usize = 128;
 const HEAD_RADIUS_MM: f32 = 80.0;
 const RADIUS_RANGE: (f32, f32) = (0.55, 1.6);
 
+/// Shortest side of a frame that holds a whole head seen from above, mm: the narrowest heads
+/// are about 130 mm across.
+const MIN_FRAME_MM: f32 = 130.0;
+
 /// Largest change of radius between neighbouring directions, cells, and its cost per cell.
 const MAX_STEP: i64 = 2;
 const STEP_COST: f32 = 0.6;
@@ -167,8 +171,9 @@ pub fn find(photo: &RgbImage, px_per_mm: f32) -> Option<HeadOutline> {
     let cell_mm = cell as f32 / px_per_mm;
     let expected = HEAD_RADIUS_MM / cell_mm;
     let (r_min, r_max) = (expected * RADIUS_RANGE.0, expected * RADIUS_RANGE.1);
-    // A frame too small to hold a head's outline shows only scalp.
-    if (cols.min(rows) as f32) < 1.2 * r_min {
+    // A frame too small to hold a whole head shows only scalp: its border is scalp too (the
+    // stubble around a bald crown), not the surroundings.
+    if (cols.min(rows) as f32) * cell_mm < MIN_FRAME_MM {
         return None;
     }
     let features = cell_features(photo, cell, cols, rows);
