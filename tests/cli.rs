@@ -34,6 +34,7 @@ fn demo_render_changes_the_photo_only_inside_painted_regions() {
         assert!(log.contains(region), "no {region} count in: {log}");
     }
     assert!(log.contains("rendered in"), "no timing in: {log}");
+    assert!(log.contains("photo sharpness") && log.contains("(estimated"), "no sharpness estimate in: {log}");
 
     let photo = image::open(sample_file("scalp.jpg")).unwrap().to_rgb8();
     let result = image::open(&out_png).unwrap().to_rgb8();
@@ -115,6 +116,17 @@ fn bad_input_gets_one_clear_line_and_a_failure_code() {
             vec!["render".into(), "--demo".into(), "--out".into(), dir.join("f.tiffy").display().to_string()],
             ".png",
         ),
+        (
+            vec![
+                "render".into(),
+                "--demo".into(),
+                "--photo-sharpness-mm".into(),
+                "5".into(),
+                "--out".into(),
+                dir.join("g.png").display().to_string(),
+            ],
+            "--photo-sharpness-mm",
+        ),
     ];
     for (args, expected) in cases {
         let out = bin().args(&args).output().unwrap();
@@ -145,6 +157,8 @@ fn help_documents_every_render_flag() {
         "--years",
         "--dots-csv",
         "--hair-map",
+        "--skin-map",
+        "--photo-sharpness-mm",
         "--threads",
     ] {
         assert!(text.contains(flag), "{flag} missing from --help");
@@ -190,5 +204,56 @@ fn match_stubble_tunes_the_render_and_says_what_it_set() {
         assert!(!out.status.success(), "--match-stubble {bad} was accepted");
         assert!(stderr(&out).contains(says), "--match-stubble {bad}: {}", stderr(&out));
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// What the render changed, as linear-ish luminance differences from the photo.
+fn change(result: &image::RgbImage, photo: &image::RgbImage) -> Vec<f32> {
+    result
+        .pixels()
+        .zip(photo.pixels())
+        .map(|(a, b)| (0..3).map(|c| b.0[c] as f32 - a.0[c] as f32).sum::<f32>() / 3.0)
+        .collect()
+}
+
+/// A blurrier photo gets blurrier dots, taking the same light: set by hand, the sharpness is
+/// said in the report and softens the dot texture while the overall darkening stays.
+#[test]
+fn a_photo_sharpness_set_by_hand_softens_the_dots_but_keeps_their_darkening() {
+    let dir = scratch("sharpness");
+    let photo = image::open(sample_file("scalp.jpg")).unwrap().to_rgb8();
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    let render = |mm: &str| {
+        let path = dir.join(format!("sharpness-{mm}.png"));
+        let out = bin()
+            .args(["render", "--demo", "--photo-sharpness-mm", mm, "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "render failed: {}", stderr(&out));
+        assert!(stderr(&out).contains("set by hand"), "{}", stderr(&out));
+        change(&image::open(&path).unwrap().to_rgb8(), &photo)
+    };
+    let (sharp, soft) = (render("0"), render("0.3"));
+    let darkening = |d: &[f32]| d.iter().map(|&v| v as f64).sum::<f64>();
+    // Detail: how much the change differs from its neighbours' (a Laplacian).
+    let detail = |d: &[f32]| {
+        let mut sum = 0.0f64;
+        for y in 1..h - 1 {
+            for x in 1..w - 1 {
+                let i = y * w + x;
+                sum += (4.0 * d[i] - d[i - 1] - d[i + 1] - d[i - w] - d[i + w]).abs() as f64;
+            }
+        }
+        sum
+    };
+    let ratio = darkening(&soft) / darkening(&sharp);
+    assert!(
+        (ratio - 1.0).abs() < 0.1,
+        "blurring the dots changed their darkening by {:.0} %",
+        (ratio - 1.0) * 100.0
+    );
+    let texture = detail(&soft) / detail(&sharp);
+    assert!(texture < 0.5, "0.3 mm of blur kept {:.0} % of the dots' pixel detail", texture * 100.0);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -171,6 +171,7 @@ fn settings(sessions: u32) -> impl Strategy<Value = SimSettings> {
                 Some(years) => Stage::Healed { years },
                 None => Stage::Fresh,
             },
+            photo_sharpness_mm: None,
         },
     )
 }
@@ -205,7 +206,7 @@ proptest! {
         let photo = photo(width, height, photo_seed);
         let hair = with_hair.then(|| hair::detect(&photo, settings.scale));
         let settings = SimSettings { session: settings.session.min(preset.session_count()), ..settings };
-        let scene = Scene { photo: &photo, hair: hair.as_ref(), masks: &masks, preset, settings };
+        let scene = Scene { photo: &photo, hair: hair.as_ref(), masks: &masks, preset, settings, analysis: None };
         let result = sim::render(&scene);
         assert_untouched_outside(&photo, &masks, &result.image)?;
     }
@@ -270,7 +271,7 @@ proptest! {
         prop_assume!(preset.validate("generated").is_ok());
         let photo = photo(72, 54, 7);
         let settings = SimSettings { session: settings.session.min(preset.session_count()), ..settings };
-        let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings };
+        let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
         let result = sim::render(&scene);
         assert_untouched_outside(&photo, &masks, &result.image)?;
         for dot in &result.dots {

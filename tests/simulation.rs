@@ -61,6 +61,7 @@ impl Case {
             masks: &self.masks,
             preset: &self.preset,
             settings,
+            analysis: None,
         })
     }
 }
@@ -71,6 +72,7 @@ fn settings() -> SimSettings {
         seed: 7,
         session: 3,
         stage: Stage::Healed { years: 0.0 },
+        photo_sharpness_mm: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! skin, and where the photo is too coarse for single blobs its overall shadow does.
 
 use image::{Rgb, RgbImage};
+use smp_studio::engine::analysis::PhotoAnalysis;
 use smp_studio::engine::mask::{RegionKind, RegionMasks};
 use smp_studio::engine::preset;
 use smp_studio::engine::sim::{self, Scene, SimSettings, Stage};
@@ -26,8 +27,6 @@ fn match_and_render(photo: &RgbImage, scale: Scale, base: &str) -> (Look, Look, 
     let (w, h) = photo.dimensions();
     let base = preset::bundled().into_iter().find(|p| p.name == base).unwrap();
     let radius_mm = 10.0;
-    let found =
-        stubble::match_stubble(photo, scale, &base, w as f32 / 4.0, h as f32 / 2.0, radius_mm).unwrap();
     let mut masks = RegionMasks::new(w, h);
     let bald = masks.get_mut(RegionKind::Bald);
     for y in 0..h {
@@ -35,9 +34,14 @@ fn match_and_render(photo: &RgbImage, scale: Scale, base: &str) -> (Look, Look, 
             bald.set(x, y, 255);
         }
     }
+    let analysis = PhotoAnalysis::new(photo, scale);
+    let settings = SimSettings { scale, seed: 3, ..SimSettings::default() };
+    let scene =
+        Scene { photo, hair: None, masks: &masks, preset: &base, settings, analysis: Some(&analysis) };
+    let found = stubble::match_stubble(&scene, w as f32 / 4.0, h as f32 / 2.0, radius_mm).unwrap();
     let sessions = found.preset.density.session_fractions.len() as u32;
-    let settings = SimSettings { scale, seed: 3, session: sessions, stage: Stage::Healed { years: 0.0 } };
-    let scene = Scene { photo, hair: None, masks: &masks, preset: &found.preset, settings };
+    let settings = SimSettings { session: sessions, stage: Stage::Healed { years: 0.0 }, ..settings };
+    let scene = Scene { preset: &found.preset, settings, ..scene };
     let treated = sim::render(&scene).image;
     let radius_px = scale.px(radius_mm);
     let stubble = stubble::measure(photo, scale, w as f32 / 4.0, h as f32 / 2.0, radius_px).unwrap();

@@ -164,6 +164,12 @@ impl SmpApp {
         }
     }
 
+    /// Whether the photo just opened is badly blurred, said once as it opens.
+    fn blur_check(&self) -> Option<String> {
+        let c = self.state.consultation();
+        photo_check::blur_check(c.analysis.psf.summary_px(), c.settings.scale, c.calibrated)
+    }
+
     /// Takes in one finished piece of background work.
     pub(super) fn event(&mut self, event: Event) {
         match event {
@@ -171,15 +177,18 @@ impl SmpApp {
                 self.state.controls.show_before = false;
                 let text = match origin {
                     Origin::Photo(_) => {
-                        format!("Opened {name}. Calibrate the scale with Measure, then paint the regions.")
+                        format!(
+                            "Opened {name}. Calibrate the scale with Measure, then paint the regions.{}",
+                            self.blur_check().map(|c| format!(" {c}")).unwrap_or_default()
+                        )
                     }
                     Origin::File(_) => {
                         let c = self.state.consultation();
-                        let check = photo_check::check(c.settings.scale, c.calibrated);
-                        format!(
-                            "Opened the consultation {name}.{}",
-                            check.map(|c| format!(" {c}")).unwrap_or_default()
-                        )
+                        let checks: Vec<String> = [photo_check::check(c.settings.scale, c.calibrated), self.blur_check()]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                        format!("Opened the consultation {name}. {}", checks.join(" ")).trim_end().to_owned()
                     }
                     Origin::Sample => "Opened the sample consultation.".into(),
                     Origin::Restored => {

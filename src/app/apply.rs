@@ -242,15 +242,7 @@ impl SmpApp {
     /// short hair under the pointer, as one undoable preset change.
     fn match_stubble(&mut self, p: egui::Pos2) {
         let consultation = self.state.consultation();
-        let scale = consultation.settings.scale;
-        let found = stubble::match_stubble(
-            &consultation.photo,
-            scale,
-            &consultation.preset,
-            p.x,
-            p.y,
-            stubble::DEFAULT_RADIUS_MM,
-        );
+        let found = stubble::match_stubble(&consultation.scene(), p.x, p.y, stubble::DEFAULT_RADIUS_MM);
         match found {
             Some(found) => {
                 let said = found.describe();

@@ -40,7 +40,7 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     };
     let start = Instant::now();
     let mut consultation = sample::load()?;
-    println!("load sample + hair detection   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    println!("load sample + photo measures   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let start = Instant::now();
     let _ = sim::pattern::pattern();
     println!("dot pattern (once per process) {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
@@ -83,7 +83,10 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     let photo = synth::generate(&params).photo;
     let start = Instant::now();
     let mut consultation = Consultation::new("bench".into(), photo, preset::bundled().remove(0));
-    println!("12 MP hair detection           {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    println!("12 MP hair + photo analysis    {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let start = Instant::now();
+    let _ = crate::engine::analysis::PhotoAnalysis::new(&consultation.photo, consultation.settings.scale);
+    println!("12 MP photo analysis alone     {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let scale = consultation.settings.scale;
     let big = Brush { radius_px: scale.px(40.0), hardness: 0.6, mode: BrushMode::Paint };
     stroke(&big, consultation.masks.get_mut(RegionKind::Bald), &[(1200.0, 1500.0), (2800.0, 1500.0)]);

@@ -118,6 +118,8 @@ pub struct Cli {
     pub photo: Option<PathBuf>,
 }
 
+// Parsed once at start-up: a variant's size costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a simulated SMP result without opening a window.
@@ -191,9 +193,16 @@ pub struct RenderArgs {
     /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
     #[arg(long, value_name = "FILE")]
     pub dots_csv: Option<PathBuf>,
+    /// The photo's blur: σ of its point-spread function on the scalp, in mm (default: estimated
+    /// from the photo, varying across it).
+    #[arg(long, value_name = "MM")]
+    pub photo_sharpness_mm: Option<f32>,
     /// Write the detected hair as a grey PNG (white = hair).
     #[arg(long, value_name = "OUT.png")]
     pub hair_map: Option<PathBuf>,
+    /// Write where the photo shows skin as a grey PNG (white = skin; dots go nowhere else).
+    #[arg(long, value_name = "OUT.png")]
+    pub skin_map: Option<PathBuf>,
     /// Worker threads, 1 to the number of cores (default: one per core).
     #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true)]
     pub threads: Option<usize>,

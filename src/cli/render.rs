@@ -1,10 +1,11 @@
 //! `smp-studio render`: one simulated result, written to a file, without a window.
 
 use super::RenderArgs;
+use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::consultation::Consultation;
 use crate::engine::mask::{Mask, MaskError, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
-use crate::engine::sim::{self, Stage};
+use crate::engine::sim::{self, Scene, Stage};
 use crate::engine::units::Scale;
 use crate::engine::{export, files, os_error, photo, preset, sample, stubble};
 use anyhow::{Context, bail};
@@ -101,17 +102,8 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     if let Some(seed) = args.seed {
         settings.seed = seed;
     }
-    if let Some(at) = args.match_stubble {
-        let (w, h) = consultation.photo.dimensions();
-        if at.x >= w as f32 || at.y >= h as f32 {
-            bail!("--match-stubble {},{}: the photo is {w}×{h} pixels", at.x, at.y);
-        }
-        let c = &consultation;
-        let found =
-            stubble::match_stubble(&c.photo, c.settings.scale, &c.preset, at.x, at.y, at.radius_mm)
-                .with_context(|| format!("--match-stubble {},{}: no stubble to read there", at.x, at.y))?;
-        eprintln!("{}", super::terminal_safe(&found.describe()));
-        consultation.preset = found.preset;
+    if let Some(mm) = args.photo_sharpness_mm {
+        settings.photo_sharpness_mm = Some(mm);
     }
     let settings = &mut consultation.settings;
     let sessions = consultation.preset.session_count();
@@ -127,7 +119,17 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     } else if let Some(years) = args.years {
         settings.stage = Stage::Healed { years };
     }
-    consultation.refresh_hair();
+    consultation.refresh_for_scale();
+    if let Some(at) = args.match_stubble {
+        let (w, h) = consultation.photo.dimensions();
+        if at.x >= w as f32 || at.y >= h as f32 {
+            bail!("--match-stubble {},{}: the photo is {w}×{h} pixels", at.x, at.y);
+        }
+        let found = stubble::match_stubble(&consultation.scene(), at.x, at.y, at.radius_mm)
+            .with_context(|| format!("--match-stubble {},{}: no stubble to read there", at.x, at.y))?;
+        eprintln!("{}", super::terminal_safe(&found.describe()));
+        consultation.preset = found.preset;
+    }
     Ok(consultation)
 }
 
@@ -145,6 +147,14 @@ fn check_ranges(args: &RenderArgs) -> anyhow::Result<()> {
     }
     if args.session == Some(0) {
         bail!("--session 0: sessions are counted from 1");
+    }
+    if let Some(mm) = args.photo_sharpness_mm
+        && !(0.0..=sim::MAX_PHOTO_SHARPNESS_MM).contains(&mm)
+    {
+        bail!(
+            "--photo-sharpness-mm {mm}: give the photo's blur in mm, from 0 to {}",
+            sim::MAX_PHOTO_SHARPNESS_MM
+        );
     }
     Ok(())
 }
@@ -178,18 +188,16 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
         return pool.install(|| super::handout::run(args, &consultation));
     }
     let out = args.out.as_deref().context("give --out OUT.png for the rendered image")?;
+    let scene = consultation.scene();
     let start = Instant::now();
-    let result = pool.install(|| sim::render(&consultation.scene()));
+    let result = pool.install(|| sim::render(&scene));
     let elapsed = start.elapsed();
     export::save_with(&result.image, out, &super::handout::export_options(&args.handout, out)?)?;
     if let Some(path) = &args.hair_map {
-        consultation.hair.to_gray().save_with_format(path, image::ImageFormat::Png).map_err(|e| {
-            let reason = match &e {
-                image::ImageError::IoError(io) => os_error::describe(io),
-                other => other.to_string(),
-            };
-            anyhow::anyhow!("could not write the hair map to {}: {reason}", path.display())
-        })?;
+        save_map(&consultation.hair.to_gray(), path, "hair map")?;
+    }
+    if let Some(path) = &args.skin_map {
+        save_map(&consultation.analysis.skin.to_gray(), path, "skin map")?;
     }
     if let Some(csv) = &args.dots_csv {
         write_dots_csv(csv, &result.dots)
@@ -207,6 +215,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
             s.dots_per_cm2()
         )?;
     }
+    writeln!(err, "{}", sharpness_line(&scene, &consultation.analysis))?;
     writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, out.display())?;
     Ok(())
 }
@@ -232,6 +241,7 @@ fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
         ("--out", args.out.as_ref()),
         ("--report", args.handout.report.as_ref()),
         ("--hair-map", args.hair_map.as_ref()),
+        ("--skin-map", args.skin_map.as_ref()),
         ("--dots-csv", args.dots_csv.as_ref()),
     ];
     for (flag, output) in outputs {
@@ -244,6 +254,37 @@ fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes a grey map as PNG, whatever the file's extension says.
+fn save_map(map: &image::GrayImage, path: &Path, what: &str) -> anyhow::Result<()> {
+    map.save_with_format(path, image::ImageFormat::Png).map_err(|e| {
+        let reason = match &e {
+            image::ImageError::IoError(io) => os_error::describe(io),
+            other => other.to_string(),
+        };
+        anyhow::anyhow!("could not write the {what} to {}: {reason}", path.display())
+    })
+}
+
+/// "photo sharpness 0.12 mm (estimated, 0.10–0.15 across the photo)".
+fn sharpness_line(scene: &Scene, analysis: &PhotoAnalysis) -> String {
+    let scale = scene.settings.scale;
+    let (mm, by_hand) = sim::photo_sharpness_mm(scene);
+    let estimate = analysis.sharpness_mm();
+    if by_hand {
+        format!("photo sharpness {mm:.3} mm (set by hand; estimated {estimate:.3} mm)")
+    } else if analysis.psf.measured() == 0 {
+        format!("photo sharpness {mm:.3} mm (nothing measurable on the photo; assumed)")
+    } else {
+        let (lo, hi) = analysis.psf.range_px();
+        format!(
+            "photo sharpness {mm:.3} mm (estimated from {} edges and hairs, {:.3}–{:.3} mm across the photo)",
+            analysis.psf.measured(),
+            scale.mm(lo),
+            scale.mm(hi)
+        )
+    }
 }
 
 fn write_dots_csv(path: &Path, dots: &[sim::Dot]) -> std::io::Result<()> {

@@ -4,6 +4,7 @@
 //! with a structuring element a few hair widths across lights them up while the slowly varying
 //! skin, its shading and its shine stay dark.
 
+use super::color::srgb8_to_linear;
 use super::mask::PixelRect;
 use super::units::Scale;
 use image::{GrayImage, RgbImage};
@@ -15,8 +16,22 @@ const HAIR_WIDTH_MM: f32 = 0.08;
 /// share of the skin's brightness, so light and dark skin are judged alike.
 const RELATIVE_THRESHOLD: f32 = 0.1;
 
+/// Smallest extent of a dark speck that can be a hair shaft: the visible part of a cut hair is
+/// at least this long.
+const MIN_HAIR_EXTENT_MM: f32 = 0.4;
+
 /// Radius over which local hair coverage is measured for density compensation.
 const COVERAGE_RADIUS_MM: f32 = 1.2;
+
+/// How much more light cut hair takes from the scalp's look than its visible shafts block: the
+/// shafts below the skin, their shadows and follicles. On generated scalps, whose buried shafts
+/// are modelled, the whole look takes 4.2–4.5 times the shafts' own share at 0.2–0.8
+/// follicular units per mm².
+pub const HAIR_LOOK_FACTOR: f32 = 4.4;
+
+/// Radius over which the hair's darkening of the scalp is measured: about a dot's spacing, so a
+/// bald patch's edge does not borrow the look of the stubble a millimetre away.
+const DARKENING_RADIUS_MM: f32 = 1.0;
 
 /// Coverage of skin by hair (share of pixels) that counts as "full hair" for compensation.
 pub const FULL_COVERAGE: f32 = 0.22;
@@ -32,6 +47,9 @@ pub struct HairMap {
     mask: Vec<u8>,
     /// Share of hair pixels within [`COVERAGE_RADIUS_MM`], 0–1.
     coverage: Vec<f32>,
+    /// Share of the skin's light the hair takes away within [`DARKENING_RADIUS_MM`], in units
+    /// of 1/65535.
+    darkening: Vec<u16>,
 }
 
 impl HairMap {
@@ -70,6 +88,17 @@ impl HairMap {
         self.coverage[y as usize * self.width as usize + x as usize]
     }
 
+    /// How much darker the hair makes the scalp look around a pixel: the share of the skin's
+    /// light the hair within [`DARKENING_RADIUS_MM`] takes away, 0–1. What native hair does to
+    /// the look, comparable with what pigment does: besides the light its visible shafts block,
+    /// a cut hair darkens the skin around it with its shaft showing through the skin, its
+    /// follicle and the grey cast of the shafts below ([`HAIR_LOOK_FACTOR`]).
+    #[inline]
+    pub fn darkening(&self, x: u32, y: u32) -> f32 {
+        let shafts = self.darkening[y as usize * self.width as usize + x as usize] as f32 / u16::MAX as f32;
+        (shafts * HAIR_LOOK_FACTOR).min(1.0)
+    }
+
     pub fn to_gray(&self) -> GrayImage {
         GrayImage::from_raw(self.width, self.height, self.mask.clone())
             .unwrap_or_else(|| GrayImage::new(self.width, self.height))
@@ -78,7 +107,7 @@ impl HairMap {
     /// A map with no hair, for photos where detection is not wanted.
     pub fn empty(width: u32, height: u32, scale: Scale) -> Self {
         let n = width as usize * height as usize;
-        Self { scale, width, height, mask: vec![0; n], coverage: vec![0.0; n] }
+        Self { scale, width, height, mask: vec![0; n], coverage: vec![0.0; n], darkening: vec![0; n] }
     }
 }
 
@@ -93,15 +122,77 @@ pub fn detect(photo: &RgbImage, scale: Scale) -> HairMap {
         .collect();
     let radius = (scale.px(HAIR_WIDTH_MM) * 1.5).round().clamp(1.0, 12.0) as usize;
     let closed = min_filter(&max_filter(&luma, w, h, radius), w, h, radius);
-    let mask: Vec<u8> = closed
+    let mut mask: Vec<u8> = closed
         .iter()
         .zip(&luma)
         .map(|(&c, &l)| if c - l > RELATIVE_THRESHOLD * c + 2.0 { 255 } else { 0 })
         .collect();
+    drop_specks(&mut mask, w, h, scale.px(MIN_HAIR_EXTENT_MM));
     let coverage_radius = scale.px(COVERAGE_RADIUS_MM).round().max(1.0) as usize;
     let as_f32: Vec<f32> = mask.iter().map(|&m| if m > 0 { 1.0 } else { 0.0 }).collect();
     let coverage = box_mean(&as_f32, w, h, coverage_radius);
-    HairMap { scale, width, height, mask, coverage }
+    // Light taken away on hair pixels, against the skin around them (the closing); in linear
+    // light, as pigment's effect is measured.
+    let lost: Vec<f32> = closed
+        .iter()
+        .zip(&luma)
+        .zip(&mask)
+        .map(|((&c, &l), &m)| {
+            if m == 0 || c <= 0.0 {
+                return 0.0;
+            }
+            let skin = srgb8_to_linear(c.round().clamp(0.0, 255.0) as u8);
+            let hair = srgb8_to_linear(l.round().clamp(0.0, 255.0) as u8);
+            ((skin - hair) / skin.max(1e-4)).clamp(0.0, 1.0)
+        })
+        .collect();
+    let darkening_radius = scale.px(DARKENING_RADIUS_MM).round().max(1.0) as usize;
+    let darkening = box_mean(&lost, w, h, darkening_radius)
+        .iter()
+        .map(|&v| (v.clamp(0.0, 1.0) * u16::MAX as f32).round() as u16)
+        .collect();
+    HairMap { scale, width, height, mask, coverage, darkening }
+}
+
+/// Clears the dark specks too small to be a hair shaft (a pore, a fleck of skin): connected
+/// groups of pixels (8-neighbourhood) whose extent along x and y is under `min_extent_px`.
+/// Without this a sharp photo finds "hair" where a softer one of the same scalp finds none.
+fn drop_specks(mask: &mut [u8], w: usize, h: usize, min_extent_px: f32) {
+    if min_extent_px <= 1.0 {
+        return;
+    }
+    let mut seen = vec![false; mask.len()];
+    let mut stack = Vec::new();
+    let mut group = Vec::new();
+    for start in 0..mask.len() {
+        if mask[start] == 0 || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        group.clear();
+        let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
+        while let Some(i) = stack.pop() {
+            group.push(i);
+            let (x, y) = (i % w, i / w);
+            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
+                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
+                    let j = ny * w + nx;
+                    if mask[j] > 0 && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        let extent = ((x1 - x0 + 1) as f32).hypot((y1 - y0 + 1) as f32);
+        if extent < min_extent_px {
+            for &i in &group {
+                mask[i] = 0;
+            }
+        }
+    }
 }
 
 /// Separable square max filter of the given radius (edges clamp).

@@ -3,6 +3,7 @@
 //! Nothing in here knows about windows or widgets, so the command line, the tests and the app
 //! all drive the same code.
 
+pub mod analysis;
 pub mod brush;
 pub mod color;
 pub mod consultation;

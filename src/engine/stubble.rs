@@ -255,16 +255,12 @@ impl Match {
 /// The name of the shade a match sets.
 pub const SHADE_NAME: &str = "Matched to stubble";
 
-/// Measures the stubble around `(x, y)` and tunes `base` until a simulated patch of the same skin,
-/// at the same scale, measures alike. `None` when there is nothing to read there.
-pub fn match_stubble(
-    photo: &RgbImage,
-    scale: Scale,
-    base: &Preset,
-    x: f32,
-    y: f32,
-    radius_mm: f32,
-) -> Option<Match> {
+/// Measures the stubble around `(x, y)` of the scene's photo and tunes the scene's preset until
+/// a simulated patch of the same skin, at the same scale and as sharp as the photo, measures
+/// alike. `None` when there is nothing to read there.
+pub fn match_stubble(scene: &Scene, x: f32, y: f32, radius_mm: f32) -> Option<Match> {
+    let (photo, scale, base) = (scene.photo, scene.settings.scale, scene.preset);
+    let (sharpness_mm, _) = super::sim::photo_sharpness_mm(scene);
     let radius_px = scale.px(radius_mm);
     let stubble = measure(photo, scale, x, y, radius_px)?;
     let mut preset = base.clone();
@@ -272,10 +268,11 @@ pub fn match_stubble(
     let dilution = base.pigment.shades.first().map_or(0.3, |s| s.dilution);
     preset.pigment.shades =
         vec![Shade { name: SHADE_NAME.into(), srgb: stubble.colour_srgb(), weight: 1.0, dilution }];
-    let mut simulated = simulate(&preset, &stubble, scale, radius_px);
+    let patch = Patch { scale, radius_px, sharpness_mm };
+    let mut simulated = patch.simulate(&preset, &stubble);
     for _ in 0..6 {
         adjust(&mut preset, &stubble, &simulated);
-        simulated = simulate(&preset, &stubble, scale, radius_px);
+        simulated = patch.simulate(&preset, &stubble);
     }
     Some(Match { stubble, preset, simulated })
 }
@@ -346,26 +343,42 @@ fn adjust(preset: &mut Preset, want: &Look, got: &Look) {
     }
 }
 
-/// Renders a flat patch of the stubble's skin at `scale`, fully treated and healed at the last
-/// session, and measures its middle as the stubble was measured.
-fn simulate(preset: &Preset, stubble: &Look, scale: Scale, radius_px: f32) -> Look {
-    let margin = scale.px(3.0).ceil();
-    let side = (2.0 * (radius_px + margin)).ceil().clamp(16.0, 4096.0) as u32;
-    let skin = Rgb(stubble.skin.map(linear_to_srgb8));
-    let photo = RgbImage::from_pixel(side, side, skin);
-    let mut masks = RegionMasks::new(side, side);
-    masks.get_mut(RegionKind::Bald).data_mut().fill(255);
-    let sessions = preset.density.session_fractions.len().max(1) as u32;
-    let settings = SimSettings { scale, seed: 7, session: sessions, stage: Stage::Healed { years: 0.0 } };
-    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset, settings };
-    let render = super::sim::render(&scene);
-    let c = side as f32 / 2.0;
-    measure(&render.image, scale, c, c, radius_px).unwrap_or(Look {
-        skin: stubble.skin,
-        darkening: 0.0,
-        colour: stubble.skin,
-        blobs: None,
-    })
+/// The simulated patch: the photo's scale and sharpness, the stubble's disc.
+struct Patch {
+    scale: Scale,
+    radius_px: f32,
+    sharpness_mm: f32,
+}
+
+impl Patch {
+    /// Renders a flat patch of the stubble's skin, fully treated and healed at the last session,
+    /// and measures its middle as the stubble was measured.
+    fn simulate(&self, preset: &Preset, stubble: &Look) -> Look {
+        let Patch { scale, radius_px, sharpness_mm } = *self;
+        let margin = scale.px(3.0).ceil();
+        let side = (2.0 * (radius_px + margin)).ceil().clamp(16.0, 4096.0) as u32;
+        let skin = Rgb(stubble.skin.map(linear_to_srgb8));
+        let photo = RgbImage::from_pixel(side, side, skin);
+        let mut masks = RegionMasks::new(side, side);
+        masks.get_mut(RegionKind::Bald).data_mut().fill(255);
+        let sessions = preset.density.session_fractions.len().max(1) as u32;
+        let settings = SimSettings {
+            scale,
+            seed: 7,
+            session: sessions,
+            stage: Stage::Healed { years: 0.0 },
+            photo_sharpness_mm: Some(sharpness_mm),
+        };
+        let scene = Scene { photo: &photo, hair: None, masks: &masks, preset, settings, analysis: None };
+        let render = super::sim::render(&scene);
+        let c = side as f32 / 2.0;
+        measure(&render.image, scale, c, c, radius_px).unwrap_or(Look {
+            skin: stubble.skin,
+            darkening: 0.0,
+            colour: stubble.skin,
+            blobs: None,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,7 @@ impl Variant {
             generation: 0,
             photo: c.photo.clone(),
             hair: c.hair.clone(),
+            analysis: c.analysis.clone(),
             masks: Arc::new(c.masks.clone()),
             preset: Arc::new(preset),
             settings,

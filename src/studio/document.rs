@@ -10,6 +10,7 @@ use crate::engine::files::Stamp;
 use crate::engine::history::{Applied, Choices, History, MaskPatch, Step};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::limits;
+use crate::engine::sim::MAX_PHOTO_SHARPNESS_MM;
 use crate::engine::units::Scale;
 use std::path::{Path, PathBuf};
 
@@ -296,6 +297,10 @@ impl Document {
             Edit::SetHairlineStyle(style) => c.preset.hairline.style = style,
             Edit::SetSession(session) => c.settings.session = session.clamp(1, c.preset.session_count()),
             Edit::SetStage(stage) => c.settings.stage = stage,
+            Edit::SetPhotoSharpness(mm) => {
+                c.settings.photo_sharpness_mm =
+                    mm.filter(|mm| mm.is_finite()).map(|mm| mm.clamp(0.0, MAX_PHOTO_SHARPNESS_MM));
+            }
             Edit::Calibrate { px_per_mm } => {
                 if let Some(scale) = Scale::new(px_per_mm) {
                     c.set_scale(scale, true);

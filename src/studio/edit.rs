@@ -48,6 +48,10 @@ pub enum Edit {
     /// Which session's result to show (1-based).
     SetSession(u32),
     SetStage(Stage),
+    /// The photo's blur (σ of its PSF on the scalp, mm) set by hand, or `None` to go back to
+    /// the photo's own estimate; values outside 0–[`MAX_PHOTO_SHARPNESS_MM`](crate::engine::sim::MAX_PHOTO_SHARPNESS_MM) are brought into
+    /// that range.
+    SetPhotoSharpness(Option<f32>),
     /// A measured scale: this many photo pixels per millimetre on the scalp.
     Calibrate {
         px_per_mm: f32,

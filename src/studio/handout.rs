@@ -135,7 +135,7 @@ impl Studio {
         let (report, stop) = (progress.clone(), cancel.clone());
         let wake = self.wake.clone();
         self.spawn("export", move || {
-            snapshot.refresh_hair();
+            snapshot.refresh_for_scale();
             let step = |done: f32| {
                 report.store(done.to_bits(), Ordering::Relaxed);
                 wake();

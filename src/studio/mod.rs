@@ -525,6 +525,7 @@ impl Studio {
                 generation: 0,
                 photo: c.photo.clone(),
                 hair: c.hair.clone(),
+                analysis: c.analysis.clone(),
                 masks: Arc::new(c.masks.clone()),
                 preset: Arc::new(c.preset.clone()),
                 settings: c.settings,

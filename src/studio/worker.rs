@@ -2,6 +2,7 @@
 //! starts is skipped, and only results newer than the one shown are handed on.
 
 use super::edit::RenderScope;
+use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::hair::{self, HairMap};
 use crate::engine::mask::{PixelRect, RegionMasks};
 use crate::engine::plan::{self, PlanFigures};
@@ -17,6 +18,8 @@ pub struct RenderJob {
     pub photo: Arc<RgbImage>,
     /// Hair found on the photo; found again here when it was found at another scale.
     pub hair: Arc<HairMap>,
+    /// The photo's blur, shine and skin; measured again here when made at another scale.
+    pub analysis: Arc<PhotoAnalysis>,
     pub masks: Arc<RegionMasks>,
     pub preset: Arc<Preset>,
     pub settings: SimSettings,
@@ -111,6 +114,7 @@ impl RenderWorker {
 fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()) {
     let mut previous: Option<Previous> = None;
     let mut hair_cache: Option<Arc<HairMap>> = None;
+    let mut analysis_cache: Option<Arc<PhotoAnalysis>> = None;
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             // A skipped job's changes still have to be drawn.
@@ -126,12 +130,20 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             });
             cached.unwrap_or_else(|| Arc::new(hair::detect(&job.photo, job.settings.scale)))
         };
+        // One analysis per photo and scale: every job of a scale shares it.
+        let analysis = if job.analysis.fits(&job.photo, job.settings.scale) {
+            job.analysis.clone()
+        } else {
+            let cached = analysis_cache.take().filter(|a| a.fits(&job.photo, job.settings.scale));
+            cached.unwrap_or_else(|| Arc::new(PhotoAnalysis::new(&job.photo, job.settings.scale)))
+        };
         let scene = Scene {
             photo: &job.photo,
             hair: Some(&hair),
             masks: &job.masks,
             preset: &job.preset,
             settings: job.settings,
+            analysis: Some(&analysis),
         };
         let reusable = previous.take().filter(|p| {
             Arc::ptr_eq(&p.photo, &job.photo) && *p.preset == *job.preset && p.settings == job.settings
@@ -159,6 +171,9 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             Some(Previous { image, photo: job.photo.clone(), preset: job.preset, settings: job.settings });
         if !Arc::ptr_eq(&hair, &job.hair) {
             hair_cache = Some(hair);
+        }
+        if !Arc::ptr_eq(&analysis, &job.analysis) {
+            analysis_cache = Some(analysis);
         }
         let output =
             RenderOutput { generation: job.generation, plan, pixels, rect, stats, elapsed: start.elapsed() };

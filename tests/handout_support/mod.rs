@@ -49,7 +49,7 @@ pub fn consultation(width: u32, height: u32, painted: bool) -> Consultation {
         }
     }
     c.set_scale(Scale { px_per_mm: 8.0 }, true);
-    c.refresh_hair();
+    c.refresh_for_scale();
     c.notes.date = "12 March 2025".into();
     c.notes.label = "Alex Example".into();
     c.notes.notes = "Start with a soft hairline; review after the second session.".into();

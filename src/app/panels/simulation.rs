@@ -8,7 +8,7 @@ use super::presets::{ThumbnailTextures, preset_ui};
 use super::{SIDE_PANEL_WIDTH, region_color, section, swatch, tooltip_with_shortcut};
 use crate::engine::handout::{duration, thousands};
 use crate::engine::mask::RegionKind;
-use crate::engine::sim::Stage;
+use crate::engine::sim::{self, Stage};
 use crate::studio::Edit;
 use eframe::egui::{self, RichText, vec2};
 
@@ -97,9 +97,49 @@ pub fn simulation_panel(state: &State, textures: &ThumbnailTextures, ui: &mut eg
                 actions.push(Action::Edit(Edit::SetStage(Stage::Healed { years: years_edit })));
             }
 
+            section(ui, "PHOTO");
+            actions.extend(photo_sharpness_ui(state, ui));
+
             section(ui, "PLAN");
             actions.extend(plan_ui(state, ui));
         });
+    });
+    actions
+}
+
+/// The photo's sharpness the dots are blurred to: the estimate, or a value set by hand and a
+/// way back to the estimate.
+fn photo_sharpness_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let (mm, by_hand) = sim::photo_sharpness_mm(&state.consultation().scene());
+    let how = if by_hand { "set by hand" } else { "estimated" };
+    ui.label(format!("Photo sharpness {mm:.2} mm ({how})")).on_hover_text(
+        "How far the photo's camera blurs a point on the scalp. Dots are blurred as much, so \
+         they look photographed with the same camera",
+    );
+    ui.horizontal(|ui| {
+        let mut value = mm;
+        if ui
+            .add(
+                egui::DragValue::new(&mut value)
+                    .range(0.0..=sim::MAX_PHOTO_SHARPNESS_MM)
+                    .speed(0.005)
+                    .fixed_decimals(2)
+                    .suffix(" mm"),
+            )
+            .on_hover_text("Set the photo's sharpness by hand: smaller is sharper")
+            .changed()
+        {
+            actions.push(Action::Edit(Edit::SetPhotoSharpness(Some(value))));
+        }
+        if by_hand
+            && ui
+                .button("Use estimate")
+                .on_hover_text("Go back to the sharpness measured on the photo")
+                .clicked()
+        {
+            actions.push(Action::Edit(Edit::SetPhotoSharpness(None)));
+        }
     });
     actions
 }

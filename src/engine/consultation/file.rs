@@ -8,12 +8,11 @@
 use super::{Consultation, PhotoFile};
 use crate::engine::design::{DEPTH_MM, HairlineDesign};
 use crate::engine::files;
-use crate::engine::hair;
 use crate::engine::mask::{Mask, RegionKind, RegionMasks};
 use crate::engine::os_error;
 use crate::engine::photo;
 use crate::engine::preset::{self, Preset};
-use crate::engine::sim::{SimSettings, Stage};
+use crate::engine::sim::{MAX_PHOTO_SHARPNESS_MM, SimSettings, Stage};
 use crate::engine::units::Scale;
 use serde::{Deserialize, Serialize};
 use std::io::{Seek, Write};
@@ -171,6 +170,13 @@ impl ConsultationMeta {
         {
             return Err(format!("it shows the result {years} years on, and only 0 to 50 years can be shown"));
         }
+        if let Some(mm) = s.photo_sharpness_mm
+            && !(0.0..=MAX_PHOTO_SHARPNESS_MM).contains(&mm)
+        {
+            return Err(format!(
+                "it sets the photo's sharpness to {mm} mm; give 0 to {MAX_PHOTO_SHARPNESS_MM} mm"
+            ));
+        }
         if let Some(preset) = &self.preset_data {
             preset.validate(META_FILE).map_err(|e| match e {
                 preset::PresetError::Invalid { field, message, .. } => {
@@ -296,13 +302,14 @@ pub(crate) fn assemble(
         Some(preset) => preset,
         None => bundled_preset(&meta.preset)?,
     };
-    let hair = Arc::new(hair::detect(&photo, meta.settings.scale));
+    let (hair, analysis) = super::measure(&photo, meta.settings.scale);
     let calibrated = meta.calibrated.unwrap_or(meta.settings.scale != Scale::DEFAULT);
     Ok(Consultation {
         photo_name: plain_photo_name(meta.photo_name.as_deref().unwrap_or(&meta.photo)),
         photo: Arc::new(photo),
         photo_file,
         hair,
+        analysis,
         masks,
         preset,
         settings: meta.settings,
@@ -488,6 +495,7 @@ mod tests {
         c.preset.dots.darkness = 0.55;
         c.set_scale(Scale::new(7.5).unwrap(), true);
         c.show_regions = [true, false, true];
+        c.settings.photo_sharpness_mm = Some(0.18);
         c.notes = PatientNotes { label: "A. B.".into(), date: "2026-11-29".into(), notes: "crown".into() };
         c.save(&path).unwrap();
         let back = Consultation::load(&path).unwrap();
@@ -568,6 +576,7 @@ mod tests {
         assert_eq!(back.photo_name, "visit.smp");
         assert!(back.calibrated, "12 px/mm can only have been measured");
         assert_eq!(back.settings.seed, 3);
+        assert_eq!(back.settings.photo_sharpness_mm, None, "older files use the photo's own estimate");
         std::fs::remove_dir_all(&dir).ok();
     }
 
@@ -613,6 +622,8 @@ mod tests {
         assert!(err.contains("newer SMP Studio"), "{err}");
         let err = rewrite(&|t| t.replace("session: 3", "session: 0"));
         assert!(err.contains("session 0"), "{err}");
+        let err = rewrite(&|t| t.replace("photo_sharpness_mm: None", "photo_sharpness_mm: Some(-3.0)"));
+        assert!(err.contains("sharpness to -3 mm"), "{err}");
         let err = rewrite(&|t| t.replace("dot_diameter_mm: 0.26", "dot_diameter_mm: 1000.0"));
         assert!(err.contains("dots.dot_diameter_mm"), "{err}");
         std::fs::remove_dir_all(&dir).ok();

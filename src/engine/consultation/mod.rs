@@ -9,6 +9,7 @@ mod read;
 pub(crate) use file::assemble;
 pub use file::{CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes};
 
+use super::analysis::PhotoAnalysis;
 use super::design::HairlineDesign;
 use super::hair::{self, HairMap};
 use super::mask::RegionMasks;
@@ -38,6 +39,8 @@ pub struct Consultation {
     pub photo_file: Option<PhotoFile>,
     /// Hairs found on the photo at the current scale.
     pub hair: Arc<HairMap>,
+    /// The photo's blur, shine and skin, measured at the current scale.
+    pub analysis: Arc<PhotoAnalysis>,
     pub masks: RegionMasks,
     pub preset: Preset,
     pub settings: SimSettings,
@@ -55,12 +58,13 @@ impl Consultation {
     pub fn new(photo_name: String, photo: RgbImage, preset: Preset) -> Self {
         let masks = RegionMasks::new(photo.width(), photo.height());
         let settings = SimSettings::default();
-        let hair = Arc::new(hair::detect(&photo, settings.scale));
+        let (hair, analysis) = measure(&photo, settings.scale);
         Self {
             photo_name,
             photo: Arc::new(photo),
             photo_file: None,
             hair,
+            analysis,
             masks,
             preset,
             settings,
@@ -77,16 +81,20 @@ impl Consultation {
         self
     }
 
-    /// Finds the hairs again if the scale changed since they were found.
-    pub fn refresh_hair(&mut self) {
+    /// Measures the hairs and the photo again if the scale changed since they were measured.
+    pub fn refresh_for_scale(&mut self) {
         if self.hair.scale != self.settings.scale {
             self.hair = Arc::new(hair::detect(&self.photo, self.settings.scale));
         }
+        if !self.analysis.fits(&self.photo, self.settings.scale) {
+            self.analysis = Arc::new(PhotoAnalysis::new(&self.photo, self.settings.scale));
+        }
     }
 
-    /// Sets the photo scale; `calibrated` says whether it was measured. The hair map is
-    /// found again for the new scale by [`Consultation::refresh_hair`], which callers run
-    /// where a moment's work does not hold anyone up.
+    /// Sets the photo scale; `calibrated` says whether it was measured. The hair map and the
+    /// photo's analysis are measured again for the new scale by
+    /// [`Consultation::refresh_for_scale`], which callers run where a moment's work does not
+    /// hold anyone up.
     pub fn set_scale(&mut self, scale: Scale, calibrated: bool) {
         self.settings.scale = scale;
         self.calibrated = calibrated;
@@ -99,6 +107,13 @@ impl Consultation {
             masks: &self.masks,
             preset: &self.preset,
             settings: self.settings,
+            analysis: Some(&self.analysis),
         }
     }
+}
+
+/// The hair map and the photo's analysis at `scale`, measured side by side.
+pub(crate) fn measure(photo: &RgbImage, scale: Scale) -> (Arc<HairMap>, Arc<PhotoAnalysis>) {
+    let (hair, analysis) = rayon::join(|| hair::detect(photo, scale), || PhotoAnalysis::new(photo, scale));
+    (Arc::new(hair), Arc::new(analysis))
 }

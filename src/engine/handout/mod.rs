@@ -7,7 +7,8 @@
 //! a thread of its own. Nothing from the photo's file (EXIF, location, camera) reaches an export:
 //! sheets are drawn from pixels and written by [`crate::engine::export`].
 //!
-//! The consultation's hair map must match its scale ([`Consultation::refresh_hair`]).
+//! The consultation's hair map and photo analysis must match its scale
+//! ([`Consultation::refresh_for_scale`]).
 
 mod canvas;
 mod preview;

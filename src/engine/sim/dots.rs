@@ -1,9 +1,9 @@
 //! Dot placement and the per-dot model (size, darkness, shade, needle cluster).
 
+use super::edges::hair_share;
 use super::fields::{Fields, hairline_ramp};
 use super::pattern::{PatternPoint, SIDE, pattern};
 use super::{Scene, Stage};
-use crate::engine::hair::FULL_COVERAGE;
 use crate::engine::mask::{PixelRect, RegionKind};
 use crate::engine::preset::{NeedleGrouping, Preset};
 use crate::engine::rng::{Rng, hash3};
@@ -61,7 +61,13 @@ struct Local {
     region: RegionKind,
     /// Position across the hairline feather (1 outside the hairline's transition).
     hairline_t: f32,
+    /// Share of the interior's dots a region's edge keeps here (1 away from edges).
+    edge: f32,
 }
+
+/// Darkness of a dot at the very edge of a region, as a share of the bulk's: darkness ramps
+/// with density into the native hair.
+const EDGE_DARKNESS: f32 = 0.7;
 
 /// Relative density (0–1), the region that wins at a pixel, and the hairline ramp there.
 fn local_at(scene: &Scene, fields: &Fields, x: u32, y: u32) -> Option<Local> {
@@ -80,15 +86,28 @@ fn local_at(scene: &Scene, fields: &Fields, x: u32, y: u32) -> Option<Local> {
         };
         let density = coverage * factor;
         if best.is_none_or(|b| density > b.density) {
-            best = Some(Local { density, region: kind, hairline_t });
+            best = Some(Local { density, region: kind, hairline_t, edge: 1.0 });
         }
     }
     let mut local = best?;
-    if let Some(hair) = scene.hair {
-        // Hair already covering the skin does part of the work: hair + dots approach the target.
-        let hair_share = (hair.coverage(x, y) / FULL_COVERAGE).min(1.0);
-        local.density *= 1.0 - scene.preset.density.hair_compensation * hair_share;
+    // Pigment goes into skin only: never onto the wall, clothes or a mass of hair a stroke
+    // spilled over.
+    if let Some(analysis) = scene.analysis {
+        local.density *= analysis.skin.likelihood(x, y);
     }
+    // Hair already darkening the skin does part of the work: hair and dots together approach
+    // the look asked for. Near an edge the dots fill only what the scalp beyond is darker.
+    // Looks are compared in the photo's own light, of which the pigment dims only the diffuse
+    // part: where the skin shines, the full treatment darkens the look less.
+    let diffuse = scene.analysis.map_or(1.0, |a| a.surface.diffuse_share(scene.photo, x, y));
+    let yardstick = fields.full_darkening * diffuse;
+    let hair = scene.hair.map_or(0.0, |hair| hair_share(hair.darkening(x, y), yardstick));
+    let interior = (1.0 - scene.preset.density.hair_compensation * hair).max(0.0);
+    let share =
+        fields.edges.as_ref().map_or(interior, |e| e.dots_share(local.region, x, y, interior, diffuse));
+    // Where the edge asks for fewer dots than the interior, they are lighter too.
+    local.edge = if interior > 0.0 { (share / interior).clamp(0.0, 1.0) } else { 1.0 };
+    local.density *= share;
     Some(local)
 }
 
@@ -179,7 +198,8 @@ fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key
     let needles = if region == RegionKind::Hairline && t < 0.5 { 1 } else { bulk_needles };
     let strength = preset.hairline.front_strength + (1.0 - preset.hairline.front_strength) * t;
     let mut size_sd = style.size_jitter;
-    let mut darkness = style.darkness * strength;
+    let edge = EDGE_DARKNESS + (1.0 - EDGE_DARKNESS) * local.edge;
+    let mut darkness = style.darkness * strength * edge;
     if region == RegionKind::Scar {
         size_sd = (size_sd * size_sd + preset.scar.extra_size_jitter * preset.scar.extra_size_jitter).sqrt();
         darkness *= preset.scar.retention;

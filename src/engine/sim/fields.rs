@@ -4,6 +4,7 @@
 
 use super::Scene;
 use super::distance::chamfer;
+use super::edges::EdgeBlend;
 use super::scar_tone::ScarTone;
 use crate::engine::hair::FULL_COVERAGE;
 use crate::engine::mask::{PixelRect, RegionKind};
@@ -48,11 +49,22 @@ pub struct Fields {
     pub hairline: Option<HairlineDepth>,
     /// How pale scar skin is brought toward the skin around it.
     pub scar_tone: Option<ScarTone>,
+    /// How regions blend into the native hair at their edges.
+    pub edges: Option<EdgeBlend>,
+    /// Share of the skin's light the preset's dots take away at full density: the yardstick
+    /// native hair is measured with.
+    pub full_darkening: f32,
 }
 
 impl Fields {
     pub fn compute(scene: &Scene) -> Fields {
-        Fields { hairline: hairline_depth(scene), scar_tone: ScarTone::compute(scene) }
+        let full_darkening = super::optics::full_density_darkening(scene);
+        Fields {
+            hairline: hairline_depth(scene),
+            scar_tone: ScarTone::compute(scene),
+            edges: EdgeBlend::compute(scene, full_darkening),
+            full_darkening,
+        }
     }
 }
 

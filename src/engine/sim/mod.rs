@@ -5,6 +5,7 @@
 
 mod distance;
 mod dots;
+mod edges;
 mod fields;
 mod optics;
 pub mod pattern;
@@ -12,6 +13,7 @@ mod scar_tone;
 
 pub use dots::{Dot, place_dots};
 
+use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::hair::HairMap;
 use crate::engine::mask::{PixelRect, RegionKind, RegionMasks};
 use crate::engine::preset::Preset;
@@ -38,7 +40,8 @@ impl Default for Stage {
     }
 }
 
-/// The choices that are not part of the preset: scale, seed, which session and when.
+/// The choices that are not part of the preset: scale, seed, which session and when, and what
+/// the person said about the photo where the estimate should not be used.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimSettings {
     pub scale: Scale,
@@ -46,13 +49,24 @@ pub struct SimSettings {
     /// 1-based session to show; the result includes all earlier sessions' dots.
     pub session: u32,
     pub stage: Stage,
+    /// The photo's blur (σ of its PSF on the scalp, mm) set by hand; `None` uses the photo's
+    /// own estimate ([`PhotoAnalysis::sharpness_mm`]), which varies across the photo.
+    #[serde(default)]
+    pub photo_sharpness_mm: Option<f32>,
 }
 
 impl Default for SimSettings {
     fn default() -> Self {
-        Self { scale: Scale::DEFAULT, seed: 1, session: 3, stage: Stage::default() }
+        Self { scale: Scale::DEFAULT, seed: 1, session: 3, stage: Stage::default(), photo_sharpness_mm: None }
     }
 }
+
+/// Blur (PSF σ, px) assumed for a photo that was not analysed and has no override: a photo
+/// about as sharp as its pixels.
+pub const UNANALYSED_BLUR_PX: f32 = crate::engine::analysis::psf::FALLBACK_SIGMA_PX;
+
+/// Largest blur a person may set by hand, mm on the scalp.
+pub const MAX_PHOTO_SHARPNESS_MM: f32 = 2.0;
 
 /// Everything one render reads.
 #[derive(Clone, Copy)]
@@ -63,6 +77,38 @@ pub struct Scene<'a> {
     pub masks: &'a RegionMasks,
     pub preset: &'a Preset,
     pub settings: SimSettings,
+    /// What was measured on the photo (its blur, surface shine, skin); build it once per photo
+    /// and scale with [`PhotoAnalysis::new`]. Without it the photo is taken as sharp, matte
+    /// and all skin.
+    pub analysis: Option<&'a PhotoAnalysis>,
+}
+
+/// σ of the photo's PSF at a point, px: the consultation's override, else the photo's own
+/// estimate there, else a photo as sharp as its pixels.
+pub fn photo_blur_px(scene: &Scene, x: f32, y: f32) -> f32 {
+    match (scene.settings.photo_sharpness_mm, scene.analysis) {
+        (Some(mm), _) => scene.settings.scale.px(mm.clamp(0.0, MAX_PHOTO_SHARPNESS_MM)),
+        (None, Some(analysis)) => analysis.psf.sigma_px(x, y),
+        (None, None) => UNANALYSED_BLUR_PX,
+    }
+}
+
+/// The largest blur anywhere on the photo, px.
+pub fn max_photo_blur_px(scene: &Scene) -> f32 {
+    match (scene.settings.photo_sharpness_mm, scene.analysis) {
+        (Some(_), _) | (None, None) => photo_blur_px(scene, 0.0, 0.0),
+        (None, Some(analysis)) => analysis.psf.range_px().1,
+    }
+}
+
+/// The photo's blur as one figure (PSF σ on the scalp, mm) and whether it was set by hand: what
+/// a person is shown ("photo sharpness 0.12 mm").
+pub fn photo_sharpness_mm(scene: &Scene) -> (f32, bool) {
+    match (scene.settings.photo_sharpness_mm, scene.analysis) {
+        (Some(mm), _) => (mm.clamp(0.0, MAX_PHOTO_SHARPNESS_MM), true),
+        (None, Some(analysis)) => (scene.settings.scale.mm(analysis.psf.summary_px()), false),
+        (None, None) => (scene.settings.scale.mm(UNANALYSED_BLUR_PX), false),
+    }
 }
 
 /// Dot count, area and density of one region.
@@ -158,14 +204,14 @@ pub fn thumbnail(preset: &Preset, width_px: u32, height_px: u32) -> RgbImage {
     let mut masks = RegionMasks::new(width_px, height_px);
     masks.get_mut(RegionKind::Bald).data_mut().fill(255);
     let settings = SimSettings { scale: Scale { px_per_mm: 10.0 }, ..SimSettings::default() };
-    render(&Scene { photo: &photo, hair: None, masks: &masks, preset, settings }).image
+    render(&Scene { photo: &photo, hair: None, masks: &masks, preset, settings, analysis: None }).image
 }
 
 /// How far (in pixels) a change of the region masks at one pixel can change the result: a dot's
 /// footprint and scattering, plus the hairline feather whose depth is measured from its front.
 pub fn influence_px(scene: &Scene) -> u32 {
     let hairline = &scene.preset.hairline;
-    let feather_mm = hairline.feather_width_mm + 2.0 * hairline.edge_jitter_mm + 1.0;
+    let feather_mm = (hairline.feather_width_mm + 2.0 * hairline.edge_jitter_mm + 1.0).max(edges::reach_mm());
     let dot_px =
         scene.settings.scale.px(scene.preset.dots.dot_diameter_mm * scene.preset.aging.fresh_size_factor);
     (optics::max_reach_px(scene) + dot_px + scene.settings.scale.px(feather_mm)).ceil() as u32 + 2

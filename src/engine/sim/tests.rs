@@ -22,8 +22,14 @@ fn pixels_outside_every_region_are_untouched() {
     let photo = skin_photo(300, 200);
     let masks = painted(300, 200, RegionKind::Bald, (150.0, 100.0), 60.0);
     let preset = preset();
-    let scene =
-        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene = Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings: SimSettings::default(),
+        analysis: None,
+    };
     let result = render(&scene);
     let mut changed_inside = 0;
     for (x, y, p) in result.image.enumerate_pixels() {
@@ -43,8 +49,22 @@ fn same_seed_same_bytes_other_seed_other_dots() {
     let masks = painted(256, 256, RegionKind::Bald, (128.0, 128.0), 100.0);
     let preset = preset();
     let settings = SimSettings { seed: 42, ..SimSettings::default() };
-    let a = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
-    let b = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
+    let a = render(&Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings,
+        analysis: None,
+    });
+    let b = render(&Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings,
+        analysis: None,
+    });
     assert_eq!(a.image, b.image);
     let c = render(&Scene {
         hair: None,
@@ -52,6 +72,7 @@ fn same_seed_same_bytes_other_seed_other_dots() {
         masks: &masks,
         preset: &preset,
         settings: SimSettings { seed: 43, ..settings },
+        analysis: None,
     });
     assert_ne!(a.image, c.image);
 }
@@ -61,8 +82,14 @@ fn dots_darken_the_skin_they_sit_in() {
     let photo = skin_photo(200, 200);
     let masks = painted(200, 200, RegionKind::Bald, (100.0, 100.0), 90.0);
     let preset = preset();
-    let scene =
-        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene = Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings: SimSettings::default(),
+        analysis: None,
+    };
     let result = render(&scene);
     for dot in result.dots.iter().take(50) {
         let (x, y) = (dot.x_px as u32, dot.y_px as u32);
@@ -77,8 +104,14 @@ fn thread_count_does_not_change_the_result() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Scar, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene =
-        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene = Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings: SimSettings::default(),
+        analysis: None,
+    };
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| render(&scene));
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap().install(|| render(&scene));
     assert_eq!(one.image, two.image);
@@ -90,8 +123,14 @@ fn a_partial_render_equals_the_full_render() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Bald, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene =
-        Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings: SimSettings::default() };
+    let scene = Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings: SimSettings::default(),
+        analysis: None,
+    };
     let full = render(&scene);
     let mut image = full.image.clone();
     // Scribble over one area, then re-render only there.
@@ -108,7 +147,14 @@ fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
     let mut masks = painted(500, 360, RegionKind::Hairline, (250.0, 120.0), 110.0);
     let preset = preset();
     let settings = SimSettings::default();
-    let before = render(&Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings });
+    let before = render(&Scene {
+        photo: &photo,
+        hair: None,
+        masks: &masks,
+        preset: &preset,
+        settings,
+        analysis: None,
+    });
 
     // A new stroke of another region that overlaps the hairline's back edge.
     let brush = Brush { radius_px: 40.0, hardness: 0.5, mode: BrushMode::Paint };
@@ -117,7 +163,7 @@ fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
         masks.get_mut(RegionKind::Bald),
         &[(200.0, 230.0), (320.0, 250.0), (380.0, 300.0)],
     );
-    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings };
+    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
     let full = render(&scene);
     let mut incremental = before.image.clone();
     let grown = dirty.expand(influence_px(&scene), PixelRect::full(500, 360));

@@ -58,6 +58,13 @@ impl Fullness {
             }
             HairLayout::Uniform { fu_per_mm2 } if fu_per_mm2 > 0.0 => Self::Constant(1.0),
             HairLayout::Uniform { .. } | HairLayout::Bald => Self::Constant(0.0),
+            HairLayout::Patch { centre_mm, radius_mm, fu_per_mm2 } if fu_per_mm2 > 0.0 => {
+                Self::Map(FieldTable::tabulate(frame, TABLE_CELL_MM, |x, y| {
+                    let r = (x - centre_mm[0]).hypot(y - centre_mm[1]);
+                    [smoothstep(radius_mm, radius_mm + PATCH_EDGE_MM, r)]
+                }))
+            }
+            HairLayout::Patch { .. } => Self::Constant(0.0),
         }
     }
 
@@ -78,6 +85,9 @@ pub(super) struct SamplePattern {
     pub(super) crown_wobble: Fbm,
     pub(super) patches: Fbm,
 }
+
+/// Width over which the stubble around a bald patch thins out.
+pub(super) const PATCH_EDGE_MM: f32 = 2.0;
 
 /// Radius of the thinning crown.
 pub(super) const CROWN_RADIUS_MM: f32 = 25.0;
@@ -143,7 +153,9 @@ pub(super) fn crown_centre_mm(frame: &Frame) -> [f32; 2] {
 /// Grid spacing of follicle sites: one site per cell.
 pub(super) fn site_spacing_mm(layout: &HairLayout) -> f32 {
     let density = match layout {
-        HairLayout::Uniform { fu_per_mm2 } if *fu_per_mm2 > 0.0 && fu_per_mm2.is_finite() => {
+        HairLayout::Uniform { fu_per_mm2 } | HairLayout::Patch { fu_per_mm2, .. }
+            if *fu_per_mm2 > 0.0 && fu_per_mm2.is_finite() =>
+        {
             fu_per_mm2.min(MAX_FU_PER_MM2)
         }
         _ => FULL_SITE_DENSITY_PER_MM2,
@@ -156,7 +168,7 @@ pub(super) fn site_acceptance(layout: &HairLayout) -> f32 {
     match layout {
         // Leaves room for the patchiness of a real head while staying ≈ 1 FU/mm².
         HairLayout::Sample => 0.97,
-        HairLayout::Uniform { .. } => 1.0,
+        HairLayout::Uniform { .. } | HairLayout::Patch { .. } => 1.0,
         HairLayout::Bald => 0.0,
     }
 }

@@ -10,8 +10,10 @@
 //! needed are evaluated with local polynomial approximations rather than the platform's maths
 //! library, so the same parameters give the same bytes on every machine.
 
+pub mod camera;
 mod features;
 mod growth;
+pub mod head;
 mod light;
 mod noise;
 mod numbers;
@@ -28,6 +30,7 @@ use numbers::*;
 use skin::*;
 
 use super::rng::{Rng, hash3, unit};
+pub use head::{HeadParams, SyntheticHead, generate_head};
 use image::{GrayImage, RgbImage};
 
 /// Where hair remains on the generated head.
@@ -41,6 +44,9 @@ pub enum HairLayout {
     Uniform { fu_per_mm2: f32 },
     /// No hair at all (a fully bald head).
     Bald,
+    /// A round bald patch (centre and radius in mm from the frame's top-left corner) in stubble
+    /// of the given follicular units per mm²; the stubble thins out over about 2 mm at its edge.
+    Patch { centre_mm: [f32; 2], radius_mm: f32, fu_per_mm2: f32 },
 }
 
 /// Everything that determines a generated photo.

@@ -48,6 +48,7 @@ fn every_edit() -> Vec<Vec<Edit>> {
         vec![Edit::SetHairlineStyle(HairlineStyle::Defined)],
         vec![Edit::SetSession(1)],
         vec![Edit::SetStage(Stage::Fresh)],
+        vec![Edit::SetPhotoSharpness(Some(0.2)), Edit::SetPhotoSharpness(Some(0.3))],
         vec![Edit::Calibrate { px_per_mm: 7.25 }],
         vec![Edit::ShowRegion { kind: RegionKind::Scar, shown: false }],
         vec![Edit::ShowRegions(false)],
@@ -178,6 +179,24 @@ fn slider_values_outside_the_table_are_brought_into_range() {
     doc.apply(Edit::SetPresetField { path: "dots.darkness", value: f32::NAN });
     assert_eq!(doc.consultation().preset.dots.darkness, 0.0);
     assert!(doc.consultation().preset.validate("doc").is_ok());
+}
+
+#[test]
+fn a_photo_sharpness_set_by_hand_rerenders_everything_and_can_return_to_the_estimate() {
+    let mut doc = document();
+    let change = doc.apply(Edit::SetPhotoSharpness(Some(0.25)));
+    assert_eq!(change.render, Some(RenderScope::Everything));
+    assert_eq!(doc.consultation().settings.photo_sharpness_mm, Some(0.25));
+    doc.apply(Edit::SetPhotoSharpness(Some(40.0)));
+    assert_eq!(doc.consultation().settings.photo_sharpness_mm, Some(MAX_PHOTO_SHARPNESS_MM));
+    doc.apply(Edit::SetPhotoSharpness(Some(f32::NAN)));
+    assert_eq!(doc.consultation().settings.photo_sharpness_mm, None, "no number: the estimate");
+    doc.apply(Edit::SetPhotoSharpness(Some(0.1)));
+    doc.apply(Edit::EndGesture);
+    doc.apply(Edit::SetPhotoSharpness(None));
+    assert_eq!(doc.consultation().settings.photo_sharpness_mm, None);
+    doc.apply(Edit::Undo);
+    assert_eq!(doc.consultation().settings.photo_sharpness_mm, Some(0.1), "undo brings the override back");
 }
 
 #[test]
