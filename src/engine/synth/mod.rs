@@ -15,6 +15,7 @@ mod growth;
 mod light;
 mod noise;
 mod numbers;
+mod regions;
 mod skin;
 
 use features::*;
@@ -22,6 +23,7 @@ use growth::*;
 use light::*;
 use noise::*;
 use numbers::*;
+pub use regions::three_regions;
 use skin::*;
 
 use super::rng::{Rng, hash3, unit};
