@@ -134,12 +134,13 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
             (tile, optics::render_tile(scene, &fields, tile, &near))
         })
         .collect();
+    let stride = width as usize * 3;
     for (tile, pixels) in rendered {
-        let w = (tile.x1 - tile.x0) as usize;
-        for (row, y) in (tile.y0..tile.y1).enumerate() {
-            for (col, x) in (tile.x0..tile.x1).enumerate() {
-                let i = (row * w + col) * 3;
-                image.put_pixel(x, y, image::Rgb([pixels[i], pixels[i + 1], pixels[i + 2]]));
+        let row_bytes = (tile.x1 - tile.x0) as usize * 3;
+        for (src, y) in pixels.chunks_exact(row_bytes).zip(tile.y0..tile.y1) {
+            let start = y as usize * stride + tile.x0 as usize * 3;
+            if let Some(dst) = image.get_mut(start..start + row_bytes) {
+                dst.copy_from_slice(src);
             }
         }
     }
