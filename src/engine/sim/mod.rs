@@ -130,6 +130,9 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
     let rendered: Vec<(PixelRect, Vec<u8>)> = tiles
         .par_iter()
         .map(|&tile| {
+            if !painted_within(scene.masks, tile) {
+                return (tile, photo_pixels(scene.photo, tile));
+            }
             let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
             (tile, optics::render_tile(scene, &fields, tile, &near))
         })
@@ -145,6 +148,34 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
         }
     }
     dots
+}
+
+/// Whether any region is painted within `tile`. Where none is, a render leaves the photo as it
+/// is (`tests/properties.rs` holds every render to that), so most of a photo costs a copy.
+fn painted_within(masks: &RegionMasks, tile: PixelRect) -> bool {
+    RegionKind::ALL.iter().any(|&kind| {
+        let mask = masks.get(kind);
+        let w = mask.width() as usize;
+        (tile.y0..tile.y1).any(|y| {
+            let start = y as usize * w;
+            mask.data()
+                .get(start + tile.x0 as usize..start + tile.x1 as usize)
+                .is_some_and(|row| row.iter().any(|&v| v != 0))
+        })
+    })
+}
+
+/// The photo's RGB bytes within `tile`, row-major.
+fn photo_pixels(photo: &RgbImage, tile: PixelRect) -> Vec<u8> {
+    let stride = photo.width() as usize * 3;
+    let mut out = Vec::with_capacity((tile.x1 - tile.x0) as usize * (tile.y1 - tile.y0) as usize * 3);
+    for y in tile.y0..tile.y1 {
+        let start = y as usize * stride;
+        if let Some(row) = photo.as_raw().get(start + tile.x0 as usize * 3..start + tile.x1 as usize * 3) {
+            out.extend_from_slice(row);
+        }
+    }
+    out
 }
 
 /// A small picture of what a preset looks like: a bald patch of the preset's own skin tone,
