@@ -3,17 +3,34 @@
 use super::BenchArgs;
 use crate::engine::consultation::Consultation;
 use crate::engine::mask::RegionKind;
-use crate::engine::{preset, sample, sim};
+use crate::engine::{color, hair, preset, sample, sim};
 use anyhow::Context;
+use image::RgbImage;
 use std::time::Instant;
 
 /// Repetitions a bench makes of each measurement: a median needs one, and past a hundred the
 /// bench would run for hours on a slow machine.
 const RUNS: std::ops::RangeInclusive<usize> = 1..=100;
 
+/// Scale of the generated 12 MP photo: a phone photo of a whole scalp from close by.
+const LARGE_PX_PER_MM: f32 = 15.0;
+
+/// One line of the bench's table: the figure, and the figure as a multiple of the baseline, so
+/// runs on a busy or a quiet machine can be compared.
+struct Table {
+    baseline_ms: f64,
+}
+
+impl Table {
+    fn row(&self, what: &str, ms: f64) {
+        println!("{what:<34} {ms:>8.1} ms {:>7.1}× baseline", ms / self.baseline_ms.max(1e-6));
+    }
+}
+
 /// `smp-studio bench`: prints medians so runs can be compared across changes.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
+    use crate::engine::synth::{self, ScalpParams};
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(super::thread_count(args.threads)?)
         .build()
@@ -38,21 +55,30 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         times.sort_by(f64::total_cmp);
         times[times.len() / 2]
     };
+    let large = synth::generate(
+        &ScalpParams { px_per_mm: LARGE_PX_PER_MM, ..ScalpParams::sample() }.with_size(4000, 3000),
+    )
+    .photo;
+    let mut copy = RgbImage::new(large.width(), large.height());
+    let baseline_ms = pool.install(|| median_ms(&mut || color::round_trip_into(&large, &mut copy)));
+    drop(copy);
+    let table = Table { baseline_ms };
+    println!("{} runs of each, medians; {} threads", runs, pool.current_num_threads());
+    table.row("baseline: 12 MP sRGB→linear→sRGB", baseline_ms);
+
     let start = Instant::now();
     let mut consultation = sample::load()?;
-    println!("load sample + photo measures   {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    table.row("load sample + photo measures", start.elapsed().as_secs_f64() * 1000.0);
     let start = Instant::now();
     let _ = sim::pattern::pattern();
-    println!("dot pattern (once per process) {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    table.row("dot pattern (once per process)", start.elapsed().as_secs_f64() * 1000.0);
     pool.install(|| -> anyhow::Result<()> {
         let full = median_ms(&mut || {
             sim::render(&consultation.scene());
         });
-        println!(
-            "full render {}×{}          {:>8.1} ms",
-            consultation.photo.width(),
-            consultation.photo.height(),
-            full
+        table.row(
+            &format!("full render {}×{}", consultation.photo.width(), consultation.photo.height()),
+            full,
         );
         let mut image = sim::render(&consultation.scene()).image;
         let brush =
@@ -67,39 +93,52 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         let partial = median_ms(&mut || {
             sim::render_into(&scene, &mut image, grown);
         });
-        println!("stroke update (10 mm brush)    {:>8.1} ms", partial);
+        table.row("stroke update (10 mm brush)", partial);
         Ok(())
     })?;
-    pool.install(|| bench_large(median_ms))
+    pool.install(|| bench_large(large, &table, median_ms))
 }
 
 /// The live-painting path on a 12 MP photo: one dab, then the re-render around it, as the
 /// window's worker does; and the memory 100 undo steps of large strokes hold.
-fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()> {
+fn bench_large(
+    photo: RgbImage,
+    table: &Table,
+    median_ms: impl Fn(&mut dyn FnMut()) -> f64,
+) -> anyhow::Result<()> {
     use crate::engine::brush::{Brush, BrushMode, stroke};
+    use crate::engine::export::{self, ExportOptions};
     use crate::engine::history::{History, MaskPatch, Step};
-    use crate::engine::synth::{self, ScalpParams};
-    let params = ScalpParams::sample().with_size(4000, 3000);
-    let photo = synth::generate(&params).photo;
-    let start = Instant::now();
+    use crate::engine::synth;
+    use crate::engine::units::Scale;
+    let scale = Scale { px_per_mm: LARGE_PX_PER_MM };
+    let detection = median_ms(&mut || {
+        hair::detect(&photo, scale);
+    });
+    table.row("12 MP hair detection", detection);
+    let (width, height) = photo.dimensions();
     let mut consultation = Consultation::new("bench".into(), photo, preset::bundled().remove(0));
-    println!("12 MP hair + photo analysis    {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-    let start = Instant::now();
-    let _ = crate::engine::analysis::PhotoAnalysis::new(&consultation.photo, consultation.settings.scale);
-    println!("12 MP photo analysis alone     {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-    let scale = consultation.settings.scale;
-    let big = Brush { radius_px: scale.px(40.0), hardness: 0.6, mode: BrushMode::Paint };
-    stroke(&big, consultation.masks.get_mut(RegionKind::Bald), &[(1200.0, 1500.0), (2800.0, 1500.0)]);
+    consultation.set_scale(scale, true);
+    consultation.refresh_for_scale();
+    consultation.masks = synth::three_regions(width, height);
+    let analysis = median_ms(&mut || {
+        let _ = crate::engine::analysis::PhotoAnalysis::new(&consultation.photo, scale);
+    });
+    table.row("12 MP photo analysis", analysis);
     let full = median_ms(&mut || {
         sim::render(&consultation.scene());
     });
-    println!("12 MP full render              {:>8.1} ms", full);
+    table.row("12 MP full render, 3 regions", full);
     let mut image = sim::render(&consultation.scene()).image;
+    let started = Instant::now();
+    let png = export::encode(&image, &ExportOptions::default()).map(|bytes| bytes.len());
+    let png_ms = started.elapsed().as_secs_f64() * 1000.0;
+    table.row(&format!("12 MP PNG encode ({:.1} MB, once)", png.unwrap_or(0) as f64 / 1e6), png_ms);
     let dab = Brush { radius_px: scale.px(5.0), hardness: 0.6, mode: BrushMode::Paint };
-    let mut x = 1000.0;
+    let mut x = 1300.0;
     let dab_to_preview = median_ms(&mut || {
         x += 37.0;
-        let dirty = dab.dab(consultation.masks.get_mut(RegionKind::Bald), x, 2200.0);
+        let dirty = dab.dab(consultation.masks.get_mut(RegionKind::Bald), x, 1900.0);
         let scene = consultation.scene();
         let grown = dirty.expand(
             sim::influence_px(&scene),
@@ -107,7 +146,7 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
         );
         sim::render_into(&scene, &mut image, grown);
     });
-    println!("12 MP dab → preview (10 mm)    {:>8.1} ms", dab_to_preview);
+    table.row("12 MP dab → preview (10 mm)", dab_to_preview);
 
     // What the window's autosave writes after each settled edit: the whole consultation file.
     let path = std::env::temp_dir().join(format!("smp-bench-autosave-{}.smpc", std::process::id()));
@@ -122,7 +161,7 @@ fn bench_large(median_ms: impl Fn(&mut dyn FnMut()) -> f64) -> anyhow::Result<()
     if let Some(e) = failure {
         return Err(e.into());
     }
-    println!("12 MP save (.smpc, {:.1} MB)       {:>7.1} ms", size as f64 / 1e6, autosave);
+    table.row(&format!("12 MP save (.smpc, {:.1} MB)", size as f64 / 1e6), autosave);
 
     let mut history = History::default();
     for i in 0..100 {

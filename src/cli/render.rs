@@ -10,6 +10,7 @@ use crate::engine::units::Scale;
 use crate::engine::{export, files, os_error, photo, preset, sample, stubble};
 use anyhow::{Context, bail};
 use image::RgbImage;
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,7 +47,8 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .into_iter()
             .next()
             .context("no bundled preset could be loaded; reinstall SMP Studio")?;
-        Consultation::new(file_name(path), open_photo(path)?, default_preset)
+        let scale = args.px_per_mm.and_then(Scale::new).unwrap_or(Scale::DEFAULT);
+        Consultation::at_scale(file_name(path), open_photo(path)?, default_preset, scale)
     };
     if args.demo
         && let Some(path) = &args.photo
@@ -69,21 +71,28 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
         }
     }
     let size = (consultation.photo.width(), consultation.photo.height());
+    let mut specs = Vec::with_capacity(args.masks.len());
     for spec in &args.masks {
         let (kind, file) = spec
             .split_once('=')
             .with_context(|| format!("--mask {spec}: write it as KIND=FILE, e.g. --mask bald=crown.png"))?;
         let kind = RegionKind::from_key(kind)
             .with_context(|| format!("--mask {spec}: region `{kind}` is not one of hairline, bald, scar"))?;
-        let path = Path::new(file);
-        let mask = match Mask::load(path, size, &limits) {
+        specs.push((spec, kind, Path::new(file)));
+    }
+    // Each mask is a photo-sized PNG decoded on one core: read them side by side.
+    let loaded: Vec<_> = specs
+        .par_iter()
+        .map(|&(_, _, path)| match Mask::load(path, size, &limits) {
             // A mask drawn on the photo before it was reduced is reduced with it.
             Err(MaskError::WrongSize { width, height, .. }) if reduced_from == Some((width, height)) => {
                 Mask::load(path, (width, height), &limits).map(|mask| mask.resized(size.0, size.1))
             }
             other => other,
-        }
-        .with_context(|| format!("--mask {spec}"))?;
+        })
+        .collect();
+    for ((spec, kind, _), mask) in specs.into_iter().zip(loaded) {
+        let mask = mask.with_context(|| format!("--mask {spec}"))?;
         consultation.masks.set(kind, mask).map_err(|(w, h)| {
             anyhow::anyhow!("--mask {spec}: the mask is {w}×{h} but the photo is {}×{}", size.0, size.1)
         })?;

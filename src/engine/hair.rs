@@ -6,15 +6,17 @@
 
 use super::color::srgb8_to_linear;
 use super::mask::PixelRect;
+use super::morphology::{self, Extremum};
 use super::units::Scale;
 use image::{GrayImage, RgbImage};
+use rayon::prelude::*;
 
 /// Hair width used to size the structuring element (terminal hair, DOMAIN.md: 0.06–0.10 mm).
 const HAIR_WIDTH_MM: f32 = 0.08;
 
 /// A pixel counts as hair where it is darker than the closing (the skin around it) by this
-/// share of the skin's brightness, so light and dark skin are judged alike.
-const RELATIVE_THRESHOLD: f32 = 0.1;
+/// share of the skin's brightness, in per cent, so light and dark skin are judged alike.
+const RELATIVE_THRESHOLD_PERCENT: u32 = 10;
 
 /// Smallest extent of a dark speck that can be a hair shaft: the visible part of a cut hair is
 /// at least this long.
@@ -45,8 +47,8 @@ pub struct HairMap {
     height: u32,
     /// 255 on hair pixels, 0 elsewhere.
     mask: Vec<u8>,
-    /// Share of hair pixels within [`COVERAGE_RADIUS_MM`], 0–1.
-    coverage: Vec<f32>,
+    /// Share of hair pixels within [`COVERAGE_RADIUS_MM`], in 1/65535.
+    coverage: Vec<u16>,
     /// Share of the skin's light the hair takes away within [`DARKENING_RADIUS_MM`], in units
     /// of 1/65535.
     darkening: Vec<u16>,
@@ -85,7 +87,7 @@ impl HairMap {
     /// Local share of skin covered by hair, 0–1.
     #[inline]
     pub fn coverage(&self, x: u32, y: u32) -> f32 {
-        self.coverage[y as usize * self.width as usize + x as usize]
+        f32::from(self.coverage[y as usize * self.width as usize + x as usize]) / 65535.0
     }
 
     /// How much darker the hair makes the scalp look around a pixel: the share of the skin's
@@ -107,51 +109,59 @@ impl HairMap {
     /// A map with no hair, for photos where detection is not wanted.
     pub fn empty(width: u32, height: u32, scale: Scale) -> Self {
         let n = width as usize * height as usize;
-        Self { scale, width, height, mask: vec![0; n], coverage: vec![0.0; n], darkening: vec![0; n] }
+        Self { scale, width, height, mask: vec![0; n], coverage: vec![0; n], darkening: vec![0; n] }
     }
 }
 
 /// Finds the hairs on a photo.
+///
+/// Works on fixed-point luma (256 steps per grey level) with running min/max filters whose
+/// cost does not grow with the kernel, and on integer box counts, in bands on every core.
 pub fn detect(photo: &RgbImage, scale: Scale) -> HairMap {
     let (width, height) = photo.dimensions();
     let w = width as usize;
     let h = height as usize;
-    let luma: Vec<f32> = photo
-        .pixels()
-        .map(|p| 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32)
-        .collect();
-    let radius = (scale.px(HAIR_WIDTH_MM) * 1.5).round().clamp(1.0, 12.0) as usize;
-    let closed = min_filter(&max_filter(&luma, w, h, radius), w, h, radius);
-    let mut mask: Vec<u8> = closed
-        .iter()
-        .zip(&luma)
-        .map(|(&c, &l)| if c - l > RELATIVE_THRESHOLD * c + 2.0 { 255 } else { 0 })
-        .collect();
-    drop_specks(&mut mask, w, h, scale.px(MIN_HAIR_EXTENT_MM));
-    let coverage_radius = scale.px(COVERAGE_RADIUS_MM).round().max(1.0) as usize;
-    let as_f32: Vec<f32> = mask.iter().map(|&m| if m > 0 { 1.0 } else { 0.0 }).collect();
-    let coverage = box_mean(&as_f32, w, h, coverage_radius);
+    if w == 0 || h == 0 {
+        return HairMap::empty(width, height, scale);
+    }
+    let rows = || photo.as_raw().par_chunks(w * 3);
+    let mut closed = vec![0u16; w * h];
+    closed.par_chunks_mut(w).zip(rows()).for_each(|(out, src)| {
+        for (o, p) in out.iter_mut().zip(src.chunks_exact(3)) {
+            *o = luma_fixed(p);
+        }
+    });
+    let radius = morphology_radius(scale);
+    morphology::square_filter(&mut closed, w, h, radius, Extremum::Max);
+    morphology::square_filter(&mut closed, w, h, radius, Extremum::Min);
+    // Luma is computed again rather than kept: a second photo-sized buffer costs more than it.
+    let mut hair = vec![0u8; w * h];
+    hair.par_chunks_mut(w).zip(closed.par_chunks(w)).zip(rows()).for_each(|((out, closed), src)| {
+        for ((o, &c), p) in out.iter_mut().zip(closed).zip(src.chunks_exact(3)) {
+            *o = if darker_than_skin(c, luma_fixed(p)) { 255 } else { 0 };
+        }
+    });
+    drop_specks(&mut hair, w, h, scale.px(MIN_HAIR_EXTENT_MM));
     // Light taken away on hair pixels, against the skin around them (the closing); in linear
-    // light, as pigment's effect is measured.
-    let lost: Vec<f32> = closed
-        .iter()
-        .zip(&luma)
-        .zip(&mask)
-        .map(|((&c, &l), &m)| {
-            if m == 0 || c <= 0.0 {
-                return 0.0;
+    // light, as pigment's effect is measured; in 1/255.
+    let mut lost = vec![0u8; w * h];
+    lost.par_chunks_mut(w).zip(closed.par_chunks(w)).zip(hair.par_chunks(w)).zip(rows()).for_each(
+        |(((out, closed), hair), src)| {
+            for (((o, &c), &m), p) in out.iter_mut().zip(closed).zip(hair).zip(src.chunks_exact(3)) {
+                if m == 0 || c == 0 {
+                    continue;
+                }
+                let skin = srgb8_to_linear(((u32::from(c) + 128) >> 8).min(255) as u8);
+                let here = srgb8_to_linear(((u32::from(luma_fixed(p)) + 128) >> 8).min(255) as u8);
+                *o = (((skin - here) / skin.max(1e-4)).clamp(0.0, 1.0) * 255.0).round() as u8;
             }
-            let skin = srgb8_to_linear(c.round().clamp(0.0, 255.0) as u8);
-            let hair = srgb8_to_linear(l.round().clamp(0.0, 255.0) as u8);
-            ((skin - hair) / skin.max(1e-4)).clamp(0.0, 1.0)
-        })
-        .collect();
+        },
+    );
+    drop(closed);
+    let coverage = morphology::box_share(&hair, w, h, coverage_radius(scale));
     let darkening_radius = scale.px(DARKENING_RADIUS_MM).round().max(1.0) as usize;
-    let darkening = box_mean(&lost, w, h, darkening_radius)
-        .iter()
-        .map(|&v| (v.clamp(0.0, 1.0) * u16::MAX as f32).round() as u16)
-        .collect();
-    HairMap { scale, width, height, mask, coverage, darkening }
+    let darkening = morphology::box_mean(&lost, w, h, darkening_radius);
+    HairMap { scale, width, height, mask: hair, coverage, darkening }
 }
 
 /// Clears the dark specks too small to be a hair shaft (a pore, a fleck of skin): connected
@@ -195,34 +205,29 @@ fn drop_specks(mask: &mut [u8], w: usize, h: usize, min_extent_px: f32) {
     }
 }
 
-/// Separable square max filter of the given radius (edges clamp).
-fn max_filter(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
-    separable(src, w, h, r, f32::max, f32::NEG_INFINITY)
+/// Radius of the closing's square: 1.5 hair widths, so a hair fits inside it.
+fn morphology_radius(scale: Scale) -> usize {
+    (scale.px(HAIR_WIDTH_MM) * 1.5).round().clamp(1.0, 12.0) as usize
 }
 
-fn min_filter(src: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
-    separable(src, w, h, r, f32::min, f32::INFINITY)
+fn coverage_radius(scale: Scale) -> usize {
+    scale.px(COVERAGE_RADIUS_MM).round().max(1.0) as usize
 }
 
-fn separable(src: &[f32], w: usize, h: usize, r: usize, op: fn(f32, f32) -> f32, init: f32) -> Vec<f32> {
-    let mut tmp = vec![0.0; src.len()];
-    for y in 0..h {
-        let row = &src[y * w..(y + 1) * w];
-        for x in 0..w {
-            let lo = x.saturating_sub(r);
-            let hi = (x + r).min(w - 1);
-            tmp[y * w + x] = row[lo..=hi].iter().copied().fold(init, op);
-        }
-    }
-    let mut out = vec![0.0; src.len()];
-    for y in 0..h {
-        let lo = y.saturating_sub(r);
-        let hi = (y + r).min(h - 1);
-        for x in 0..w {
-            out[y * w + x] = (lo..=hi).map(|yy| tmp[yy * w + x]).fold(init, op);
-        }
-    }
-    out
+/// Rec. 601 luma of an sRGB pixel in 1/256 grey levels (0–65280).
+#[inline]
+fn luma_fixed(p: &[u8]) -> u16 {
+    // Weights 0.299, 0.587, 0.114 in 1/65536; they sum to 65536, so white stays 255 · 256.
+    ((19_595 * u32::from(p[0]) + 38_470 * u32::from(p[1]) + 7_471 * u32::from(p[2]) + 128) >> 8) as u16
+}
+
+/// Whether a pixel of luma `l` is darker than the closing `c` (the skin around it) by more than
+/// [`RELATIVE_THRESHOLD_PERCENT`] of the skin's brightness plus two grey levels; both in 1/256
+/// grey levels.
+#[inline]
+fn darker_than_skin(c: u16, l: u16) -> bool {
+    let (c, l) = (u32::from(c), u32::from(l));
+    c > l && 100 * (c - l) > RELATIVE_THRESHOLD_PERCENT * c + 100 * 2 * 256
 }
 
 /// Mean over a (2r+1)² box, via running sums (edges use the part of the box inside the image).
@@ -287,6 +292,66 @@ mod tests {
                 precision > 0.6 && recall > 0.6,
                 "skin {skin:?}: precision {precision:.2}, recall {recall:.2}"
             );
+        }
+    }
+
+    /// Detection as first written: floating-point luma, a closing by looking at every pixel of
+    /// each window, and a floating-point box mean.
+    fn straightforward(photo: &RgbImage, scale: Scale) -> (Vec<u8>, Vec<f32>) {
+        let (w, h) = (photo.width() as usize, photo.height() as usize);
+        let luma: Vec<f32> = photo
+            .pixels()
+            .map(|p| 0.299 * p.0[0] as f32 + 0.587 * p.0[1] as f32 + 0.114 * p.0[2] as f32)
+            .collect();
+        let r = morphology_radius(scale);
+        let window = |src: &[f32], x: usize, y: usize, op: fn(f32, f32) -> f32, init: f32| {
+            let mut v = init;
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                    v = op(v, src[yy * w + xx]);
+                }
+            }
+            v
+        };
+        let dilated: Vec<f32> =
+            (0..w * h).map(|i| window(&luma, i % w, i / w, f32::max, f32::NEG_INFINITY)).collect();
+        let closed: Vec<f32> =
+            (0..w * h).map(|i| window(&dilated, i % w, i / w, f32::min, f32::INFINITY)).collect();
+        let mut mask: Vec<u8> =
+            closed.iter().zip(&luma).map(|(&c, &l)| if c - l > 0.1 * c + 2.0 { 255 } else { 0 }).collect();
+        drop_specks(&mut mask, w, h, scale.px(MIN_HAIR_EXTENT_MM));
+        let ones: Vec<f32> = mask.iter().map(|&m| if m > 0 { 1.0 } else { 0.0 }).collect();
+        (mask, box_mean(&ones, w, h, coverage_radius(scale)))
+    }
+
+    #[test]
+    fn the_fast_detection_matches_the_straightforward_one() {
+        // Tolerance: the fixed-point luma may judge a pixel within 1/256 grey level of the
+        // threshold the other way, so at most 0.2 % of pixels may differ, and the local coverage
+        // (a share of the same pixels) by at most 0.01.
+        for (px_per_mm, skin) in
+            [(10.0, [0xe6, 0xc8, 0xa8]), (15.0, [0x82, 0x5c, 0x43]), (40.0, [0xd7, 0xbd, 0x96])]
+        {
+            let params = ScalpParams { px_per_mm, ..ScalpParams::sample() }
+                .with_size(300, 260)
+                .with_layout(HairLayout::Uniform { fu_per_mm2: 0.8 })
+                .with_skin(skin);
+            let photo = synth::generate(&params).photo;
+            let Some(scale) = Scale::new(px_per_mm) else { panic!("{px_per_mm} px/mm is a valid scale") };
+            let fast = detect(&photo, scale);
+            let (mask, coverage) = straightforward(&photo, scale);
+            let hairs = mask.iter().filter(|&&m| m > 0).count();
+            assert!(hairs > 500, "{px_per_mm} px/mm: the reference found only {hairs} hair pixels");
+            let differ = fast.mask.iter().zip(&mask).filter(|(a, b)| a != b).count();
+            assert!(
+                differ * 500 <= mask.len(),
+                "{px_per_mm} px/mm: {differ} of {} pixels judged otherwise",
+                mask.len()
+            );
+            let worst = (0..coverage.len())
+                .map(|i| (fast.coverage((i % 300) as u32, (i / 300) as u32) - coverage[i]).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst <= 0.01, "{px_per_mm} px/mm: coverage differs by up to {worst:.4}");
         }
     }
 

@@ -14,6 +14,7 @@ pub mod hair;
 pub mod handout;
 pub mod history;
 pub mod mask;
+pub mod morphology;
 pub mod os_error;
 pub mod photo;
 pub mod photo_check;

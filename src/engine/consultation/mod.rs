@@ -56,8 +56,14 @@ pub struct Consultation {
 impl Consultation {
     /// A fresh consultation on a photo: no regions yet, default scale, not calibrated.
     pub fn new(photo_name: String, photo: RgbImage, preset: Preset) -> Self {
+        Self::at_scale(photo_name, photo, preset, SimSettings::default().scale)
+    }
+
+    /// Like [`Consultation::new`] for a photo whose scale is already known (given on the command
+    /// line), so the hairs are found once, at that scale. Still not counted as calibrated.
+    pub fn at_scale(photo_name: String, photo: RgbImage, preset: Preset, scale: Scale) -> Self {
         let masks = RegionMasks::new(photo.width(), photo.height());
-        let settings = SimSettings::default();
+        let settings = SimSettings { scale, ..SimSettings::default() };
         let (hair, analysis) = measure(&photo, settings.scale);
         Self {
             photo_name,

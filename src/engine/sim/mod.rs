@@ -176,20 +176,52 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
     let rendered: Vec<(PixelRect, Vec<u8>)> = tiles
         .par_iter()
         .map(|&tile| {
+            if !painted_within(scene.masks, tile) {
+                return (tile, photo_pixels(scene.photo, tile));
+            }
             let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
             (tile, optics::render_tile(scene, &fields, tile, &near))
         })
         .collect();
+    let stride = width as usize * 3;
     for (tile, pixels) in rendered {
-        let w = (tile.x1 - tile.x0) as usize;
-        for (row, y) in (tile.y0..tile.y1).enumerate() {
-            for (col, x) in (tile.x0..tile.x1).enumerate() {
-                let i = (row * w + col) * 3;
-                image.put_pixel(x, y, image::Rgb([pixels[i], pixels[i + 1], pixels[i + 2]]));
+        let row_bytes = (tile.x1 - tile.x0) as usize * 3;
+        for (src, y) in pixels.chunks_exact(row_bytes).zip(tile.y0..tile.y1) {
+            let start = y as usize * stride + tile.x0 as usize * 3;
+            if let Some(dst) = image.get_mut(start..start + row_bytes) {
+                dst.copy_from_slice(src);
             }
         }
     }
     dots
+}
+
+/// Whether any region is painted within `tile`. Where none is, a render leaves the photo as it
+/// is (`tests/properties.rs` holds every render to that), so most of a photo costs a copy.
+fn painted_within(masks: &RegionMasks, tile: PixelRect) -> bool {
+    RegionKind::ALL.iter().any(|&kind| {
+        let mask = masks.get(kind);
+        let w = mask.width() as usize;
+        (tile.y0..tile.y1).any(|y| {
+            let start = y as usize * w;
+            mask.data()
+                .get(start + tile.x0 as usize..start + tile.x1 as usize)
+                .is_some_and(|row| row.iter().any(|&v| v != 0))
+        })
+    })
+}
+
+/// The photo's RGB bytes within `tile`, row-major.
+fn photo_pixels(photo: &RgbImage, tile: PixelRect) -> Vec<u8> {
+    let stride = photo.width() as usize * 3;
+    let mut out = Vec::with_capacity((tile.x1 - tile.x0) as usize * (tile.y1 - tile.y0) as usize * 3);
+    for y in tile.y0..tile.y1 {
+        let start = y as usize * stride;
+        if let Some(row) = photo.as_raw().get(start + tile.x0 as usize * 3..start + tile.x1 as usize * 3) {
+            out.extend_from_slice(row);
+        }
+    }
+    out
 }
 
 /// A small picture of what a preset looks like: a bald patch of the preset's own skin tone,

@@ -17,6 +17,7 @@ pub mod head;
 mod light;
 mod noise;
 mod numbers;
+mod regions;
 mod skin;
 mod stubble;
 
@@ -27,6 +28,7 @@ use growth::*;
 use light::*;
 use noise::*;
 use numbers::*;
+pub use regions::three_regions;
 use skin::*;
 
 use super::rng::{Rng, hash3, unit};
