@@ -624,7 +624,7 @@ mod tests {
         assert!(err.contains("session 0"), "{err}");
         let err = rewrite(&|t| t.replace("photo_sharpness_mm: None", "photo_sharpness_mm: Some(-3.0)"));
         assert!(err.contains("sharpness to -3 mm"), "{err}");
-        let err = rewrite(&|t| t.replace("dot_diameter_mm: 0.26", "dot_diameter_mm: 1000.0"));
+        let err = rewrite(&|t| t.replace("dot_diameter_mm: 0.31", "dot_diameter_mm: 1000.0"));
         assert!(err.contains("dots.dot_diameter_mm"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
     }
