@@ -61,6 +61,13 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
                 Leave::Command(super::commands::Command::Quit) => "closing",
                 Leave::Command(super::commands::Command::OpenPhoto) => "opening another photo",
                 Leave::Command(super::commands::Command::OpenSample) => "opening the sample",
+                // A dropped folder or .smpc file is a consultation; anything else is a photo.
+                Leave::Open(path)
+                    if !(path.is_dir()
+                        || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("smpc"))) =>
+                {
+                    "opening another photo"
+                }
                 _ => "opening another consultation",
             };
             let text = format!(
