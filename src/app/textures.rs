@@ -136,3 +136,25 @@ pub fn tint(masks: &RegionMasks, shown: [bool; 3], x: u32, y: u32) -> Color32 {
     }
     color
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A photo wider than any GPU's texture limit is cut into tiles the GPU accepts, covering
+    /// every pixel once.
+    #[test]
+    fn a_photo_wider_than_the_texture_limit_is_tiled_within_it() {
+        let ctx = egui::Context::default();
+        let photo = RgbImage::from_pixel(9000, 300, image::Rgb([200, 160, 140]));
+        for max_side in [8192, 2048, 100] {
+            let tiled = Tiled::from_rgb(&ctx, "wide", &photo, max_side);
+            let limit = max_side.max(256) as u32;
+            assert!(tiled.tiles.iter().all(|(r, _)| r.x1 - r.x0 <= limit && r.y1 - r.y0 <= limit));
+            let covered: u64 =
+                tiled.tiles.iter().map(|(r, _)| u64::from(r.x1 - r.x0) * u64::from(r.y1 - r.y0)).sum();
+            assert_eq!(covered, 9000 * 300, "every pixel in exactly one tile at a limit of {max_side}");
+            assert_eq!(tiled.size(), (9000, 300));
+        }
+    }
+}

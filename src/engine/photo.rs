@@ -134,12 +134,13 @@ impl std::fmt::Display for PhotoNotice {
             ),
             PhotoNotice::Reduced { file, from, to, max_pixels } => write!(
                 f,
-                "{file} is {}×{} pixels; it was reduced to {}×{} to stay within {} megapixels (set {MAX_MEGAPIXELS_VAR} to keep more)",
+                "{file} is {}×{} pixels; it was reduced to {}×{} to stay within {} megapixel{} (set {MAX_MEGAPIXELS_VAR} to keep more)",
                 from.0,
                 from.1,
                 to.0,
                 to.1,
-                max_pixels / 1_000_000
+                max_pixels / 1_000_000,
+                if max_pixels / 1_000_000 == 1 { "" } else { "s" }
             ),
         }
     }
