@@ -171,37 +171,25 @@ fn drop_specks(mask: &mut [u8], w: usize, h: usize, min_extent_px: f32) {
     if min_extent_px <= 1.0 {
         return;
     }
-    let mut seen = vec![false; mask.len()];
-    let mut stack = Vec::new();
-    let mut group = Vec::new();
-    for start in 0..mask.len() {
-        if mask[start] == 0 || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        group.clear();
-        let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-        while let Some(i) = stack.pop() {
-            group.push(i);
-            let (x, y) = (i % w, i / w);
-            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
-                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
-                    let j = ny * w + nx;
-                    if mask[j] > 0 && !seen[j] {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
+    let mut specks = Vec::new();
+    morphology::for_each_component(
+        w,
+        h,
+        morphology::Neighbours::Eight,
+        |i| mask[i] > 0,
+        |group| {
+            let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
+            for &i in group {
+                let (x, y) = (i % w, i / w);
+                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
             }
-        }
-        let extent = ((x1 - x0 + 1) as f32).hypot((y1 - y0 + 1) as f32);
-        if extent < min_extent_px {
-            for &i in &group {
-                mask[i] = 0;
+            if ((x1 - x0 + 1) as f32).hypot((y1 - y0 + 1) as f32) < min_extent_px {
+                specks.extend_from_slice(group);
             }
-        }
+        },
+    );
+    for i in specks {
+        mask[i] = 0;
     }
 }
 

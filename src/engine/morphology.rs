@@ -243,6 +243,51 @@ fn box_average(mask: &[u8], w: usize, h: usize, r: usize, weight: fn(u8) -> u32,
     share
 }
 
+/// Which pixels touch: edges only, or edges and corners.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Neighbours {
+    Four,
+    Eight,
+}
+
+/// Calls `visit` with the pixel indices of each connected group of pixels for which `on` holds,
+/// in a `w` × `h` image, in order of each group's first pixel.
+pub fn for_each_component(
+    w: usize,
+    h: usize,
+    neighbours: Neighbours,
+    on: impl Fn(usize) -> bool,
+    mut visit: impl FnMut(&[usize]),
+) {
+    let mut seen = vec![false; w * h];
+    let mut stack = Vec::new();
+    let mut group = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || !on(start) {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        group.clear();
+        while let Some(i) = stack.pop() {
+            group.push(i);
+            let (x, y) = (i % w, i / w);
+            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
+                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
+                    let corner = nx != x && ny != y;
+                    let j = ny * w + nx;
+                    if (corner && neighbours == Neighbours::Four) || seen[j] || !on(j) {
+                        continue;
+                    }
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        visit(&group);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +329,19 @@ mod tests {
                 assert_eq!(differ, 0, "{w}×{h}, r {r}, {extremum:?}: {differ} pixels differ");
             }
         }
+    }
+
+    #[test]
+    fn components_join_by_edges_or_also_by_corners() {
+        // Two pixels touching at a corner, and one apart.
+        let on = [true, false, false, false, false, true, false, false, false, false, false, true];
+        let count = |n| {
+            let mut groups = Vec::new();
+            for_each_component(4, 3, n, |i| on[i], |g| groups.push(g.len()));
+            groups
+        };
+        assert_eq!(count(Neighbours::Eight), vec![2, 1]);
+        assert_eq!(count(Neighbours::Four), vec![1, 1, 1]);
     }
 
     #[test]

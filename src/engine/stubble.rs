@@ -11,6 +11,7 @@
 
 use super::color::{Srgb, linear_to_srgb8, srgb8_to_linear};
 use super::mask::{RegionKind, RegionMasks};
+use super::morphology::{self, Neighbours};
 use super::preset::{Preset, Shade, limits};
 use super::sim::{Scene, SimSettings, Stage};
 use super::units::Scale;
@@ -132,19 +133,41 @@ pub fn measure(photo: &RgbImage, scale: Scale, x: f32, y: f32, radius_px: f32) -
         let c = mean_where(&rgb, &lum, |l| l >= 0.0 && l < threshold);
         if c == [0.0; 3] { mean_where(&rgb, &lum, |l| l >= 0.0 && l < at(0.5)) } else { c }
     };
-    let components = components(&dark, bw as usize, bh as usize);
+    let (width, height) = (bw as usize, bh as usize);
+    // Whether a pixel lies on the disc's edge (or the photo's): a blob touching it is cut.
+    let on_edge = |i: usize| {
+        let (x, y) = (i % width, i / width);
+        x == 0
+            || y == 0
+            || x + 1 == width
+            || y + 1 == height
+            || [i - 1, i + 1, i - width, i + width].iter().any(|&n| lum[n] < 0.0)
+    };
+    let (mut whole, mut cut, mut whole_pixels, mut inside) = (0usize, 0usize, 0usize, 0f32);
+    morphology::for_each_component(
+        width,
+        height,
+        Neighbours::Eight,
+        |i| dark[i],
+        |blob| {
+            if blob.iter().any(|&i| on_edge(i)) {
+                cut += 1;
+            } else {
+                whole += 1;
+                whole_pixels += blob.len();
+                inside += blob.iter().map(|&i| 1.0 - lum[i] / skin_level).sum::<f32>();
+            }
+        },
+    );
     let disc_mm2 = sorted.len() as f32 / (scale.px_per_mm * scale.px_per_mm);
-    let whole: Vec<&Component> = components.iter().filter(|c| !c.touches_edge(&lum, bw as usize)).collect();
-    let resolvable = scale.px_per_mm >= MIN_PX_PER_MM_FOR_BLOBS && whole.len() >= 5;
+    let resolvable = scale.px_per_mm >= MIN_PX_PER_MM_FOR_BLOBS && whole >= 5;
     let blobs = resolvable.then(|| {
-        let mean_area = whole.iter().map(|c| c.pixels.len() as f32).sum::<f32>() / whole.len() as f32;
-        let inside: Vec<f32> =
-            whole.iter().flat_map(|c| c.pixels.iter().map(|&i| 1.0 - lum[i] / skin_level)).collect();
+        let mean_area = whole_pixels as f32 / whole as f32;
         Blobs {
             diameter_mm: scale.mm(2.0 * (mean_area / std::f32::consts::PI).sqrt()),
             // Blobs cut by the disc's edge count as half.
-            per_cm2: (whole.len() as f32 + 0.5 * (components.len() - whole.len()) as f32) / disc_mm2 * 100.0,
-            contrast: (inside.iter().sum::<f32>() / inside.len().max(1) as f32).clamp(0.0, 1.0),
+            per_cm2: (whole as f32 + 0.5 * cut as f32) / disc_mm2 * 100.0,
+            contrast: (inside / whole_pixels.max(1) as f32).clamp(0.0, 1.0),
         }
     });
     let blobs = blobs.filter(|b| b.diameter_mm.is_finite() && b.per_cm2 > 0.0);
@@ -163,57 +186,6 @@ fn mean_where(rgb: &[[f32; 3]], lum: &[f32], keep: impl Fn(f32) -> bool) -> [f32
         }
     }
     if n == 0 { [0.0; 3] } else { sum.map(|s| s / n as f32) }
-}
-
-struct Component {
-    pixels: Vec<usize>,
-}
-
-impl Component {
-    /// Whether the blob touches the disc's edge (or the photo's), so its size is cut.
-    fn touches_edge(&self, lum: &[f32], width: usize) -> bool {
-        let height = lum.len() / width;
-        self.pixels.iter().any(|&i| {
-            let (x, y) = (i % width, i / width);
-            x == 0
-                || y == 0
-                || x + 1 == width
-                || y + 1 == height
-                || [i - 1, i + 1, i - width, i + width].iter().any(|&n| lum[n] < 0.0)
-        })
-    }
-}
-
-/// 8-connected components of `on`.
-fn components(on: &[bool], width: usize, height: usize) -> Vec<Component> {
-    let mut seen = vec![false; on.len()];
-    let mut out = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..on.len() {
-        if !on[start] || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        let mut pixels = Vec::new();
-        while let Some(i) = stack.pop() {
-            pixels.push(i);
-            let (x, y) = ((i % width) as isize, (i / width) as isize);
-            for (dx, dy) in [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)] {
-                let (nx, ny) = (x + dx, y + dy);
-                if nx < 0 || ny < 0 || nx >= width as isize || ny >= height as isize {
-                    continue;
-                }
-                let n = ny as usize * width + nx as usize;
-                if on[n] && !seen[n] {
-                    seen[n] = true;
-                    stack.push(n);
-                }
-            }
-        }
-        out.push(Component { pixels });
-    }
-    out
 }
 
 /// The preset adjustment that reproduces the stubble, and how close it came.

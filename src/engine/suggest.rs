@@ -7,6 +7,7 @@
 
 use super::hair::{FULL_COVERAGE, HairMap, box_mean};
 use super::mask::Mask;
+use super::morphology;
 use super::units::Scale;
 use image::RgbImage;
 
@@ -104,38 +105,19 @@ pub(crate) fn full_density(density: &[f32]) -> f32 {
 /// The pixels of connected areas (4-neighbours) of at least `min_pixels`.
 fn large_components(inside: &[bool], w: usize, h: usize, min_pixels: usize) -> Vec<bool> {
     let mut keep = vec![false; inside.len()];
-    let mut seen = vec![false; inside.len()];
-    let mut stack = Vec::new();
-    let mut component = Vec::new();
-    for start in 0..inside.len() {
-        if !inside[start] || seen[start] {
-            continue;
-        }
-        component.clear();
-        stack.push(start);
-        seen[start] = true;
-        while let Some(i) = stack.pop() {
-            component.push(i);
-            let (x, y) = (i % w, i / w);
-            let neighbours = [
-                (x > 0).then(|| i - 1),
-                (x + 1 < w).then(|| i + 1),
-                (y > 0).then(|| i - w),
-                (y + 1 < h).then(|| i + w),
-            ];
-            for n in neighbours.into_iter().flatten() {
-                if inside[n] && !seen[n] {
-                    seen[n] = true;
-                    stack.push(n);
+    morphology::for_each_component(
+        w,
+        h,
+        morphology::Neighbours::Four,
+        |i| inside[i],
+        |component| {
+            if component.len() >= min_pixels {
+                for &i in component {
+                    keep[i] = true;
                 }
             }
-        }
-        if component.len() >= min_pixels {
-            for &i in &component {
-                keep[i] = true;
-            }
-        }
-    }
+        },
+    );
     keep
 }
 
