@@ -61,11 +61,7 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
                 Leave::Command(super::commands::Command::Quit) => "closing",
                 Leave::Command(super::commands::Command::OpenPhoto) => "opening another photo",
                 Leave::Command(super::commands::Command::OpenSample) => "opening the sample",
-                // A dropped folder or .smpc file is a consultation; anything else is a photo.
-                Leave::Open(path)
-                    if !(path.is_dir()
-                        || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("smpc"))) =>
-                {
+                Leave::Open(path) if !crate::engine::consultation::is_consultation_path(path) => {
                     "opening another photo"
                 }
                 _ => "opening another consultation",
@@ -262,21 +258,7 @@ fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup
         if edited != *setup {
             actions.push(Action::SetExport(edited.clone()));
         }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button("Choose file…").clicked() {
-                actions.push(Action::Confirm);
-            }
-            if ui.button("Cancel").clicked() {
-                actions.push(Action::CloseDialog);
-            }
-        });
-        if ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::Confirm);
-        }
-        if ui.input(|i| i.key_pressed(Key::Escape)) {
-            actions.push(Action::CloseDialog);
-        }
+        confirm_or_cancel(ui, "Choose file…", &mut actions);
     });
     actions
 }
@@ -355,21 +337,7 @@ fn compare(
                 ui.label("Healed, then 2 and 5 years later: lighter, softer, cooler dots.");
             }
         }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button("Compare").clicked() {
-                actions.push(Action::Confirm);
-            }
-            if ui.button("Cancel").clicked() {
-                actions.push(Action::CloseDialog);
-            }
-        });
-        if ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::Confirm);
-        }
-        if ui.input(|i| i.key_pressed(Key::Escape)) {
-            actions.push(Action::CloseDialog);
-        }
+        confirm_or_cancel(ui, "Compare", &mut actions);
     });
     actions
 }
@@ -441,6 +409,25 @@ fn preset_name(store: &PresetStore, index: usize) -> String {
 }
 
 /// A question with its answers (each a button) and, when `cancel`, a Cancel button.
+/// The closing row of a dialog: `confirm` and Cancel, with Enter and Esc doing the same.
+fn confirm_or_cancel(ui: &mut egui::Ui, confirm: &str, actions: &mut Vec<Action>) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui.button(confirm).clicked() {
+            actions.push(Action::Confirm);
+        }
+        if ui.button("Cancel").clicked() {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    if ui.input(|i| i.key_pressed(Key::Enter)) {
+        actions.push(Action::Confirm);
+    }
+    if ui.input(|i| i.key_pressed(Key::Escape)) {
+        actions.push(Action::CloseDialog);
+    }
+}
+
 fn question(
     ctx: &egui::Context,
     title: &str,
@@ -521,21 +508,7 @@ fn prompt(
         if edited != text {
             actions.push(Action::SetDialogText(edited));
         }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            if ui.button(action).clicked() {
-                actions.push(Action::Confirm);
-            }
-            if ui.button("Cancel").clicked() {
-                actions.push(Action::CloseDialog);
-            }
-        });
-        if ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::Confirm);
-        }
-        if ui.input(|i| i.key_pressed(Key::Escape)) {
-            actions.push(Action::CloseDialog);
-        }
+        confirm_or_cancel(ui, action, &mut actions);
     });
     actions
 }

@@ -200,8 +200,11 @@ impl SmpApp {
 
     /// Opens a dropped file: a consultation or a photo, told apart by its name.
     pub(super) fn open_dropped(&mut self, path: &Path) {
-        let consultation = path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("smpc"));
-        let purpose = if consultation { FilePurpose::OpenConsultation } else { FilePurpose::OpenPhoto };
+        let purpose = if crate::engine::consultation::is_consultation_path(path) {
+            FilePurpose::OpenConsultation
+        } else {
+            FilePurpose::OpenPhoto
+        };
         self.use_path(purpose, path);
     }
 }

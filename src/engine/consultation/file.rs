@@ -21,6 +21,12 @@ use std::sync::Arc;
 
 /// File extension of a saved consultation.
 pub const CONSULTATION_EXTENSION: &str = "smpc";
+
+/// Whether a path given to open is a consultation (a `.smpc` file, or a folder as older versions
+/// saved) rather than a photo.
+pub fn is_consultation_path(path: &std::path::Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case(CONSULTATION_EXTENSION))
+}
 /// The text member of a saved consultation.
 pub const META_FILE: &str = "consultation.ron";
 /// The newest consultation format this build reads and writes (1 was the folder format).

@@ -7,7 +7,10 @@ mod file;
 mod read;
 
 pub(crate) use file::assemble;
-pub use file::{CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes};
+pub use file::{
+    CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes,
+    is_consultation_path,
+};
 
 use super::analysis::PhotoAnalysis;
 use super::design::HairlineDesign;
