@@ -98,44 +98,11 @@ pub fn gaussian_blur_rgb(rgb: &[[f32; 3]], w: usize, h: usize, sigma_px: f32) ->
     if sigma_px < 0.05 || w == 0 || h == 0 {
         return rgb.to_vec();
     }
-    let radius = (3.5 * sigma_px).ceil() as isize;
-    let weights: Vec<f32> = (-radius..=radius)
-        .map(|d| {
-            let t = d as f32 / sigma_px;
-            detmath::exp(-0.5 * t * t)
-        })
-        .collect();
-    let total: f32 = weights.iter().sum();
-    let weights: Vec<f32> = weights.iter().map(|v| v / total).collect();
-    let mut across = vec![[0.0f32; 3]; rgb.len()];
-    for y in 0..h {
-        for x in 0..w {
-            let mut sum = [0.0f32; 3];
-            for (k, wt) in weights.iter().enumerate() {
-                let xx = (x as isize + k as isize - radius).clamp(0, w as isize - 1) as usize;
-                let p = rgb[y * w + xx];
-                for c in 0..3 {
-                    sum[c] += wt * p[c];
-                }
-            }
-            across[y * w + x] = sum;
-        }
-    }
-    let mut out = vec![[0.0f32; 3]; rgb.len()];
-    for y in 0..h {
-        for x in 0..w {
-            let mut sum = [0.0f32; 3];
-            for (k, wt) in weights.iter().enumerate() {
-                let yy = (y as isize + k as isize - radius).clamp(0, h as isize - 1) as usize;
-                let p = across[yy * w + x];
-                for c in 0..3 {
-                    sum[c] += wt * p[c];
-                }
-            }
-            out[y * w + x] = sum;
-        }
-    }
-    out
+    let channels: [Vec<f32>; 3] = std::array::from_fn(|c| {
+        let plane: Vec<f32> = rgb.iter().map(|p| p[c]).collect();
+        super::features::gaussian_blur_reaching(&plane, w, h, sigma_px, 3.5)
+    });
+    (0..rgb.len()).map(|i| [channels[0][i], channels[1][i], channels[2][i]]).collect()
 }
 
 /// Resamples by exact area averaging: each output pixel is the mean of the input over its

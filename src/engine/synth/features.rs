@@ -171,7 +171,18 @@ pub(super) fn paint_buried_haze(canvas: &mut Canvas, units: &[FollicularUnit]) {
 
 /// Separable Gaussian blur of a scalar grid, clamping at the borders.
 pub(super) fn gaussian_blur(values: &[f32], cols: usize, rows: usize, sigma_cells: f32) -> Vec<f32> {
-    let radius = (3.0 * sigma_cells).ceil() as isize;
+    gaussian_blur_reaching(values, cols, rows, sigma_cells, 3.0)
+}
+
+/// [`gaussian_blur`] with the kernel cut `reach` σ from its centre.
+pub(super) fn gaussian_blur_reaching(
+    values: &[f32],
+    cols: usize,
+    rows: usize,
+    sigma_cells: f32,
+    reach: f32,
+) -> Vec<f32> {
+    let radius = (reach * sigma_cells).ceil() as isize;
     let weights: Vec<f32> = (-radius..=radius)
         .map(|d| {
             let t = d as f32 / sigma_cells;
