@@ -1366,6 +1366,8 @@ fn match_stubble_tunes_the_preset_to_the_patients_own_hair_in_one_undoable_step(
     harness.get_by_role_and_label(Role::Button, "Match stubble").click();
     harness.run_steps(2);
     click_on_photo(&mut harness, egui::pos2(150.0, 150.0));
+    // Measured in the background; the window stays live meanwhile.
+    step_until(&mut harness, "the match", |app| notice_starts_with(app, "Matched the stubble"));
     let notice = state(&harness).notice.clone();
     assert!(notice_starts_with(state(&harness), "Matched the stubble (blobs 0."), "{notice:?}");
     let matched = state(&harness).consultation().preset.clone();

@@ -213,6 +213,13 @@ impl SmpApp {
                 }
             }
             Event::Exported(path) => self.info(format!("Exported {}.", path.display())),
+            Event::StubbleMatched(Some((said, preset))) => {
+                self.edit(Edit::SetPreset(preset));
+                self.info(said);
+            }
+            Event::StubbleMatched(None) => {
+                self.info("Nothing to read there; click on the patient's own short hair.")
+            }
             Event::Suggested { found: true } => self.info(
                 "The suggested bald and thinning area is shown in orange. Accept it to add it to the bald spot region, then refine it with the brushes.",
             ),

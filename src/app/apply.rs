@@ -7,7 +7,7 @@ use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
 use crate::engine::mask::RegionKind;
-use crate::engine::{sampling, stubble};
+use crate::engine::sampling;
 use crate::studio::Edit;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
 use eframe::egui;
@@ -240,16 +240,11 @@ impl SmpApp {
 
     /// Match stubble: dot size, density, darkness and shade set to look like the patient's own
     /// short hair under the pointer, as one undoable preset change.
+    /// The measuring runs in the background, so the window stays live meanwhile.
     fn match_stubble(&mut self, p: egui::Pos2) {
-        let consultation = self.state.consultation();
-        let found = stubble::match_stubble(&consultation.scene(), p.x, p.y, stubble::DEFAULT_RADIUS_MM);
-        match found {
-            Some(found) => {
-                let said = found.describe();
-                self.edit(Edit::SetPreset(Box::new(found.preset)));
-                self.info(said);
-            }
-            None => self.info("Nothing to read there; click on the patient's own short hair."),
+        match self.state.studio.match_stubble(p.x, p.y) {
+            Ok(()) => self.info("Measuring the stubble…"),
+            Err(e) => self.error(&e),
         }
     }
 

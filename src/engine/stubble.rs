@@ -231,8 +231,26 @@ pub const SHADE_NAME: &str = "Matched to stubble";
 /// a simulated patch of the same skin, at the same scale and as sharp as the photo, measures
 /// alike. `None` when there is nothing to read there.
 pub fn match_stubble(scene: &Scene, x: f32, y: f32, radius_mm: f32) -> Option<Match> {
-    let (photo, scale, base) = (scene.photo, scene.settings.scale, scene.preset);
     let (sharpness_mm, _) = super::sim::photo_sharpness_mm(scene);
+    let place = Place { scale: scene.settings.scale, sharpness_mm, x, y, radius_mm };
+    match_in(scene.photo, scene.preset, place)
+}
+
+/// Where and how a photo is read for [`match_in`]: its scale and sharpness, the point and the
+/// radius around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    pub scale: Scale,
+    pub sharpness_mm: f32,
+    pub x: f32,
+    pub y: f32,
+    pub radius_mm: f32,
+}
+
+/// [`match_stubble`] for a caller that has the photo and its measures but no scene (a
+/// background job holding only what it needs).
+pub fn match_in(photo: &RgbImage, base: &Preset, place: Place) -> Option<Match> {
+    let Place { scale, sharpness_mm, x, y, radius_mm } = place;
     let radius_px = scale.px(radius_mm);
     let stubble = measure(photo, scale, x, y, radius_px)?;
     let mut preset = base.clone();

@@ -26,6 +26,8 @@ pub(super) enum Done {
     Settings(Result<(), StudioError>),
     /// A suggested bald area, for the photo it was found on.
     Suggested(Arc<image::RgbImage>, Arc<Mask>),
+    /// Match stubble's preset, for the photo it was measured on, or nothing to read there.
+    StubbleMatched(Arc<image::RgbImage>, Option<Box<crate::engine::stubble::Match>>),
 }
 
 impl Studio {

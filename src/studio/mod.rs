@@ -84,6 +84,9 @@ pub enum Event {
         revision: u64,
     },
     Exported(PathBuf),
+    /// Match stubble's preset to apply, with the sentence saying what it sets, or nothing to
+    /// read there.
+    StubbleMatched(Option<(String, Box<Preset>)>),
     /// A suggested region is ready (or none was found).
     Suggested {
         found: bool,
@@ -340,6 +343,26 @@ impl Studio {
         Ok(())
     }
 
+    /// Match stubble around `(x, y)`: measured and tuned in the background (a second or more on
+    /// a close photo); [`Event::StubbleMatched`] brings the preset to apply as one edit.
+    pub fn match_stubble(&mut self, x: f32, y: f32) -> Result<(), StudioError> {
+        use crate::engine::stubble;
+        let c = self.consultation();
+        let (sharpness_mm, _) = crate::engine::sim::photo_sharpness_mm(&c.scene());
+        let place = stubble::Place {
+            scale: c.settings.scale,
+            sharpness_mm,
+            x,
+            y,
+            radius_mm: stubble::DEFAULT_RADIUS_MM,
+        };
+        let (photo, preset) = (c.photo.clone(), c.preset.clone());
+        self.spawn("stubble", move || {
+            let found = stubble::match_in(&photo, &preset, place).map(Box::new);
+            Done::StubbleMatched(photo, found)
+        })
+    }
+
     /// The proposed bald area, until it is accepted or dismissed.
     pub fn suggestion(&self) -> Option<&Arc<Mask>> {
         self.suggestion.as_ref()
@@ -485,6 +508,15 @@ impl Studio {
                 }
                 Done::Saved(Err(e)) | Done::Settings(Err(e)) => events.push(Event::Failed(e)),
                 Done::Settings(Ok(())) => {}
+                // A match for a photo no longer open is dropped.
+                Done::StubbleMatched(photo, found)
+                    if Arc::ptr_eq(&photo, &self.document.consultation().photo) =>
+                {
+                    events.push(Event::StubbleMatched(
+                        found.map(|found| (found.describe(), Box::new(found.preset))),
+                    ));
+                }
+                Done::StubbleMatched(..) => {}
                 Done::Suggested(photo, mask) => {
                     self.suggesting = false;
                     // A suggestion for a photo no longer open is dropped.
