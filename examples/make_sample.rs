@@ -60,6 +60,7 @@ fn main() -> anyhow::Result<()> {
             session: 3,
             stage: Stage::Healed { years: 0.0 },
             photo_sharpness_mm: None,
+            head: Default::default(),
         },
         preset_data: None,
         calibrated: Some(true),

@@ -7,6 +7,7 @@ use image::{Rgb, RgbImage};
 use proptest::prelude::*;
 use smp_studio::engine::brush::{Brush, BrushMode, fill_polygon, stroke};
 use smp_studio::engine::hair;
+use smp_studio::engine::head::{HeadEllipse, OutlineChoice};
 use smp_studio::engine::history::{Choices, History, MaskPatch, Step};
 use smp_studio::engine::mask::{PixelRect, RegionKind, RegionMasks};
 use smp_studio::engine::preset::{self, Preset, Shade, limits};
@@ -162,8 +163,10 @@ fn regions(width: u32, height: u32) -> impl Strategy<Value = RegionMasks> {
 }
 
 fn settings(sessions: u32) -> impl Strategy<Value = SimSettings> {
-    (2.0f32..25.0, any::<u64>(), 1..=sessions, prop::option::of(0.0f32..50.0)).prop_map(
-        |(px_per_mm, seed, session, years)| SimSettings {
+    let outline =
+        prop::option::of((0.0f32..200.0, 0.0f32..200.0, 20.0f32..300.0, 20.0f32..300.0, -90.0f32..90.0));
+    (2.0f32..25.0, any::<u64>(), 1..=sessions, prop::option::of(0.0f32..50.0), outline).prop_map(
+        |(px_per_mm, seed, session, years, outline)| SimSettings {
             scale: Scale::new(px_per_mm).unwrap_or_default(),
             seed,
             session,
@@ -172,6 +175,13 @@ fn settings(sessions: u32) -> impl Strategy<Value = SimSettings> {
                 None => Stage::Fresh,
             },
             photo_sharpness_mm: None,
+            // Curved scalps too: every property holds whatever the outline.
+            head: match outline {
+                Some((centre_x, centre_y, radius_x, radius_y, angle_deg)) => {
+                    OutlineChoice::Set(HeadEllipse { centre_x, centre_y, radius_x, radius_y, angle_deg })
+                }
+                None => OutlineChoice::Flat,
+            },
         },
     )
 }

@@ -5,6 +5,7 @@ mod support;
 use image::RgbImage;
 use smp_studio::engine::brush::{Brush, BrushMode};
 use smp_studio::engine::hair::{self, HairMap};
+use smp_studio::engine::head::OutlineChoice;
 use smp_studio::engine::mask::{Mask, RegionKind, RegionMasks};
 use smp_studio::engine::preset::{self, HairlineStyle, Preset};
 use smp_studio::engine::sim::{self, Dot, Scene, SimSettings, Stage};
@@ -73,6 +74,7 @@ fn settings() -> SimSettings {
         session: 3,
         stage: Stage::Healed { years: 0.0 },
         photo_sharpness_mm: None,
+        head: OutlineChoice::Found,
     }
 }
 

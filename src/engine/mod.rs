@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod hair;
 pub mod handout;
+pub mod head;
 pub mod history;
 pub mod mask;
 pub mod morphology;

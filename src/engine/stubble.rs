@@ -358,6 +358,7 @@ impl Patch {
             session: sessions,
             stage: Stage::Healed { years: 0.0 },
             photo_sharpness_mm: Some(sharpness_mm),
+            head: crate::engine::head::OutlineChoice::Flat,
         };
         let scene = Scene { photo: &photo, hair: None, masks: &masks, preset, settings, analysis: None };
         let render = super::sim::render(&scene);

@@ -9,6 +9,7 @@ pub mod psf;
 pub mod skin;
 pub mod surface;
 
+use crate::engine::head::HeadEllipse;
 use crate::engine::units::Scale;
 use image::RgbImage;
 pub use outline::HeadOutline;
@@ -29,6 +30,8 @@ pub struct PhotoAnalysis {
     pub surface: Surface,
     /// Where the photo shows skin (dots go nowhere else).
     pub skin: SkinMap,
+    /// The ellipse that best fits the head's outline, where the photo shows one.
+    pub head: Option<HeadEllipse>,
 }
 
 impl PhotoAnalysis {
@@ -42,7 +45,8 @@ impl PhotoAnalysis {
                 (surface, skin)
             },
         );
-        Self { scale, width: photo.width(), height: photo.height(), psf, surface, skin }
+        let head = skin.outline().and_then(HeadEllipse::fit);
+        Self { scale, width: photo.width(), height: photo.height(), psf, surface, skin, head }
     }
 
     /// Whether this analysis was made for a photo of this size at this scale.

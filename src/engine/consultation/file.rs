@@ -502,6 +502,13 @@ mod tests {
         c.set_scale(Scale::new(7.5).unwrap(), true);
         c.show_regions = [true, false, true];
         c.settings.photo_sharpness_mm = Some(0.18);
+        c.settings.head = crate::engine::head::OutlineChoice::Set(crate::engine::head::HeadEllipse {
+            centre_x: 40.5,
+            centre_y: 30.25,
+            radius_x: 35.0,
+            radius_y: 28.0,
+            angle_deg: -12.5,
+        });
         c.notes = PatientNotes { label: "A. B.".into(), date: "2026-11-29".into(), notes: "crown".into() };
         c.save(&path).unwrap();
         let back = Consultation::load(&path).unwrap();
@@ -509,7 +516,7 @@ mod tests {
         assert_eq!(back.photo_name, "p.jpg");
         assert_eq!(back.masks, c.masks);
         assert_eq!(back.preset, c.preset, "an edited preset must come back as edited");
-        assert_eq!(back.settings, c.settings);
+        assert_eq!(back.settings, c.settings, "settings, the head outline set by hand among them");
         assert!(back.calibrated, "a measured scale must stay measured");
         assert_eq!(back.show_regions, c.show_regions);
         assert_eq!(back.notes, c.notes);

@@ -26,9 +26,33 @@ pub struct Dot {
     pub needles: u8,
     /// Orientation of a 3-point cluster, radians.
     pub angle: f32,
+    /// Short-to-long axis ratio of the impression's image: 1 where the skin faces the camera,
+    /// less where the scalp turns away (see [`crate::engine::head`]).
+    pub aspect: f32,
+    /// Direction of the short axis on the photo, radians from +x toward +y.
+    pub across: f32,
 }
 
 impl Dot {
+    /// Long axis of the impression's image, px.
+    pub fn major_px(&self) -> f32 {
+        self.diameter_px
+    }
+
+    /// Short axis of the impression's image, px.
+    pub fn minor_px(&self) -> f32 {
+        self.diameter_px * self.aspect
+    }
+
+    /// Direction of the long axis, degrees from +x toward +y, in (-90, 90].
+    pub fn major_angle_deg(&self) -> f32 {
+        let mut a = (self.across.to_degrees() + 90.0).rem_euclid(180.0);
+        if a > 90.0 {
+            a -= 180.0;
+        }
+        a
+    }
+
     /// Whether the dot's footprint, grown by `reach_px` of blur, overlaps `rect`.
     pub fn touches(&self, rect: PixelRect, reach_px: f32) -> bool {
         let r = self.diameter_px * 0.5 + reach_px;
@@ -134,11 +158,19 @@ pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
     let session = settings.session.clamp(1, preset.session_count());
     let shown_fraction = preset.session_fraction(session);
 
+    // Candidates are spread evenly on a plane: the photo itself, or the curved scalp unfolded
+    // (see `Dome::unfold`), whose dots are folded back onto the photo and thinned to the
+    // surface's own density.
+    let dome = scene.dome();
+    let plane = match &dome {
+        None => (rect.x0 as f64, rect.y0 as f64, rect.x1 as f64, rect.y1 as f64),
+        Some(dome) => unfolded_bounds(dome, rect),
+    };
     let tile_px = SIDE * px_per_unit;
-    let tx0 = ((rect.x0 as f64 / px_per_unit + ox) / SIDE).floor() as i64 - 1;
-    let tx1 = ((rect.x1 as f64 / px_per_unit + ox) / SIDE).floor() as i64 + 1;
-    let ty0 = ((rect.y0 as f64 / px_per_unit + oy) / SIDE).floor() as i64 - 1;
-    let ty1 = ((rect.y1 as f64 / px_per_unit + oy) / SIDE).floor() as i64 + 1;
+    let tx0 = ((plane.0 / px_per_unit + ox) / SIDE).floor() as i64 - 1;
+    let tx1 = ((plane.2 / px_per_unit + ox) / SIDE).floor() as i64 + 1;
+    let ty0 = ((plane.1 / px_per_unit + oy) / SIDE).floor() as i64 - 1;
+    let ty1 = ((plane.3 / px_per_unit + oy) / SIDE).floor() as i64 + 1;
     for ty in ty0..=ty1 {
         for tx in tx0..=tx1 {
             let base_x = tx as f64 * tile_px - ox * px_per_unit;
@@ -147,22 +179,29 @@ pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
                 if !p.kept(shown_fraction) {
                     continue;
                 }
-                let x = base_x + p.x * px_per_unit;
-                let y = base_y + p.y * px_per_unit;
+                let (ux, uy) = (base_x + p.x * px_per_unit, base_y + p.y * px_per_unit);
+                if ux < plane.0 || uy < plane.1 || ux >= plane.2 || uy >= plane.3 {
+                    continue;
+                }
+                let (x, y) = dome.as_ref().map_or((ux, uy), |d| d.fold(ux, uy));
                 if x < rect.x0 as f64 || y < rect.y0 as f64 || x >= rect.x1 as f64 || y >= rect.y1 as f64 {
                     continue;
                 }
                 let (xi, yi) = (x as u32, y as u32);
-                let Some(local) = local_at(scene, fields, xi, yi) else { continue };
+                let Some(mut local) = local_at(scene, fields, xi, yi) else { continue };
+                if let Some(dome) = &dome {
+                    local.density *= dome.keep_share(x as f32, y as f32);
+                }
                 if !p.kept(shown_fraction * local.density) {
                     continue;
                 }
                 let placed_in = first_session(preset, p, local.density);
                 let key = hash3(settings.seed, TAG_DOT, tx * 65_536 + ty, i as i64);
-                let dot = make_dot(scene, x as f32, y as f32, local, placed_in, key);
+                let patch = super::patch_at(dome.as_ref(), x as f32, y as f32);
+                let dot = make_dot(scene, x as f32, y as f32, local, patch, placed_in, key);
                 // Dots go between hairs, never on them. The healed size decides, so a fresh
                 // result shows the very dots that will heal, only larger.
-                let healed_radius = 0.5 * dot.diameter_px / stage_factors(scene).0;
+                let healed_radius = 0.5 * dot.minor_px() / stage_factors(scene).0;
                 if scene.hair.is_some_and(|hair| hair.hair_near(dot.x_px, dot.y_px, healed_radius)) {
                     continue;
                 }
@@ -173,6 +212,26 @@ pub fn place_dots(scene: &Scene, fields: &Fields, rect: PixelRect) -> Vec<Dot> {
     dots
 }
 
+/// The box on the unfolded plane that holds every point of `rect`: the unfolding moves points
+/// only along lines from the dome's centre, so the rectangle's edges bound its image.
+fn unfolded_bounds(dome: &crate::engine::head::Dome, rect: PixelRect) -> (f64, f64, f64, f64) {
+    let (x0, y0, x1, y1) = (rect.x0 as f64, rect.y0 as f64, rect.x1 as f64, rect.y1 as f64);
+    let steps = 256;
+    let mut b = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for i in 0..=steps {
+        let t = i as f64 / steps as f64;
+        let (x, y) = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t);
+        for (px, py) in [(x, y0), (x, y1), (x0, y), (x1, y)] {
+            let (u, v) = dome.unfold(px, py);
+            b = (b.0.min(u), b.1.min(v), b.2.max(u), b.3.max(v));
+        }
+    }
+    // Between the samples an edge's image bows outward by less than this, even where the
+    // unfolding stretches most (about 6.6× at the rim).
+    let margin = ((x1 - x0).max(y1 - y0) / steps as f64).max(1.0) * 8.0;
+    (b.0 - margin, b.1 - margin, b.2 + margin, b.3 + margin)
+}
+
 /// The earliest session whose cumulative density already includes this candidate.
 fn first_session(preset: &Preset, point: &PatternPoint, density: f32) -> u32 {
     (1..=preset.session_count())
@@ -180,7 +239,15 @@ fn first_session(preset: &Preset, point: &PatternPoint, density: f32) -> u32 {
         .unwrap_or(preset.session_count())
 }
 
-fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key: u64) -> Dot {
+fn make_dot(
+    scene: &Scene,
+    x_px: f32,
+    y_px: f32,
+    local: Local,
+    patch: crate::engine::head::Patch,
+    session: u32,
+    key: u64,
+) -> Dot {
     let preset = scene.preset;
     let px_per_mm = scene.settings.scale.px_per_mm;
     let mut rng = Rng::new(key);
@@ -217,6 +284,8 @@ fn make_dot(scene: &Scene, x_px: f32, y_px: f32, local: Local, session: u32, key
         shade: pick_shade(preset, rng.unit()),
         needles,
         angle: (rng.unit() * std::f64::consts::TAU) as f32,
+        aspect: patch.deposit_aspect(),
+        across: patch.across,
     }
 }
 

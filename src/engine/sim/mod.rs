@@ -15,6 +15,7 @@ pub use dots::{Dot, place_dots};
 
 use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::hair::HairMap;
+use crate::engine::head::{Dome, HeadEllipse, OutlineChoice, Patch};
 use crate::engine::mask::{PixelRect, RegionKind, RegionMasks};
 use crate::engine::preset::Preset;
 use crate::engine::units::Scale;
@@ -53,11 +54,21 @@ pub struct SimSettings {
     /// own estimate ([`PhotoAnalysis::sharpness_mm`]), which varies across the photo.
     #[serde(default)]
     pub photo_sharpness_mm: Option<f32>,
+    /// The head's outline the scalp's curvature follows.
+    #[serde(default)]
+    pub head: OutlineChoice,
 }
 
 impl Default for SimSettings {
     fn default() -> Self {
-        Self { scale: Scale::DEFAULT, seed: 1, session: 3, stage: Stage::default(), photo_sharpness_mm: None }
+        Self {
+            scale: Scale::DEFAULT,
+            seed: 1,
+            session: 3,
+            stage: Stage::default(),
+            photo_sharpness_mm: None,
+            head: OutlineChoice::Found,
+        }
     }
 }
 
@@ -81,6 +92,27 @@ pub struct Scene<'a> {
     /// and scale with [`PhotoAnalysis::new`]. Without it the photo is taken as sharp, matte
     /// and all skin.
     pub analysis: Option<&'a PhotoAnalysis>,
+}
+
+impl Scene<'_> {
+    /// The outline the render follows: the one set by hand, else the one found on the photo.
+    pub fn head_ellipse(&self) -> Option<HeadEllipse> {
+        match self.settings.head {
+            OutlineChoice::Flat => None,
+            OutlineChoice::Set(ellipse) => Some(ellipse),
+            OutlineChoice::Found => self.analysis.and_then(|a| a.head),
+        }
+    }
+
+    /// The curved scalp the render follows, or `None` where it is taken as flat.
+    pub fn dome(&self) -> Option<Dome> {
+        self.head_ellipse().and_then(Dome::new)
+    }
+}
+
+/// How the scalp at a point is seen: facing the camera where there is no dome.
+pub fn patch_at(dome: Option<&Dome>, x: f32, y: f32) -> Patch {
+    dome.map_or(Patch::FLAT, |d| d.patch(x, y))
 }
 
 /// σ of the photo's PSF at a point, px: the consultation's override, else the photo's own
@@ -249,6 +281,38 @@ pub fn influence_px(scene: &Scene) -> u32 {
     (optics::max_reach_px(scene) + dot_px + scene.settings.scale.px(feather_mm)).ceil() as u32 + 2
 }
 
+/// A mask's coverage of skin, weighted by the surface each pixel holds: in px of skin facing
+/// the camera. Brush spill onto the wall or the shirt is no treated area.
+fn surface_coverage(
+    mask: &crate::engine::mask::Mask,
+    dome: Option<&Dome>,
+    skin: Option<&crate::engine::analysis::SkinMap>,
+) -> f64 {
+    if dome.is_none() && skin.is_none() {
+        return mask.coverage_sum();
+    }
+    let bounds = mask.painted_bounds();
+    if bounds.is_empty() {
+        // Not an empty float sum, which is −0: "−0.0 cm²" on a hand-out.
+        return 0.0;
+    }
+    let w = mask.width() as usize;
+    (bounds.y0..bounds.y1)
+        .into_par_iter()
+        .map(|y| {
+            let row = &mask.data()[y as usize * w..][..w];
+            (bounds.x0..bounds.x1)
+                .filter(|&x| row[x as usize] != 0)
+                .map(|x| {
+                    let surface = dome.map_or(1.0, |d| d.area_factor(x as f32 + 0.5, y as f32 + 0.5));
+                    let skin = skin.map_or(1.0, |s| s.likelihood(x, y) as f64);
+                    row[x as usize] as f64 / 255.0 * surface * skin
+                })
+                .sum::<f64>()
+        })
+        .sum()
+}
+
 /// The grid tiles (aligned to multiples of [`TILE_PX`]) that overlap `rect`.
 fn tiles_covering(rect: PixelRect, bounds: PixelRect) -> Vec<PixelRect> {
     let mut tiles = Vec::new();
@@ -281,9 +345,12 @@ pub fn plan_dots(scene: &Scene) -> Vec<Dot> {
 pub fn stats(scene: &Scene, dots: &[Dot]) -> Stats {
     let mut stats = Stats::default();
     let mm2_per_px = scene.settings.scale.mm2_per_px();
+    let dome = scene.dome();
     for kind in RegionKind::ALL {
-        let area_mm2 = scene.masks.get(kind).coverage_sum() * mm2_per_px;
-        stats.regions[kind.index()].area_cm2 = area_mm2 / 100.0;
+        let mask = scene.masks.get(kind);
+        // Where the scalp turns away, each pixel holds more skin than one facing the camera.
+        let px = surface_coverage(mask, dome.as_ref(), scene.analysis.map(|a| &a.skin));
+        stats.regions[kind.index()].area_cm2 = px * mm2_per_px / 100.0;
     }
     for dot in dots {
         stats.regions[dot.region.index()].dots += 1;

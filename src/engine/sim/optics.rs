@@ -170,6 +170,8 @@ pub(super) fn full_density_darkening(scene: &Scene) -> f32 {
             shade: i as u8,
             needles,
             angle: 0.0,
+            aspect: 1.0,
+            across: 0.0,
         };
         let mut deficit = vec![[0.0f32; 3]; (side * side) as usize];
         add_dot(&o, &dot, 0.0, tile, &mut deficit, &mut scratch);
@@ -246,6 +248,8 @@ struct Scratch {
     shares_y: Vec<f32>,
     ex: Vec<f32>,
     ey: Vec<f32>,
+    /// A stamp being squeezed (see [`foreshorten`]).
+    squeezed: Vec<f32>,
 }
 
 /// The pixel columns (or rows) a light centred at `centre` and reaching `reach` touches, within
@@ -328,6 +332,12 @@ fn add_dot(o: &Optics, dot: &Dot, blur_px: f32, tile: PixelRect, deficit: &mut [
         }
     }
 
+    // Where the scalp turns away from the camera, the dot's image is its stamp squeezed across
+    // the rim.
+    if dot.aspect < FLAT_ASPECT {
+        foreshorten(s, n, dot.aspect, dot.across);
+    }
+
     // Where the photo's blur (and its pixels) spread the dot well beyond its own size, the
     // recorded light is a Gaussian with the dot's amount and spread: higher moments of its shape
     // no longer show (the error is below 2 % of the dot's light).
@@ -364,20 +374,65 @@ fn add_dot(o: &Optics, dot: &Dot, blur_px: f32, tile: PixelRect, deficit: &mut [
 
     // The halo's linear part and the redness around a fresh dot: Gaussians, blurred and
     // integrated exactly.
+    // Squeezed across the rim like the core: light and spread across shrink by the aspect.
+    let aspect = dot.aspect.clamp(0.0, 1.0);
     if share > 0.0 {
         let amounts: [f32; 3] = std::array::from_fn(|c| {
-            (1.0 - o.veil[c]) * o.fade * halo_amount[c] * std::f32::consts::PI * r_eff * r_eff
+            (1.0 - o.veil[c]) * o.fade * halo_amount[c] * std::f32::consts::PI * r_eff * r_eff * aspect
         });
-        let sigmas = o.halo_sigma_px.map(|hs| (hs.max(0.25).powi(2) + blur_px * blur_px).sqrt());
-        add_gaussian(dot, amounts, sigmas, tile, deficit, s);
+        let sigmas = o.halo_sigma_px.map(|hs| hs.max(0.25));
+        add_gaussian(dot, amounts, sigmas, blur_px, tile, deficit, s);
     }
     if o.redness > 0.0 {
         let amount = o.redness * dot.darkness.min(1.0);
         let rs = o.redness_sigma_px;
-        let amounts = REDNESS_ABSORBANCE.map(|a| amount * a * 2.0 * std::f32::consts::PI * rs * rs);
-        let sigma = (rs * rs + blur_px * blur_px).sqrt();
-        add_gaussian(dot, amounts, [sigma; 3], tile, deficit, s);
+        let amounts = REDNESS_ABSORBANCE.map(|a| amount * a * 2.0 * std::f32::consts::PI * rs * rs * aspect);
+        add_gaussian(dot, amounts, [rs; 3], blur_px, tile, deficit, s);
     }
+}
+
+/// Aspect above which a dot is drawn round.
+const FLAT_ASPECT: f32 = 0.999;
+
+/// Squeezes the stamps (one per channel, `n × n` samples, centred on the dot) by
+/// `aspect` along the direction `across`: each sample takes the value the round stamp has
+/// where the squeeze brings it from. The values are shares of light taken, so they are read,
+/// not spread: the squeezed dot covers less of the photo and takes that much less light.
+fn foreshorten(s: &mut Scratch, n: usize, aspect: f32, across: f32) {
+    let half = (n / 2) as f32;
+    let (sin, cos) = across.sin_cos();
+    let stretch = 1.0 / aspect.max(1e-3);
+    for c in 0..3 {
+        let round = &s.stamp[c];
+        let squeezed = &mut s.squeezed;
+        squeezed.clear();
+        squeezed.resize(n * n, 0.0);
+        for j in 0..n {
+            let y = j as f32 - half;
+            for i in 0..n {
+                let x = i as f32 - half;
+                // In the stamp's own grid units: stretch the component across the rim back.
+                let a = (x * cos + y * sin) * stretch;
+                let b = -x * sin + y * cos;
+                let (sx, sy) = (a * cos - b * sin + half, a * sin + b * cos + half);
+                squeezed[j * n + i] = bilinear(round, n, sx, sy);
+            }
+        }
+        std::mem::swap(&mut s.stamp[c], &mut s.squeezed);
+    }
+}
+
+/// The stamp's value at a fractional sample position, 0 outside it.
+fn bilinear(stamp: &[f32], n: usize, x: f32, y: f32) -> f32 {
+    if x < 0.0 || y < 0.0 || x > (n - 1) as f32 || y > (n - 1) as f32 {
+        return 0.0;
+    }
+    let (i, j) = ((x as usize).min(n.saturating_sub(2)), (y as usize).min(n.saturating_sub(2)));
+    let (fx, fy) = (x - i as f32, y - j as f32);
+    let at = |i: usize, j: usize| stamp.get(j * n + i).copied().unwrap_or(0.0);
+    let top = at(i, j) * (1.0 - fx) + at(i + 1, j) * fx;
+    let bottom = at(i, j + 1) * (1.0 - fx) + at(i + 1, j + 1) * fx;
+    top * (1.0 - fy) + bottom * fy
 }
 
 /// Adds a dot's stamp, blurred by the PSF and integrated over the tile's pixels. Each stamp
@@ -440,17 +495,59 @@ fn add_stamp(
     }
 }
 
-/// Adds Gaussians (per channel: amount of light in px², σ in px) centred on the dot.
+/// Adds Gaussians (per channel: amount of light in px², σ in px on skin facing the camera)
+/// centred on the dot, squeezed like the dot and blurred by the photo.
 fn add_gaussian(
     dot: &Dot,
     amounts: [f32; 3],
     sigmas: [f32; 3],
+    blur_px: f32,
     tile: PixelRect,
     deficit: &mut [[f32; 3]],
     s: &mut Scratch,
 ) {
     for c in 0..3 {
-        add_gaussian_channel(dot.x_px, dot.y_px, c, amounts[c], sigmas[c], tile, deficit, s);
+        if dot.aspect < FLAT_ASPECT {
+            let along = (sigmas[c] * sigmas[c] + blur_px * blur_px).sqrt();
+            let across = ((sigmas[c] * dot.aspect).powi(2) + blur_px * blur_px).sqrt();
+            add_squeezed_gaussian(dot, c, amounts[c], (along, across), tile, deficit);
+        } else {
+            let sigma = (sigmas[c] * sigmas[c] + blur_px * blur_px).sqrt();
+            add_gaussian_channel(dot.x_px, dot.y_px, c, amounts[c], sigma, tile, deficit, s);
+        }
+    }
+}
+
+/// Adds a Gaussian of `amount` px² of light with σ `along` the rim and `across` it (px) at the
+/// dot to channel `c`, sampled at pixel centres with the pixel's own spread added.
+fn add_squeezed_gaussian(
+    dot: &Dot,
+    c: usize,
+    amount: f32,
+    (along, across): (f32, f32),
+    tile: PixelRect,
+    deficit: &mut [[f32; 3]],
+) {
+    let w = (tile.x1 - tile.x0) as usize;
+    let va = along * along + PIXEL_VARIANCE;
+    let vc = across * across + PIXEL_VARIANCE;
+    let reach = REACH_SIGMAS * va.sqrt();
+    let (x0, x1) = span(dot.x_px, reach, tile.x0, tile.x1);
+    let (y0, y1) = span(dot.y_px, reach, tile.y0, tile.y1);
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let (sin, cos) = dot.across.sin_cos();
+    let norm = amount / (std::f32::consts::TAU * (va * vc).sqrt());
+    for py in y0..y1 {
+        let dy = py as f32 + 0.5 - dot.y_px;
+        let row = &mut deficit[(py - tile.y0 as i64) as usize * w..][..w];
+        for px in x0..x1 {
+            let dx = px as f32 + 0.5 - dot.x_px;
+            let a = dx * cos + dy * sin;
+            let b = -dx * sin + dy * cos;
+            row[(px - tile.x0 as i64) as usize][c] += norm * (-0.5 * (a * a / vc + b * b / va)).exp();
+        }
     }
 }
 
@@ -595,6 +692,8 @@ mod tests {
             shade: 0,
             needles,
             angle: 0.4,
+            aspect: 1.0,
+            across: 0.0,
         };
         let tile = PixelRect::full(side, side);
         let mut deficit = vec![[0.0f32; 3]; (side * side) as usize];
