@@ -57,8 +57,18 @@ fn demo_render_changes_the_photo_only_inside_painted_regions() {
 
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("x_px,y_px,diameter_px,darkness,region,session"));
+    assert_eq!(
+        lines.next(),
+        Some("x_px,y_px,diameter_px,darkness,region,session,major_px,minor_px,angle_deg")
+    );
     let rows: Vec<&str> = lines.collect();
+    // The sample is a close-up: no outline, so every dot is round.
+    assert!(log.contains("no head outline found"), "{log}");
+    for row in &rows {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(f.len(), 9, "{row}");
+        assert_eq!(f[6], f[7], "a round dot's axes differ: {row}");
+    }
     assert!(rows.len() > 1000, "only {} dots", rows.len());
     assert!(rows.iter().any(|r| r.ends_with(",scar,3") || r.contains(",scar,")));
     std::fs::remove_dir_all(&dir).ok();
@@ -141,6 +151,61 @@ fn bad_input_gets_one_clear_line_and_a_failure_code() {
 }
 
 #[test]
+fn a_head_outline_flattens_the_dots_toward_its_rim_and_is_reported() {
+    let dir = scratch("outline");
+    let photo = dir.join("skin.png");
+    image::RgbImage::from_pixel(400, 400, image::Rgb([205, 170, 150])).save(&photo).unwrap();
+    let mask = dir.join("bald.png");
+    image::GrayImage::from_pixel(400, 400, image::Luma([255])).save(&mask).unwrap();
+    let (out_png, csv) = (dir.join("out.png"), dir.join("dots.csv"));
+    let out = bin()
+        .args(["render", "--photo"])
+        .arg(&photo)
+        .arg("--mask")
+        .arg(format!("bald={}", mask.display()))
+        .args(["--px-per-mm", "4", "--head-outline", "200,200,180,150,30", "--out"])
+        .arg(&out_png)
+        .arg("--dots-csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "render failed: {}", stderr(&out));
+    assert!(stderr(&out).contains("head outline set by hand (centre 200,200 px"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut near_centre = 0;
+    let mut near_rim = 0;
+    for row in text.lines().skip(1) {
+        let f: Vec<f32> = row.split(',').filter_map(|v| v.parse().ok()).collect();
+        let (x, y, major, minor, angle) = (f[0], f[1], f[5], f[6], f[7]);
+        let r = (x - 200.0).hypot(y - 200.0);
+        if r < 40.0 {
+            assert!((minor / major - 1.0).abs() < 0.03, "a dot at the top is round: {row}");
+            near_centre += 1;
+        }
+        // Along the first axis (30° down-right of +x), 150–170 px out: flattened across the rim,
+        // so its long axis runs along it, at 30° + 90°.
+        let (s, c) = 30f32.to_radians().sin_cos();
+        let (u, v) = ((x - 200.0) * c + (y - 200.0) * s, -(x - 200.0) * s + (y - 200.0) * c);
+        if (150.0..170.0).contains(&u) && v.abs() < 10.0 {
+            assert!(minor / major < 0.8, "a dot near the rim is flattened: {row}");
+            let turned = (angle - (-60.0)).abs().min((angle - 120.0).abs());
+            assert!(turned < 8.0, "its long axis runs along the rim: {row}");
+            near_rim += 1;
+        }
+    }
+    assert!(near_centre > 3 && near_rim > 2, "{near_centre} dots at the top, {near_rim} at the rim");
+
+    let bad = bin()
+        .args(["render", "--demo", "--head-outline", "1,2,3", "--out"])
+        .arg(dir.join("bad.png"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("CX,CY,RX,RY,ANGLE_DEG"), "{}", stderr(&bad));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn help_documents_every_render_flag() {
     let out = bin().args(["render", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -159,6 +224,8 @@ fn help_documents_every_render_flag() {
         "--hair-map",
         "--skin-map",
         "--photo-sharpness-mm",
+        "--head-outline",
+        "--match-stubble",
         "--threads",
     ] {
         assert!(text.contains(flag), "{flag} missing from --help");

@@ -11,6 +11,7 @@ pub use handout::HandoutArgs;
 pub use presets::presets;
 pub use render::render;
 
+use crate::engine::head::{HeadEllipse, OutlineChoice};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -80,6 +81,16 @@ fn stubble_point(text: &str) -> Result<StubblePoint, String> {
         return Err(format!("a radius of {radius_mm} mm: give 1 to 50 mm"));
     }
     Ok(StubblePoint { x, y, radius_mm })
+}
+
+fn head_outline(text: &str) -> Result<OutlineChoice, String> {
+    match text.trim() {
+        "auto" => Ok(OutlineChoice::Found),
+        "none" => Ok(OutlineChoice::Flat),
+        other => {
+            HeadEllipse::parse(other).map(OutlineChoice::Set).map_err(|e| format!("{e}, or auto, or none"))
+        }
+    }
 }
 
 fn session(text: &str) -> Result<u32, String> {
@@ -190,7 +201,12 @@ pub struct RenderArgs {
     /// density, darkness and shade are set to look like it, and what was set is printed.
     #[arg(long, value_name = "X,Y[,RADIUS_MM]", value_parser = stubble_point, allow_hyphen_values = true)]
     pub match_stubble: Option<StubblePoint>,
-    /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session.
+    /// The head's outline the scalp's curvature follows: `auto` (found on the photo), `none`
+    /// (flat), or an ellipse CX,CY,RX,RY,ANGLE_DEG in pixels and degrees.
+    #[arg(long, value_name = "auto|none|CX,CY,RX,RY,ANGLE_DEG", value_parser = head_outline, allow_hyphen_values = true)]
+    pub head_outline: Option<OutlineChoice>,
+    /// Write every dot as CSV: x_px,y_px,diameter_px,darkness,region,session and its image's
+    /// ellipse major_px,minor_px,angle_deg.
     #[arg(long, value_name = "FILE")]
     pub dots_csv: Option<PathBuf>,
     /// The photo's blur: σ of its point-spread function on the scalp, in mm (default: estimated

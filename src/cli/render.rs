@@ -7,7 +7,7 @@ use crate::engine::mask::{Mask, MaskError, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Scene, Stage};
 use crate::engine::units::Scale;
-use crate::engine::{export, files, os_error, photo, preset, sample, stubble};
+use crate::engine::{export, files, head, os_error, photo, preset, sample, stubble};
 use anyhow::{Context, bail};
 use image::RgbImage;
 use rayon::prelude::*;
@@ -113,6 +113,9 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     }
     if let Some(mm) = args.photo_sharpness_mm {
         settings.photo_sharpness_mm = Some(mm);
+    }
+    if let Some(head) = args.head_outline {
+        settings.head = head;
     }
     let settings = &mut consultation.settings;
     let sessions = consultation.preset.session_count();
@@ -225,6 +228,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
         )?;
     }
     writeln!(err, "{}", sharpness_line(&scene, &consultation.analysis))?;
+    writeln!(err, "{}", head::describe(scene.settings.head, consultation.analysis.head))?;
     writeln!(err, "rendered in {:.0} ms → {}", elapsed.as_secs_f64() * 1000.0, out.display())?;
     Ok(())
 }
@@ -298,17 +302,20 @@ fn sharpness_line(scene: &Scene, analysis: &PhotoAnalysis) -> String {
 
 fn write_dots_csv(path: &Path, dots: &[sim::Dot]) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "x_px,y_px,diameter_px,darkness,region,session")?;
+    writeln!(out, "x_px,y_px,diameter_px,darkness,region,session,major_px,minor_px,angle_deg")?;
     for d in dots {
         writeln!(
             out,
-            "{:.2},{:.2},{:.3},{:.3},{},{}",
+            "{:.2},{:.2},{:.3},{:.3},{},{},{:.3},{:.3},{:.1}",
             d.x_px,
             d.y_px,
             d.diameter_px,
             d.darkness,
             d.region.key(),
-            d.session
+            d.session,
+            d.major_px(),
+            d.minor_px(),
+            d.major_angle_deg()
         )?;
     }
     out.flush()
