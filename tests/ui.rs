@@ -613,9 +613,15 @@ fn a_long_export_can_be_cancelled_and_writes_nothing() {
 
 /// A window whose autosave writes to `recovery` at once instead of after a quiet moment.
 fn harness_keeping_work_in(recovery: &std::path::Path) -> Harness<'static, SmpApp> {
+    harness_opening(None, recovery)
+}
+
+/// Like [`harness_keeping_work_in`], started with a photo to open, as from the command line.
+fn harness_opening(photo: Option<&std::path::Path>, recovery: &std::path::Path) -> Harness<'static, SmpApp> {
     let recovery = recovery.to_path_buf();
+    let photo = photo.map(std::path::Path::to_path_buf);
     Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
-        SmpApp::new(cc, None, Folders { recovery: Some(recovery), ..Folders::default() })
+        SmpApp::new(cc, photo.as_deref(), Folders { recovery: Some(recovery), ..Folders::default() })
             .with_autosave_after(Duration::ZERO)
     })
 }
@@ -686,6 +692,18 @@ fn unsaved_work_outlives_a_crash_and_is_offered_back() {
     step_until(&mut harness, "the autosave", |app| app.autosave_settled());
     assert_eq!(kept_work(&dir), 1, "the recovery folder should hold the stroke");
     // The window goes away without closing or saving, as in a crash or a power cut.
+    drop(harness);
+
+    // Started with a photo to open, as from the command line: the photo opens while the offer
+    // waits, and the kept work must stay until the offer is answered.
+    let argument = dir.join("argument.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([180, 140, 120])).save(&argument).unwrap();
+    let mut harness = harness_opening(Some(&argument), &dir);
+    harness.run_steps(2);
+    step_until(&mut harness, "the photo to open", |app| !app.studio.loading());
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Restore").is_some(), "the offer still waits");
+    assert_eq!(kept_work(&dir), 1, "the kept work was emptied before the offer was answered");
     drop(harness);
 
     let mut harness = harness_keeping_work_in(&dir);

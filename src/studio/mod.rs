@@ -468,9 +468,10 @@ impl Studio {
                         Ok(opened) => {
                             let (consultation, origin, notices) = *opened;
                             let name = consultation.photo_name.clone();
-                            if origin != Origin::Restored {
-                                // Whatever the recovery folder held was saved or discarded
-                                // before this was opened.
+                            // Whatever the recovery folder held was saved or discarded before
+                            // this was opened, unless it is still offered back: a photo given
+                            // at start opens while the offer waits for its answer.
+                            if origin != Origin::Restored && self.restore_offer.is_none() {
                                 self.recovery.clear();
                             }
                             if let Origin::File(path) = &origin {
