@@ -295,6 +295,12 @@ fn measuring_a_line_calibrates_the_scale() {
     let px_per_mm = state(&harness).consultation().settings.scale.px_per_mm;
     assert!((px_per_mm - length / 20.0).abs() < 1e-3, "scale {px_per_mm} px/mm");
     assert!(state(&harness).dialog.is_none());
+    // What the window reads off the photo (its sharpness, the head's outline) is measured
+    // again at the new scale once the render has caught up.
+    settle(&mut harness);
+    let c = state(&harness).consultation();
+    assert!(c.analysis.fits(&c.photo, c.settings.scale), "the photo's analysis is still at the old scale");
+    assert_eq!(c.hair.scale, c.settings.scale, "the hair map is still at the old scale");
 }
 
 #[test]
@@ -1230,6 +1236,58 @@ fn the_hairline_designer_measures_from_the_glabella_and_mirrors_its_handles() {
     );
     settle(&mut harness);
     save_screen(&mut harness, "designer");
+}
+
+#[test]
+fn the_head_outline_is_drawn_then_its_handle_dragged_and_the_render_follows() {
+    use smp_studio::engine::head::OutlineChoice;
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Head outline").click();
+    harness.run_steps(2);
+    // The sample is a close-up: no outline is found, and the window says so.
+    assert!(harness.query_by_label_contains("No head outline on this photo").is_some());
+    assert_eq!(state(&harness).consultation().scene().head_ellipse(), None);
+    let flat = state(&harness).last_result().cloned().unwrap();
+    let flat_area = state(&harness).stats().region(RegionKind::Bald).area_cm2;
+
+    // A box dragged around the photo becomes the outline.
+    drag_on_photo(&mut harness, egui::pos2(200.0, 100.0), egui::pos2(1400.0, 1100.0), 8);
+    settle(&mut harness);
+    let drawn = state(&harness).consultation().scene().head_ellipse().expect("an outline was drawn");
+    assert!((drawn.centre_x - 800.0).abs() < 2.0 && (drawn.radius_x - 600.0).abs() < 2.0, "{drawn:?}");
+    assert!(harness.query_by_label_contains("Outline set by hand").is_some());
+    let curved = state(&harness).last_result().cloned().unwrap();
+    let curved_area = state(&harness).stats().region(RegionKind::Bald).area_cm2;
+    assert!(
+        curved_area > flat_area * 1.02,
+        "the curved scalp holds more skin: {curved_area} against {flat_area}"
+    );
+    let differ =
+        |a: &image::RgbImage, b: &image::RgbImage| a.pixels().zip(b.pixels()).filter(|(p, q)| p != q).count();
+    assert!(differ(&flat, &curved) > 5_000, "the render follows the outline");
+
+    // Drag the end of the first half-axis inward: that half-axis shortens, nothing else.
+    let steps_before = state(&harness).studio.document().history().steps();
+    drag_on_photo(&mut harness, egui::pos2(1400.0, 600.0), egui::pos2(1250.0, 600.0), 6);
+    settle(&mut harness);
+    let moved = state(&harness).consultation().scene().head_ellipse().unwrap();
+    assert!((moved.radius_x - 450.0).abs() < 3.0, "{moved:?}");
+    assert!((moved.radius_y - drawn.radius_y).abs() < 0.5 && moved.angle_deg.abs() < 0.5, "{moved:?}");
+    assert_eq!(
+        state(&harness).studio.document().history().steps(),
+        steps_before + 1,
+        "one drag, one undo step"
+    );
+    let after_drag = state(&harness).last_result().cloned().unwrap();
+    assert!(differ(&curved, &after_drag) > 1_000, "the render follows the dragged handle");
+    save_screen(&mut harness, "head-outline");
+
+    // Turning the curve off gives back the flat render.
+    harness.get_by_label("Follow the head's curve").click();
+    settle(&mut harness);
+    assert_eq!(state(&harness).consultation().settings.head, OutlineChoice::Flat);
+    assert_eq!(differ(&flat, state(&harness).last_result().unwrap()), 0);
 }
 
 /// With `SMP_SHOTS=DIR`, saves what the window shows as `DIR/NAME.png`, to look at.

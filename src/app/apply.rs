@@ -6,6 +6,7 @@ use super::state::{BRUSH_DIAMETER_MM, CompareKind, Dialog, FilePurpose, Leave, T
 use super::{Action, Command, SmpApp};
 use crate::engine::brush::BrushMode;
 use crate::engine::design::HairlineDesign;
+use crate::engine::head::{HeadEllipse, OutlineChoice};
 use crate::engine::mask::RegionKind;
 use crate::engine::sampling;
 use crate::studio::Edit;
@@ -202,11 +203,25 @@ impl SmpApp {
                 self.state.controls.placing_glabella = false;
                 self.change_design(|d| d.glabella = Some([p.x, p.y]));
             }
+            CanvasAction::OutlineMove { handle, to } => {
+                if let Some(ellipse) = self.state.consultation().scene().head_ellipse() {
+                    let moved = ellipse.with_handle_at(handle, (to.x, to.y));
+                    self.edit(Edit::SetHeadOutline(OutlineChoice::Set(moved)));
+                }
+            }
+            CanvasAction::OutlineBox { from, to } => {
+                let drawn = HeadEllipse::in_box((from.x, from.y), (to.x, to.y));
+                self.edit(Edit::SetHeadOutline(OutlineChoice::Set(drawn)));
+            }
             CanvasAction::Pick(p) if self.state.controls.tool == Tool::MatchStubble => self.match_stubble(p),
             CanvasAction::Pick(p) => self.sample_skin(p),
             CanvasAction::Measure { from, to, finished } => {
                 self.state.measure_line = Some((from, to));
-                let length_px = (to - from).length();
+                // On a curved scalp a ruler follows the surface: the length is the surface's.
+                let length_px = match self.state.consultation().scene().dome() {
+                    Some(dome) => dome.surface_length_px((from.x, from.y), (to.x, to.y)),
+                    None => (to - from).length(),
+                };
                 if finished && length_px >= 5.0 {
                     self.open_dialog(Dialog::Measure { length_px, text: String::new() });
                 }
@@ -263,7 +278,12 @@ impl SmpApp {
             Tool::Paint(kind) => Some((vec![kind], BrushMode::Paint)),
             Tool::Eraser if erase_all => Some((RegionKind::ALL.to_vec(), BrushMode::Erase)),
             Tool::Eraser => Some((vec![controls.erase_region], BrushMode::Erase)),
-            Tool::Pan | Tool::Measure | Tool::Design | Tool::SampleSkin | Tool::MatchStubble => None,
+            Tool::Pan
+            | Tool::Measure
+            | Tool::Design
+            | Tool::SampleSkin
+            | Tool::MatchStubble
+            | Tool::Outline => None,
         }
     }
 
@@ -318,6 +338,7 @@ impl SmpApp {
             Command::ToolDesign => controls.tool = Tool::Design,
             Command::ToolSampleSkin => controls.tool = Tool::SampleSkin,
             Command::ToolMatchStubble => controls.tool = Tool::MatchStubble,
+            Command::ToolOutline => controls.tool = Tool::Outline,
             Command::BrushSmaller => {
                 controls.brush_diameter_mm =
                     (controls.brush_diameter_mm / BRUSH_STEP).max(*BRUSH_DIAMETER_MM.start())

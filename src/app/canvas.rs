@@ -1,11 +1,13 @@
 //! The photo canvas: view transform (zoom, pan), drawing the photo and overlays, and turning
 //! pointer input into painting or panning.
 
-use super::overlays::{busy_badge, design_input, divider, draw_design, hint_banner, pill};
+use super::overlays::{
+    busy_badge, design_input, divider, draw_design, draw_outline, hint_banner, outline_input, pill,
+};
 use super::textures::Tiled;
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, pos2};
 
-pub use super::view::{CanvasAction, DesignView, DragMode, MAX_ZOOM, MIN_ZOOM_OF_FIT, View};
+pub use super::view::{CanvasAction, DesignView, DragMode, MAX_ZOOM, MIN_ZOOM_OF_FIT, OutlineView, View};
 
 pub struct CanvasInput<'a> {
     pub image_size: Vec2,
@@ -32,6 +34,8 @@ pub struct CanvasInput<'a> {
     /// Name what is shown ("Before", "After") on the canvas itself, for the patient.
     pub labels: bool,
     pub design: Option<DesignView<'a>>,
+    /// The head outline, while it is being adjusted.
+    pub outline: Option<OutlineView>,
     /// A suggested region waiting for an answer, drawn over everything else.
     pub suggestion: Option<&'a Tiled>,
     pub view: &'a mut View,
@@ -48,9 +52,12 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Photo canvas"));
     let response = response.on_hover_cursor(match input.mode {
-        DragMode::Paint | DragMode::Lasso | DragMode::Measure | DragMode::Design | DragMode::Pick => {
-            egui::CursorIcon::Crosshair
-        }
+        DragMode::Paint
+        | DragMode::Lasso
+        | DragMode::Measure
+        | DragMode::Design
+        | DragMode::Pick
+        | DragMode::Outline => egui::CursorIcon::Crosshair,
         DragMode::Pan => egui::CursorIcon::Grab,
     });
     let view = input.view;
@@ -162,6 +169,10 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         if let Some(d) = &input.design {
             design_input(ui, &response, view, rect, d, &mut actions);
         }
+    } else if input.mode == DragMode::Outline {
+        if let Some(o) = &input.outline {
+            outline_input(ui, &response, view, rect, o, &mut actions);
+        }
     } else if input.mode == DragMode::Pick {
         if response.clicked_by(primary)
             && let Some(p) = response.interact_pointer_pos()
@@ -223,6 +234,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     }
     if let Some(d) = &input.design {
         draw_design(&painter, view, rect, d);
+    }
+    if let Some(o) = &input.outline {
+        draw_outline(&painter, view, rect, o);
     }
     if let Some(hint) = input.hint {
         hint_banner(&painter, rect, hint);

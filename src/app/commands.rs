@@ -36,6 +36,7 @@ pub enum Command {
     ToolMeasure,
     ToolSampleSkin,
     ToolMatchStubble,
+    ToolOutline,
     BrushSmaller,
     BrushLarger,
     ShowShortcuts,
@@ -67,7 +68,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -97,6 +98,7 @@ impl Command {
         Command::ToolMeasure,
         Command::ToolSampleSkin,
         Command::ToolMatchStubble,
+        Command::ToolOutline,
         Command::BrushSmaller,
         Command::BrushLarger,
         Command::ShowShortcuts,
@@ -129,6 +131,7 @@ impl Command {
             Command::ToolMeasure => "Measure",
             Command::ToolSampleSkin => "Sample skin",
             Command::ToolMatchStubble => "Match stubble",
+            Command::ToolOutline => "Head outline",
             Command::BrushSmaller => "Smaller brush",
             Command::BrushLarger => "Larger brush",
             Command::ToggleBeforeAfter => "Before / after",
@@ -160,7 +163,8 @@ impl Command {
             | Command::ToolPan
             | Command::ToolMeasure
             | Command::ToolSampleSkin
-            | Command::ToolMatchStubble => (Menu::Tools, 0),
+            | Command::ToolMatchStubble
+            | Command::ToolOutline => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
             Command::ShowShortcuts => (Menu::Help, 0),
         }
@@ -178,6 +182,7 @@ impl Command {
             Command::ToolDesign => Some(Icon::Design),
             Command::ToolSampleSkin => Some(Icon::Dropper),
             Command::ToolMatchStubble => Some(Icon::Stubble),
+            Command::ToolOutline => Some(Icon::Outline),
             _ => None,
         }
     }
@@ -221,6 +226,9 @@ impl Command {
             }
             Command::ToolMatchStubble => {
                 "Click the patient's own buzzed hair: dot size, density, darkness and shade are set to look like it"
+            }
+            Command::ToolOutline => {
+                "The head's outline: toward it the scalp turns away, so dots crowd and flatten. Drag its handles, or drag a box to draw a new one"
             }
             Command::BrushSmaller => "Make the brush smaller",
             Command::BrushLarger => "Make the brush larger",
@@ -276,6 +284,7 @@ impl Command {
             Command::ToolMeasure => plain(Key::M),
             Command::ToolSampleSkin => plain(Key::I),
             Command::ToolMatchStubble => plain(Key::S),
+            Command::ToolOutline => plain(Key::O),
             Command::BrushSmaller => plain(Key::OpenBracket),
             Command::BrushLarger => plain(Key::CloseBracket),
             Command::ToggleBeforeAfter => plain(Key::Backslash),

@@ -17,6 +17,8 @@ pub enum Icon {
     Dropper,
     /// Short hairs seen end-on, with a sampling ring: match the stubble.
     Stubble,
+    /// A tilted ellipse with handles: the head's outline.
+    Outline,
     Before,
     After,
 }
@@ -125,6 +127,21 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, color: Color32) {
                 (0.0, 0.0, 0.09),
             ] {
                 painter.circle_filled(at(x, y), s * r, color);
+            }
+        }
+        Icon::Outline => {
+            // A tilted oval, a handle at its centre and at the ends of its axes.
+            let (sin, cos) = 0.45f32.sin_cos();
+            let point = |u: f32, v: f32| at(u * cos - v * sin, u * sin + v * cos);
+            let oval: Vec<Pos2> = (0..32)
+                .map(|i| {
+                    let a = i as f32 / 32.0 * std::f32::consts::TAU;
+                    point(0.85 * a.cos(), 0.6 * a.sin())
+                })
+                .collect();
+            painter.add(egui::Shape::closed_line(oval, stroke));
+            for p in [point(0.0, 0.0), point(0.85, 0.0), point(0.0, -0.6)] {
+                painter.circle_filled(p, s * 0.16, color);
             }
         }
         Icon::Before | Icon::After => {

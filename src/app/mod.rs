@@ -285,6 +285,13 @@ impl SmpApp {
         let design = (controls_tool_is_design(&state.controls) && state.presentation.is_none())
             .then(|| state.studio.consultation().hairline_design.clone().unwrap_or_default());
         let labels = state.presentation.is_some() || peek;
+        let outline = (state.controls.tool == Tool::Outline && state.presentation.is_none()).then(|| {
+            let scene = state.studio.consultation().scene();
+            canvas::OutlineView {
+                ellipse: scene.head_ellipse(),
+                by_hand: matches!(scene.settings.head, crate::engine::head::OutlineChoice::Set(_)),
+            }
+        });
         let controls = &state.controls;
         let output = egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -306,6 +313,7 @@ impl SmpApp {
                             Tool::Measure => DragMode::Measure,
                             Tool::Design => DragMode::Design,
                             Tool::SampleSkin | Tool::MatchStubble => DragMode::Pick,
+                            Tool::Outline => DragMode::Outline,
                         },
                         measure_line: state.measure_line,
                         lasso: &state.lasso,
@@ -320,6 +328,7 @@ impl SmpApp {
                             scale,
                             placing_glabella: controls.placing_glabella,
                         }),
+                        outline,
                         view: &mut state.view,
                     },
                 )

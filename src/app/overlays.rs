@@ -1,7 +1,7 @@
 //! What the canvas draws over the photo — the before/after divider, labels, the hint, the busy
 //! spinner, the designed hairline and its guides — and the design tool's pointer handling.
 
-use super::view::{CanvasAction, DesignView, View};
+use super::view::{CanvasAction, DesignView, OutlineView, View};
 use crate::engine::design;
 use eframe::egui::{self, Color32, Pos2, Rect, Stroke, Vec2, pos2, vec2};
 
@@ -185,4 +185,94 @@ pub(super) fn busy_badge(painter: &egui::Painter, rect: Rect) {
         .collect();
     painter.add(egui::Shape::line(points, Stroke::new(2.0, Color32::WHITE)));
     painter.ctx().request_repaint();
+}
+
+/// Drags of the head outline tool: a handle moves; a drag elsewhere draws a new outline.
+pub(super) fn outline_input(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    view: &View,
+    rect: Rect,
+    o: &OutlineView,
+    actions: &mut Vec<CanvasAction>,
+) {
+    let primary = egui::PointerButton::Primary;
+    let handle_id = response.id.with("outline_handle");
+    let box_id = response.id.with("outline_box");
+    let to_image = |p: Pos2| view.image_from_screen(rect, p);
+    if response.drag_started_by(primary)
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+    {
+        let handle = o.ellipse.and_then(|e| {
+            e.handles()
+                .iter()
+                .map(|&(x, y)| view.screen_from_image(rect, pos2(x, y)).distance(origin))
+                .enumerate()
+                .filter(|&(_, d)| d <= HANDLE_REACH * 1.5)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i)
+        });
+        match handle {
+            Some(i) => ui.data_mut(|data| {
+                data.insert_temp(handle_id, i);
+            }),
+            None => ui.data_mut(|data| {
+                data.insert_temp(box_id, to_image(origin));
+            }),
+        }
+    }
+    let handle = ui.data(|data| data.get_temp::<usize>(handle_id));
+    let from = ui.data(|data| data.get_temp::<Pos2>(box_id));
+    if (handle.is_some() || from.is_some())
+        && response.dragged_by(primary)
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let to = to_image(p);
+        match (handle, from) {
+            (Some(handle), _) => actions.push(CanvasAction::OutlineMove { handle, to }),
+            (None, Some(from)) if (to - from).length() * view.zoom > 6.0 => {
+                actions.push(CanvasAction::OutlineBox { from, to })
+            }
+            _ => {}
+        }
+    }
+    if (handle.is_some() || from.is_some())
+        && (response.drag_stopped_by(primary) || !ui.input(|i| i.pointer.primary_down()))
+    {
+        ui.data_mut(|data| {
+            data.remove::<usize>(handle_id);
+            data.remove::<Pos2>(box_id);
+        });
+        actions.push(CanvasAction::StrokeEnded);
+    }
+}
+
+/// The head outline and its five handles, with a label saying where it came from.
+pub(super) fn draw_outline(painter: &egui::Painter, view: &View, rect: Rect, o: &OutlineView) {
+    let gold = Color32::from_rgb(255, 214, 90);
+    let Some(e) = o.ellipse else {
+        pill(
+            painter,
+            rect.left_top() + vec2(14.0, 14.0),
+            "No head outline found: the scalp is treated as flat. Drag a box around the head to draw one.",
+            14.0,
+        );
+        return;
+    };
+    let points: Vec<Pos2> = (0..128)
+        .map(|i| {
+            let (x, y) = e.point_at(i as f32 / 128.0 * std::f32::consts::TAU);
+            view.screen_from_image(rect, pos2(x, y))
+        })
+        .collect();
+    painter.add(egui::Shape::closed_line(points.clone(), Stroke::new(4.0, Color32::from_black_alpha(140))));
+    painter.add(egui::Shape::closed_line(points, Stroke::new(2.0, gold)));
+    for (i, (x, y)) in e.handles().into_iter().enumerate() {
+        let p = view.screen_from_image(rect, pos2(x, y));
+        let r = if i == 0 { 7.0 } else { 6.0 };
+        painter.circle_filled(p, r + 1.5, Color32::from_black_alpha(160));
+        painter.circle_filled(p, r, if i == 0 { Color32::WHITE } else { gold });
+    }
+    let label = if o.by_hand { "Head outline · set by hand" } else { "Head outline · found on the photo" };
+    pill(painter, rect.left_top() + vec2(14.0, 14.0), label, 14.0);
 }

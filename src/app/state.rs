@@ -28,6 +28,8 @@ pub enum Tool {
     /// Read the patient's skin tone off the photo.
     SampleSkin,
     MatchStubble,
+    /// Show and adjust the head's outline, which the scalp's curvature follows.
+    Outline,
 }
 
 /// The window's own settings, chosen in the side panels.

@@ -2,6 +2,7 @@
 //! canvas's actions and drag modes, shared by the canvas and the overlays drawn on it.
 
 use crate::engine::design::HairlineDesign;
+use crate::engine::head::HeadEllipse;
 use crate::engine::units::Scale;
 use eframe::egui::{Pos2, Rect, Vec2, pos2};
 
@@ -104,6 +105,10 @@ pub enum CanvasAction {
     DesignGlabella(Pos2),
     /// A click with an eyedropper, in photo pixels.
     Pick(Pos2),
+    /// A handle of the head outline (see `HeadEllipse::handles`) dragged here.
+    OutlineMove { handle: usize, to: Pos2 },
+    /// A new head outline drawn as the box between two points.
+    OutlineBox { from: Pos2, to: Pos2 },
 }
 
 /// What a primary drag on the canvas does.
@@ -118,6 +123,15 @@ pub enum DragMode {
     Design,
     /// Click to read a colour off the photo.
     Pick,
+    /// Drag the head outline's handles, or a box for a new outline.
+    Outline,
+}
+
+/// The head outline the render follows, drawn while it is being adjusted.
+pub struct OutlineView {
+    pub ellipse: Option<HeadEllipse>,
+    /// Set by hand (else found on the photo).
+    pub by_hand: bool,
 }
 
 /// The designed hairline and its guides, drawn over the photo.

@@ -3,16 +3,20 @@
 //! becomes part of an undo step.
 
 use super::edit::{Change, Edit, RenderScope};
+use crate::engine::analysis::PhotoAnalysis;
 use crate::engine::brush::{Brush, BrushMode, StrokeInterpolator, fill_polygon};
 use crate::engine::consultation::Consultation;
 use crate::engine::design::HairlineDesign;
 use crate::engine::files::Stamp;
+use crate::engine::hair::HairMap;
+use crate::engine::head::{Dome, OutlineChoice};
 use crate::engine::history::{Applied, Choices, History, MaskPatch, Step};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::limits;
 use crate::engine::sim::MAX_PHOTO_SHARPNESS_MM;
 use crate::engine::units::Scale;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where a document came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +154,19 @@ impl Document {
         c.show_regions = choices.show_regions;
         c.notes = choices.notes;
         c.hairline_design = choices.hairline_design;
+    }
+
+    /// Keeps the hair and the photo's analysis a render measured, where they were measured on
+    /// this photo at the scale in use. They follow from the photo and the scale, so this is
+    /// no edit and no undo step.
+    pub(super) fn adopt_measurements(&mut self, hair: Arc<HairMap>, analysis: Arc<PhotoAnalysis>) {
+        let c = &mut self.consultation;
+        if hair.scale == c.settings.scale && (hair.width(), hair.height()) == c.photo.dimensions() {
+            c.hair = hair;
+        }
+        if analysis.fits(&c.photo, c.settings.scale) {
+            c.analysis = analysis;
+        }
     }
 
     /// Applies one edit; says what must be redrawn.
@@ -301,6 +318,14 @@ impl Document {
                 c.settings.photo_sharpness_mm =
                     mm.filter(|mm| mm.is_finite()).map(|mm| mm.clamp(0.0, MAX_PHOTO_SHARPNESS_MM));
             }
+            Edit::SetHeadOutline(choice) => match choice {
+                OutlineChoice::Set(ellipse) => {
+                    if Dome::new(ellipse).is_some() {
+                        c.settings.head = OutlineChoice::Set(ellipse.normalised());
+                    }
+                }
+                other => c.settings.head = other,
+            },
             Edit::Calibrate { px_per_mm } => {
                 if let Some(scale) = Scale::new(px_per_mm) {
                     c.set_scale(scale, true);

@@ -6,6 +6,7 @@
 use crate::engine::brush::BrushMode;
 use crate::engine::consultation::PatientNotes;
 use crate::engine::design::HairlineDesign;
+use crate::engine::head::OutlineChoice;
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
 use crate::engine::preset::{HairlineStyle, Preset};
 use crate::engine::sim::Stage;
@@ -52,6 +53,9 @@ pub enum Edit {
     /// the photo's own estimate; values outside 0–[`MAX_PHOTO_SHARPNESS_MM`](crate::engine::sim::MAX_PHOTO_SHARPNESS_MM) are brought into
     /// that range.
     SetPhotoSharpness(Option<f32>),
+    /// The head outline the scalp's curvature follows; an outline set by hand that is not a
+    /// finite ellipse is ignored.
+    SetHeadOutline(OutlineChoice),
     /// A measured scale: this many photo pixels per millimetre on the scalp.
     Calibrate {
         px_per_mm: f32,

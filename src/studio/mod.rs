@@ -450,6 +450,9 @@ impl Studio {
             self.shown.stats = output.stats;
             self.shown.plan = output.plan;
             self.shown.elapsed = Some(output.elapsed);
+            if let Some((hair, analysis)) = output.measured {
+                self.document.adopt_measurements(hair, analysis);
+            }
         }
         let mut finished = Vec::new();
         self.jobs.retain(|(_, rx)| match rx.try_recv() {

@@ -36,6 +36,10 @@ pub struct RenderOutput {
     pub rect: PixelRect,
     pub stats: Stats,
     pub elapsed: Duration,
+    /// The hair and the photo's analysis, when this render measured them anew (the scale
+    /// changed): the document keeps them, so what the window reads off the photo (its
+    /// sharpness, the head's outline) is measured at the scale in use.
+    pub measured: Option<(Arc<HairMap>, Arc<PhotoAnalysis>)>,
 }
 
 /// Why the window shows no new results.
@@ -169,14 +173,23 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
         };
         previous =
             Some(Previous { image, photo: job.photo.clone(), preset: job.preset, settings: job.settings });
+        let measured = (!Arc::ptr_eq(&hair, &job.hair) || !Arc::ptr_eq(&analysis, &job.analysis))
+            .then(|| (hair.clone(), analysis.clone()));
         if !Arc::ptr_eq(&hair, &job.hair) {
             hair_cache = Some(hair);
         }
         if !Arc::ptr_eq(&analysis, &job.analysis) {
             analysis_cache = Some(analysis);
         }
-        let output =
-            RenderOutput { generation: job.generation, plan, pixels, rect, stats, elapsed: start.elapsed() };
+        let output = RenderOutput {
+            generation: job.generation,
+            plan,
+            pixels,
+            rect,
+            stats,
+            elapsed: start.elapsed(),
+            measured,
+        };
         if results.send(output).is_err() {
             break;
         }

@@ -7,6 +7,7 @@ use super::super::state::State;
 use super::presets::{ThumbnailTextures, preset_ui};
 use super::{SIDE_PANEL_WIDTH, region_color, section, swatch, tooltip_with_shortcut};
 use crate::engine::handout::{duration, thousands};
+use crate::engine::head::OutlineChoice;
 use crate::engine::mask::RegionKind;
 use crate::engine::sim::{self, Stage};
 use crate::studio::Edit;
@@ -99,6 +100,8 @@ pub fn simulation_panel(state: &State, textures: &ThumbnailTextures, ui: &mut eg
 
             section(ui, "PHOTO");
             actions.extend(photo_sharpness_ui(state, ui));
+            ui.add_space(6.0);
+            actions.extend(curvature_ui(state, ui));
 
             section(ui, "PLAN");
             actions.extend(plan_ui(state, ui));
@@ -139,6 +142,43 @@ fn photo_sharpness_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
                 .clicked()
         {
             actions.push(Action::Edit(Edit::SetPhotoSharpness(None)));
+        }
+    });
+    actions
+}
+
+/// Whether the dots follow the head's curve, and which outline it comes from.
+fn curvature_ui(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let scene = state.consultation().scene();
+    let choice = scene.settings.head;
+    let mut follow = choice != OutlineChoice::Flat;
+    if ui
+        .checkbox(&mut follow, "Follow the head's curve")
+        .on_hover_text(
+            "Toward the head's outline the scalp turns away from the camera: dots crowd, flatten \
+             and darken there, and areas count the skin, not the pixels",
+        )
+        .changed()
+    {
+        let choice = if follow { OutlineChoice::Found } else { OutlineChoice::Flat };
+        actions.push(Action::Edit(Edit::SetHeadOutline(choice)));
+    }
+    let (text, weak) = match (choice, scene.head_ellipse()) {
+        (OutlineChoice::Flat, _) => ("Off: the scalp is treated as flat", true),
+        (OutlineChoice::Set(_), _) => ("Outline set by hand", false),
+        (OutlineChoice::Found, Some(_)) => ("Outline found on the photo", false),
+        (OutlineChoice::Found, None) => {
+            ("No head outline on this photo: flat. Draw one with Head outline (O)", true)
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        let label = RichText::new(text);
+        ui.label(if weak { label.weak() } else { label });
+        if matches!(choice, OutlineChoice::Set(_))
+            && ui.button("Use found").on_hover_text("Go back to the outline found on the photo").clicked()
+        {
+            actions.push(Action::Edit(Edit::SetHeadOutline(OutlineChoice::Found)));
         }
     });
     actions

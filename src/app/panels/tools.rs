@@ -9,7 +9,7 @@ use crate::engine::mask::RegionKind;
 use crate::studio::Edit;
 use eframe::egui;
 
-const TOOLS: [(Command, Tool); 9] = [
+const TOOLS: [(Command, Tool); 10] = [
     (Command::ToolHairline, Tool::Paint(RegionKind::Hairline)),
     (Command::ToolDesign, Tool::Design),
     (Command::ToolBald, Tool::Paint(RegionKind::Bald)),
@@ -19,6 +19,7 @@ const TOOLS: [(Command, Tool); 9] = [
     (Command::ToolMeasure, Tool::Measure),
     (Command::ToolSampleSkin, Tool::SampleSkin),
     (Command::ToolMatchStubble, Tool::MatchStubble),
+    (Command::ToolOutline, Tool::Outline),
 ];
 
 pub fn tools_panel(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
