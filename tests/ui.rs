@@ -1290,6 +1290,26 @@ fn the_head_outline_is_drawn_then_its_handle_dragged_and_the_render_follows() {
     assert_eq!(differ(&flat, state(&harness).last_result().unwrap()), 0);
 }
 
+#[test]
+fn a_photo_is_shown_before_it_is_measured_and_measured_by_its_first_render() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-unmeasured-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("patient.png");
+    image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([180 + (x % 7) as u8, 140 + (y % 5) as u8, 120]))
+        .save(&photo)
+        .unwrap();
+    let mut harness = harness_opening(Some(&photo), &dir.join("recovery"));
+    // The frame the photo opens in shows it, measured or not: finding its hairs and blur takes
+    // seconds on a large photo, and the first render does that work.
+    step_until(&mut harness, "the photo to open", |app| app.consultation().photo_name == "patient.png");
+    assert!(!state(&harness).consultation().analysis.is_measured(), "the photo waited for its measures");
+    settle(&mut harness);
+    let c = state(&harness).consultation();
+    assert!(c.analysis.fits(&c.photo, c.settings.scale), "the first render's measures were not kept");
+    assert_eq!(c.hair.scale, c.settings.scale);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// With `SMP_SHOTS=DIR`, saves what the window shows as `DIR/NAME.png`, to look at.
 fn save_screen(harness: &mut Harness<'static, SmpApp>, name: &str) {
     if let Some(dir) = std::env::var_os("SMP_SHOTS") {

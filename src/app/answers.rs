@@ -164,9 +164,13 @@ impl SmpApp {
         }
     }
 
-    /// Whether the photo just opened is badly blurred, said once as it opens.
+    /// Whether the photo just opened is badly blurred, said once as it opens (or, for a photo
+    /// opened unmeasured, once it is measured).
     fn blur_check(&self) -> Option<String> {
         let c = self.state.consultation();
+        if !c.analysis.is_measured() {
+            return None;
+        }
         photo_check::blur_check(c.analysis.psf.summary_px(), c.settings.scale, c.calibrated)
     }
 
@@ -213,6 +217,20 @@ impl SmpApp {
                 }
             }
             Event::Exported(path) => self.info(format!("Exported {}.", path.display())),
+            Event::Measured => {
+                if let Some(check) = self.blur_check() {
+                    // Said with the opening notice, where that is still shown.
+                    match &self.state.notice {
+                        // An error stays until it is dismissed.
+                        Some(n) if n.is_error => {}
+                        Some(n) if n.text.starts_with("Opened") => {
+                            let text = format!("{} {check}", n.text);
+                            self.info(text);
+                        }
+                        _ => self.info(check),
+                    }
+                }
+            }
             Event::StubbleMatched(Some((said, preset))) => {
                 self.edit(Edit::SetPreset(preset));
                 self.info(said);

@@ -209,7 +209,8 @@ fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<
     let reduced = loaded.notices.iter().any(|n| matches!(n, PhotoNotice::Reduced { .. }));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
     let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut consultation = Consultation::new(name, loaded.image, preset);
+    // Shown at once; the first render measures the photo (seconds on a 24 MP photo).
+    let mut consultation = Consultation::unmeasured(name, loaded.image, preset);
     // A new consultation is dated today; the clinician can change it under Patient and notes.
     consultation.notes.date = crate::engine::consultation::PatientNotes::today();
     if !reduced {

@@ -159,14 +159,18 @@ impl Document {
     /// Keeps the hair and the photo's analysis a render measured, where they were measured on
     /// this photo at the scale in use. They follow from the photo and the scale, so this is
     /// no edit and no undo step.
-    pub(super) fn adopt_measurements(&mut self, hair: Arc<HairMap>, analysis: Arc<PhotoAnalysis>) {
+    /// Says whether the photo had not been measured before.
+    pub(super) fn adopt_measurements(&mut self, hair: Arc<HairMap>, analysis: Arc<PhotoAnalysis>) -> bool {
         let c = &mut self.consultation;
         if hair.scale == c.settings.scale && (hair.width(), hair.height()) == c.photo.dimensions() {
             c.hair = hair;
         }
+        let first = !c.analysis.is_measured();
         if analysis.fits(&c.photo, c.settings.scale) {
             c.analysis = analysis;
+            return first;
         }
+        false
     }
 
     /// Applies one edit; says what must be redrawn.

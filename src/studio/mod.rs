@@ -96,6 +96,8 @@ pub enum Event {
         message: String,
         apply: Option<Preset>,
     },
+    /// The photo opened unmeasured was measured: its sharpness and outline are known now.
+    Measured,
     Failed(StudioError),
 }
 
@@ -450,8 +452,10 @@ impl Studio {
             self.shown.stats = output.stats;
             self.shown.plan = output.plan;
             self.shown.elapsed = Some(output.elapsed);
-            if let Some((hair, analysis)) = output.measured {
-                self.document.adopt_measurements(hair, analysis);
+            if let Some((hair, analysis)) = output.measured
+                && self.document.adopt_measurements(hair, analysis)
+            {
+                events.push(Event::Measured);
             }
         }
         let mut finished = Vec::new();

@@ -49,6 +49,26 @@ impl PhotoAnalysis {
         Self { scale, width: photo.width(), height: photo.height(), psf, surface, skin, head }
     }
 
+    /// A stand-in for a photo not measured yet: sharp, matte, all skin, no outline. It fits no
+    /// scale, so the first render measures the photo (see [`PhotoAnalysis::fits`]).
+    pub fn unmeasured(photo: &RgbImage) -> Self {
+        let (width, height) = photo.dimensions();
+        Self {
+            scale: Scale { px_per_mm: 0.0 },
+            width,
+            height,
+            psf: PsfMap::uniform(psf::FALLBACK_SIGMA_PX),
+            surface: Surface::matte(),
+            skin: SkinMap::all_skin(width, height),
+            head: None,
+        }
+    }
+
+    /// Whether this analysis was measured at all (see [`PhotoAnalysis::unmeasured`]).
+    pub fn is_measured(&self) -> bool {
+        self.scale.px_per_mm > 0.0
+    }
+
     /// Whether this analysis was made for a photo of this size at this scale.
     pub fn fits(&self, photo: &RgbImage, scale: Scale) -> bool {
         self.scale == scale && (self.width, self.height) == photo.dimensions()

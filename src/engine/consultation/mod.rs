@@ -65,18 +65,38 @@ impl Consultation {
     /// Like [`Consultation::new`] for a photo whose scale is already known (given on the command
     /// line), so the hairs are found once, at that scale. Still not counted as calibrated.
     pub fn at_scale(photo_name: String, photo: RgbImage, preset: Preset, scale: Scale) -> Self {
-        let masks = RegionMasks::new(photo.width(), photo.height());
-        let settings = SimSettings { scale, ..SimSettings::default() };
-        let (hair, analysis) = measure(&photo, settings.scale);
+        let (hair, analysis) = measure(&photo, scale);
+        Self::with_measures(photo_name, photo, preset, scale, hair, analysis)
+    }
+
+    /// A fresh consultation whose photo is not measured yet (no hair found, no analysis): it
+    /// opens at once, and the first render measures the photo at the scale then in use. For
+    /// the window, where a large photo would otherwise wait seconds to be shown.
+    pub fn unmeasured(photo_name: String, photo: RgbImage, preset: Preset) -> Self {
+        // A scale no render uses: the worker finds the hairs anew.
+        let unset = Scale { px_per_mm: 0.0 };
+        let hair = Arc::new(HairMap::empty(photo.width(), photo.height(), unset));
+        let analysis = Arc::new(PhotoAnalysis::unmeasured(&photo));
+        Self::with_measures(photo_name, photo, preset, SimSettings::default().scale, hair, analysis)
+    }
+
+    fn with_measures(
+        photo_name: String,
+        photo: RgbImage,
+        preset: Preset,
+        scale: Scale,
+        hair: Arc<HairMap>,
+        analysis: Arc<PhotoAnalysis>,
+    ) -> Self {
         Self {
             photo_name,
+            masks: RegionMasks::new(photo.width(), photo.height()),
             photo: Arc::new(photo),
             photo_file: None,
             hair,
             analysis,
-            masks,
             preset,
-            settings,
+            settings: SimSettings { scale, ..SimSettings::default() },
             calibrated: false,
             show_regions: [true; 3],
             notes: PatientNotes::default(),
