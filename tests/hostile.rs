@@ -549,3 +549,27 @@ fn the_patients_photo_is_never_the_output() {
     assert_eq!(std::fs::read(&photo_path).unwrap(), before, "the photo changed");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_output_in_a_missing_folder_is_refused_before_anything_is_written() {
+    let dir = std::env::temp_dir().join(format!("smp-hostile-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("preview.png");
+    let missing = dir.join("no such folder").join("hair.png");
+    fails_with(
+        Command::new(env!("CARGO_BIN_EXE_smp-studio"))
+            .args(["render", "--demo", "--out"])
+            .arg(&out)
+            .arg("--hair-map")
+            .arg(&missing),
+        &["--hair-map", "does not exist"],
+    );
+    assert!(!out.exists(), "the render was written although one output could not be");
+    fails_with(
+        Command::new(env!("CARGO_BIN_EXE_smp-studio"))
+            .args(["render", "--demo", "--out"])
+            .arg(dir.join("gone/x.png")),
+        &["--out", "does not exist"],
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -189,7 +189,7 @@ fn file_name(path: &Path) -> String {
 /// `smp-studio render …`
 pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let threads = super::thread_count(args.threads)?;
-    refuse_overwriting_inputs(args)?;
+    check_outputs(args)?;
     super::handout::check(args)?;
     let consultation = consultation(args)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -234,7 +234,8 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
 }
 
 /// The outputs must never replace an input: a typo in `--out` must not cost a patient's photo.
-fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
+/// Each output's folder must exist.
+fn check_outputs(args: &RenderArgs) -> anyhow::Result<()> {
     let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
     if let Some(photo) = &args.photo {
         inputs.push(("the photo", photo.clone()));
@@ -263,6 +264,18 @@ fn refuse_overwriting_inputs(args: &RenderArgs) -> anyhow::Result<()> {
             bail!(
                 "{flag} {} is {what} being rendered; choose another file name (SMP Studio never overwrites its inputs)",
                 output.display()
+            );
+        }
+        // Said before the render, not after it: a missing folder must not cost a finished
+        // render, nor leave some outputs written and others not.
+        let folder = output.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder
+            && !folder.is_dir()
+        {
+            bail!(
+                "{flag} {}: the folder {} does not exist; create it or choose another place",
+                output.display(),
+                folder.display()
             );
         }
     }
