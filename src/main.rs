@@ -3,7 +3,14 @@ use smp_studio::cli::{Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            eprintln!("error: {}", smp_studio::cli::argument_error(&e));
+            return ExitCode::from(2);
+        }
+    };
     let result = match &cli.command {
         Some(Command::Render(args)) => smp_studio::cli::render(args),
         Some(Command::Bench(args)) => smp_studio::cli::bench(args),

@@ -9,6 +9,7 @@
 
 use image::{Rgb, RgbImage};
 use smp_studio::engine::analysis::PhotoAnalysis;
+use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::head::{DEPOSIT_DEPTH, HeadEllipse, OutlineChoice};
 use smp_studio::engine::mask::{RegionKind, RegionMasks};
 use smp_studio::engine::preset::{self, NeedleGrouping, Preset};
@@ -334,4 +335,31 @@ fn the_outline_of_a_generated_head_is_found_and_followed() {
     assert!(curved.iter().any(|d| d.aspect < 0.9), "dots toward the rim flatten");
     let flat = Scene { settings: SimSettings { head: OutlineChoice::Flat, ..settings }, ..scene };
     assert!(sim::plan_dots(&flat).iter().all(|d| d.aspect == 1.0), "a flat scalp keeps round dots");
+}
+
+#[test]
+fn measure_follows_the_surface_only_along_an_outline_that_does_not_hang_on_a_guessed_scale() {
+    let params = HeadParams::sample();
+    let head = generate_head(&params);
+    let mut c = Consultation::at_scale(
+        "head.png".into(),
+        head.photo.clone(),
+        plain_preset(),
+        Scale { px_per_mm: params.px_per_mm },
+    );
+    let found = c.analysis.head.expect("the head's outline is found on a photo of the whole head");
+    // A line from the dome's middle to near its rim: on the curved scalp it is longer.
+    let from = (found.centre_x, found.centre_y);
+    let to = (found.centre_x + 0.9 * found.radius_x, found.centre_y);
+    let straight = 0.9 * found.radius_x;
+    assert!(!c.calibrated);
+    let before = c.measured_length_px(from, to);
+    assert!((before - straight).abs() < 0.01, "not calibrated yet: {before} px for a {straight} px line");
+    c.set_scale(Scale { px_per_mm: params.px_per_mm }, true);
+    let after = c.measured_length_px(from, to);
+    assert!(after > 1.1 * straight, "calibrated: the ruler follows the dome ({after} px for {straight})");
+    // An outline set by hand is in pixels, whatever the scale.
+    c.calibrated = false;
+    c.settings.head = OutlineChoice::Set(found);
+    assert!(c.measured_length_px(from, to) > 1.1 * straight);
 }

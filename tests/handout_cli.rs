@@ -220,7 +220,7 @@ fn hand_out_flags_that_cannot_work_get_one_clear_line() {
                 os("--report"),
                 png.as_os_str(),
             ],
-            "same file",
+            "both name",
         ),
         (
             vec![os("--consultation"), file.as_os_str(), os("--report"), file.as_os_str()],

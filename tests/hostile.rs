@@ -573,3 +573,267 @@ fn an_output_in_a_missing_folder_is_refused_before_anything_is_written() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ---- outputs: nothing a render writes may cost a file ----
+
+/// The files in `dir` and their bytes: what a refused command must leave exactly as it was.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_link_to_an_input_is_never_an_output() {
+    let dir = scratch("hard-links");
+    let photo_path = dir.join("p.png");
+    photo(120, 90).save(&photo_path).unwrap();
+    let mask_path = dir.join("m.png");
+    image::GrayImage::from_pixel(120, 90, Luma([255])).save(&mask_path).unwrap();
+    std::fs::hard_link(&photo_path, dir.join("h.png")).unwrap();
+    std::fs::hard_link(&mask_path, dir.join("hm.png")).unwrap();
+    let before = snapshot(&dir);
+    for (flag, target, what) in [
+        ("--hair-map", "h.png", "the photo"),
+        ("--skin-map", "h.png", "the photo"),
+        ("--dots-csv", "h.png", "the photo"),
+        ("--out", "h.png", "the photo"),
+        ("--hair-map", "hm.png", "a region mask"),
+    ] {
+        let mut command = bin();
+        command
+            .args(["render", "--photo"])
+            .arg(&photo_path)
+            .arg("--mask")
+            .arg(format!("bald={}", mask_path.display()));
+        if flag != "--out" {
+            command.arg("--out").arg(dir.join("o.png"));
+        }
+        fails_with(command.arg(flag).arg(dir.join(target)), &[flag, &format!("is {what} being rendered")]);
+        assert_eq!(snapshot(&dir), before, "{flag} {target}: a file changed");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn outputs_naming_one_file_or_a_folder_are_refused_before_anything_is_written() {
+    let dir = scratch("same-output");
+    std::fs::create_dir_all(dir.join("a folder")).unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let out = dir.join("same.png");
+    fails_with(demo(&out).arg("--hair-map").arg(&out), &["--out and --hair-map both name", "same.png"]);
+    fails_with(
+        demo(&out).arg("--dots-csv").arg(dir.join("sub/../same.png")),
+        &["--out and --dots-csv both name"],
+    );
+    fails_with(
+        demo(&out).arg("--hair-map").arg(dir.join("a folder")),
+        &["--hair-map", "is a folder, not a file"],
+    );
+    assert!(!out.exists(), "--out was written although another output was refused");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_as_an_output_is_refused_without_waiting() {
+    let dir = scratch("fifo-out");
+    let fifo = dir.join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for flag in ["--dots-csv", "--hair-map", "--out"] {
+        let mut command = demo(&dir.join("o.png"));
+        if flag == "--out" {
+            command = demo(&fifo);
+        } else {
+            command.arg(flag).arg(&fifo);
+        }
+        fails_with(&mut command, &[flag, "is a pipe, not a file"]);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_a_temporary_name_is_not_followed() {
+    let dir = scratch("planted");
+    let photo_path = dir.join("q.png");
+    photo(120, 90).save(&photo_path).unwrap();
+    let before = std::fs::read(&photo_path).unwrap();
+    for name in ["o.png.partial", "r.pdf.partial"] {
+        std::os::unix::fs::symlink(&photo_path, dir.join(name)).unwrap();
+    }
+    let (o, err) = run(render_photo(&photo_path, &dir.join("o.png")).arg("--report").arg(dir.join("r.pdf")));
+    assert!(o.status.success(), "{err}");
+    assert_eq!(std::fs::read(&photo_path).unwrap(), before, "the photo was written through a link");
+    for name in ["o.png", "r.pdf"] {
+        let meta = std::fs::symlink_metadata(dir.join(name)).unwrap();
+        assert!(meta.file_type().is_file(), "{name} is not a plain file");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn permissions_of_an_output_are_respected_and_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("modes");
+    let locked = dir.join("locked.png");
+    std::fs::write(&locked, "keep").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    fails_with(&mut demo(&locked), &["--out", "locked.png", "the file is read-only"]);
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep");
+    let private = dir.join("private.png");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (o, err) = run(&mut demo(&private));
+    assert!(o.status.success(), "{err}");
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a private hand-out became readable by others");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_name_at_the_systems_limit_is_written() {
+    let dir = scratch("long-name");
+    let out = dir.join(format!("{}.png", "n".repeat(251)));
+    let (o, err) = run(&mut demo(&out));
+    assert!(o.status.success(), "{err}");
+    assert!(out.is_file());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A render whose disk holds only `bytes` more: every file written past that fails as on a
+/// full disk.
+fn on_a_full_disk(command: &mut Command, bytes: u64) -> &mut Command {
+    command.env("SMP_STUDIO_DISK_LIMIT_BYTES", bytes.to_string())
+}
+
+#[test]
+fn a_full_disk_leaves_every_side_output_as_it_was() {
+    let dir = scratch("full-disk");
+    let photo_path = dir.join("p.png");
+    photo(160, 120).save(&photo_path).unwrap();
+    // How much the render itself takes, so the disk fills up on the side output.
+    let probe = dir.join("probe.png");
+    let (o, err) = run(&mut render_photo(&photo_path, &probe));
+    assert!(o.status.success(), "{err}");
+    let out_bytes = std::fs::metadata(&probe).unwrap().len();
+    std::fs::remove_file(&probe).unwrap();
+    for flag in ["--hair-map", "--skin-map", "--dots-csv"] {
+        let side = dir.join(format!("side{flag}"));
+        std::fs::write(&side, b"the previous file").unwrap();
+        let before = snapshot(&dir);
+        let mut command = render_photo(&photo_path, &dir.join("o.png"));
+        let err =
+            fails_with(on_a_full_disk(command.arg(flag).arg(&side), out_bytes + 8), &["the disk is full"]);
+        assert!(err.contains(&side.display().to_string()), "{err}");
+        let after = snapshot(&dir);
+        let old: Vec<_> = after.iter().filter(|(name, _)| name != "o.png").cloned().collect();
+        assert_eq!(old, before, "{flag}: an earlier file changed, or a temporary file was left");
+        std::fs::remove_file(dir.join("o.png")).ok();
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_consultation_is_saved_from_the_command_line_whole_or_not_at_all() {
+    let dir = scratch("save-consultation");
+    let saved = dir.join("visit.smpc");
+    let (o, err) = run(bin().args(["render", "--demo", "--save-consultation"]).arg(&saved));
+    assert!(o.status.success(), "{err}");
+    let first = std::fs::read(&saved).unwrap();
+    let reopened = smp_studio::engine::consultation::Consultation::load(&saved).unwrap();
+    assert!(!reopened.masks.get(smp_studio::engine::mask::RegionKind::Bald).is_blank());
+    fails_with(
+        on_a_full_disk(
+            bin().args(["render", "--demo", "--seed", "9", "--save-consultation"]).arg(&saved),
+            4096,
+        ),
+        &["visit.smpc", "the disk is full"],
+    );
+    assert_eq!(std::fs::read(&saved).unwrap(), first, "a failed save changed the consultation");
+    assert_eq!(
+        snapshot(&dir).len(),
+        1,
+        "a temporary file was left: {:?}",
+        snapshot(&dir).iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    fails_with(
+        bin().args(["render", "--demo", "--save-consultation"]).arg(dir.join("visit.png")),
+        &["--save-consultation", "ends in .smpc"],
+    );
+    // Rendering from the saved file gives the demo's own render.
+    let (a, b) = (dir.join("a.png"), dir.join("b.png"));
+    assert!(run(&mut demo(&a)).0.status.success());
+    assert!(
+        run(bin().args(["render", "--consultation"]).arg(&saved).arg("--out").arg(&b)).0.status.success()
+    );
+    assert_eq!(image::open(&a).unwrap().to_rgb8(), image::open(&b).unwrap().to_rgb8());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn sizes_and_counts_that_would_exhaust_the_machine_get_a_sentence() {
+    let dir = scratch("exhaust");
+    let out = dir.join("o.png");
+    for width in ["4294967295", "100000", "30001"] {
+        fails_with(demo(&out).args(["--width", width]), &["--width", width, "from 320 to 30000"]);
+    }
+    // A tall photo at a wide export would be more pixels than any export holds.
+    let tall = dir.join("tall.png");
+    photo(100, 1200).save(&tall).unwrap();
+    fails_with(render_photo(&tall, &out).args(["--width", "29000"]), &["too large", "150 megapixels"]);
+    // A whole photo painted at a scale no scalp photo has.
+    let mask = dir.join("all.png");
+    image::GrayImage::from_pixel(1000, 800, Luma([255])).save(&mask).unwrap();
+    let wide = dir.join("wide.png");
+    photo(1000, 800).save(&wide).unwrap();
+    fails_with(
+        render_photo(&wide, &out)
+            .args(["--px-per-mm", "0.5"])
+            .arg("--mask")
+            .arg(format!("bald={}", mask.display())),
+        &["the painted regions cover 32000 cm²", "check the scale"],
+    );
+    let presets = ["Light skin", "Medium skin", "Dark skin", "Very light skin", "Light skin"];
+    let mut command = demo(&out);
+    command.args(["--sheet", "compare"]);
+    for name in presets {
+        command.arg("--preset").arg(name);
+    }
+    fails_with(&mut command, &["--sheet compare is given 5 presets", "2 to 4"]);
+    let long = "x".repeat(20_000);
+    fails_with(demo(&out).args(["--sheet", "before-after", "--label", &long]), &["--label", "at most 200"]);
+    fails_with(demo(&out).args(["--sheet", "before-after", "--date", &long]), &["--date", "at most 60"]);
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn argument_mistakes_are_one_sentence_naming_the_argument() {
+    let dir = scratch("arguments");
+    let out = dir.join("o.png");
+    for (args, needles) in [
+        (vec!["--width", "-1"], vec!["--width -1", "from 320 to 30000"]),
+        (vec!["--quality", "-1"], vec!["--quality -1", "from 1 to 100"]),
+        (vec!["--quality", "500"], vec!["--quality 500", "from 1 to 100"]),
+        (vec!["--widht", "400"], vec!["--widht is not an option", "--width"]),
+        (vec!["--sheet", "poster"], vec!["--sheet poster", "before-after"]),
+    ] {
+        let (o, err) = run(demo(&out).args(&args));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: more than one line: {err}");
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: expected `{needle}` in: {err}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

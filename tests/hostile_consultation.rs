@@ -685,3 +685,80 @@ fn a_refused_file_leaves_the_open_consultation_as_it_was() {
     assert_eq!(std::fs::read(&good).unwrap(), saved, "the open consultation's file changed");
     std::fs::remove_dir_all(&root).ok();
 }
+
+// ---- a file is held to the rules the command line keeps ----
+
+#[test]
+fn a_head_outline_the_command_line_would_refuse() {
+    for (case, ellipse, needle) in [
+        (
+            "head-zero",
+            "(centre_x: 50.0, centre_y: 40.0, radius_x: 0.0, radius_y: 30.0, angle_deg: 0.0)",
+            "at least 4 px",
+        ),
+        (
+            "head-nan",
+            "(centre_x: NaN, centre_y: 40.0, radius_x: 30.0, radius_y: 30.0, angle_deg: 0.0)",
+            "must be numbers",
+        ),
+    ] {
+        refused(
+            case,
+            &meta_edited("head: Found", &format!("head: Set({ellipse})")),
+            &["its head outline", needle],
+        );
+    }
+}
+
+#[test]
+fn two_parts_of_one_name_are_refused_not_picked() {
+    // The zip writer refuses a second part of one name, so the second is written under a name
+    // of the same length and renamed in the bytes, header and directory alike.
+    let mut parts = parts();
+    let photo = parts.iter().find(|(n, _)| n.starts_with("photo.")).unwrap().clone();
+    let other = RgbImage::from_pixel(PHOTO_SIZE.0, PHOTO_SIZE.1, Rgb([20, 200, 20]));
+    let twin = photo.0.replacen("photo", "phot0", 1);
+    parts.push((twin.clone(), png(&other)));
+    let mut bytes = container(&parts);
+    let (from, to) = (twin.as_bytes(), photo.0.as_bytes());
+    let mut i = 0;
+    while let Some(at) = bytes[i..].windows(from.len()).position(|w| w == from) {
+        bytes[i + at..i + at + from.len()].copy_from_slice(to);
+        i += at + from.len();
+    }
+    refused("two-photos", &bytes, &["two parts of the same name"]);
+}
+
+#[test]
+fn an_embedded_preset_is_held_to_the_standalone_rules() {
+    let text = meta_text();
+    let preset_start = text.find("preset_data: Some((").unwrap();
+    let version_at = preset_start + text[preset_start..].find("version: 1,").unwrap();
+    let future = format!("{}version: 2,{}", &text[..version_at], &text[version_at + "version: 1,".len()..]);
+    refused("preset-version", &with_meta(future), &["version 2 preset", "newer SMP Studio"]);
+    let colour = text[text.find("srgb: \"#").unwrap()..].split('"').nth(1).unwrap().to_owned();
+    refused("preset-colour", &meta_edited(&colour, "#+f+f+f"), &["#+f+f+f"]);
+    refused(
+        "session-beyond-preset",
+        &meta_edited("session: 3", "session: 6"),
+        &["it shows session 6, and its preset plans sessions 1 to 3"],
+    );
+}
+
+#[test]
+fn patient_texts_longer_than_anyone_writes_are_refused_at_once() {
+    for (case, field, chars, needle) in [
+        ("label", "label", 3_500_000, "its patient label is 3500000 characters long"),
+        ("date", "date", 3_000_000, "its date is 3000000 characters long"),
+        ("notes", "notes", 3_800_000, "its notes are 3800000 characters long"),
+    ] {
+        let started = std::time::Instant::now();
+        refused(
+            case,
+            &meta_edited(&format!("{field}: \"\""), &format!("{field}: \"{}\"", "x".repeat(chars))),
+            &[needle, "keeps at most"],
+        );
+        // Not a timing assertion: a refusal that took minutes would time the suite out instead.
+        eprintln!("{case}: refused in {:?}", started.elapsed());
+    }
+}

@@ -217,11 +217,7 @@ impl SmpApp {
             CanvasAction::Pick(p) => self.sample_skin(p),
             CanvasAction::Measure { from, to, finished } => {
                 self.state.measure_line = Some((from, to));
-                // On a curved scalp a ruler follows the surface: the length is the surface's.
-                let length_px = match self.state.consultation().scene().dome() {
-                    Some(dome) => dome.surface_length_px((from.x, from.y), (to.x, to.y)),
-                    None => (to - from).length(),
-                };
+                let length_px = self.state.consultation().measured_length_px((from.x, from.y), (to.x, to.y));
                 if finished && length_px >= 5.0 {
                     self.open_dialog(Dialog::Measure { length_px, text: String::new() });
                 }

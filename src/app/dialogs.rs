@@ -117,6 +117,7 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
             let field = ui.add(
                 egui::TextEdit::singleline(&mut edited.label)
                     .hint_text("Name or reference (optional)")
+                    .char_limit(PatientNotes::MAX_LABEL_CHARS)
                     .desired_width(f32::INFINITY),
             );
             field.labelled_by(label.id);
@@ -125,13 +126,19 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
             ui.add(
                 egui::TextEdit::singleline(&mut edited.date)
                     .hint_text("e.g. 2026-11-29")
+                    .char_limit(PatientNotes::MAX_DATE_CHARS)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
             ui.end_row();
             let label = ui.label("Notes");
-            ui.add(egui::TextEdit::multiline(&mut edited.notes).desired_rows(5).desired_width(f32::INFINITY))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::multiline(&mut edited.notes)
+                    .desired_rows(5)
+                    .char_limit(PatientNotes::MAX_NOTES_CHARS)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
             ui.end_row();
         });
         if edited != *notes {

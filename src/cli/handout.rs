@@ -28,7 +28,7 @@ pub struct HandoutArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
     /// Session sheet: add the finished treatment after Y years.
-    #[arg(long, value_name = "Y")]
+    #[arg(long, value_name = "Y", allow_negative_numbers = true)]
     pub years_on: Option<f32>,
     /// Session and compare sheets: leave out the photo as it is.
     #[arg(long)]
@@ -40,10 +40,10 @@ pub struct HandoutArgs {
     #[arg(long, value_enum, value_name = "SIZE", default_value = "a4")]
     pub page: PageArg,
     /// Width in pixels of the image written to --out (default: the photo's full resolution).
-    #[arg(long, value_name = "PX")]
+    #[arg(long, value_name = "PX", value_parser = width_px, allow_negative_numbers = true)]
     pub width: Option<u32>,
     /// JPEG quality of a .jpg --out, 1–100.
-    #[arg(long, value_name = "Q", default_value_t = ExportOptions::DEFAULT_JPEG_QUALITY)]
+    #[arg(long, value_name = "Q", default_value_t = ExportOptions::DEFAULT_JPEG_QUALITY, value_parser = jpeg_quality, allow_negative_numbers = true)]
     pub quality: u8,
     /// Print a patient label on sheets and the report: TEXT, or the consultation's own label
     /// when no TEXT follows. Without this flag no label is printed.
@@ -60,8 +60,30 @@ pub struct HandoutArgs {
     #[arg(long)]
     pub no_disclaimer: bool,
     /// Impressions per hour, for the time per session (default: the pace set in the window).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pace: Option<f32>,
+}
+
+fn width_px(text: &str) -> Result<u32, String> {
+    let expected = format!(
+        "give a width in pixels from {} to {}",
+        ExportOptions::MIN_WIDTH_PX,
+        ExportOptions::MAX_SIDE_PX
+    );
+    let digits = text.trim();
+    match digits.parse::<u64>() {
+        Ok(w) if (ExportOptions::MIN_WIDTH_PX as u64..=ExportOptions::MAX_SIDE_PX as u64).contains(&w) => {
+            Ok(w as u32)
+        }
+        _ => Err(expected),
+    }
+}
+
+fn jpeg_quality(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u32>() {
+        Ok(q) if (1..=100).contains(&q) => Ok(q as u8),
+        _ => Err("give a JPEG quality from 1 to 100 (85–95 keeps the dots)".into()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,6 +119,13 @@ pub fn check(args: &RenderArgs) -> anyhow::Result<()> {
     if compare && args.preset.len() < 2 {
         bail!("--sheet compare needs the presets to compare: give --preset NAME for each, two or more");
     }
+    let most = crate::studio::compare::MAX_VARIANTS;
+    if compare && args.preset.len() > most {
+        bail!(
+            "--sheet compare is given {} presets; a comparison shows 2 to {most}, as in the window",
+            args.preset.len()
+        );
+    }
     if !compare && args.preset.len() > 1 {
         bail!("--preset is given {} times; only --sheet compare takes several presets", args.preset.len());
     }
@@ -123,10 +152,15 @@ pub fn check(args: &RenderArgs) -> anyhow::Result<()> {
             IMPRESSIONS_PER_HOUR.end()
         );
     }
-    if let (Some(out), Some(report)) = (&args.out, &h.report)
-        && (out == report || crate::engine::files::same_file(out, report))
-    {
-        bail!("--out and --report name the same file {}; give each its own", out.display());
+    use crate::engine::consultation::PatientNotes;
+    for (flag, text, max) in [
+        ("--label", &h.label, PatientNotes::MAX_LABEL_CHARS),
+        ("--date", &h.date, PatientNotes::MAX_DATE_CHARS),
+    ] {
+        let chars = text.as_deref().map_or(0, |t| t.chars().count());
+        if chars > max {
+            bail!("{flag}: the text is {chars} characters long; give at most {max}");
+        }
     }
     if let Some(report) = &h.report
         && !report.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))

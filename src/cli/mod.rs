@@ -97,6 +97,58 @@ fn session(text: &str) -> Result<u32, String> {
     whole(text, "a session number: 1, 2, 3 …")
 }
 
+/// A command-line mistake in one sentence that names the argument and what it takes, instead of
+/// clap's several lines of usage.
+pub fn argument_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| -> Option<String> {
+        match e.get(kind)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(v) => Some(v.join(", ")),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(v) => {
+                Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "))
+            }
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    // "--width <PX>" names the flag; the placeholder is in --help.
+    let flag = |s: String| s.split_whitespace().next().unwrap_or_default().to_owned();
+    let arg = context(ContextKind::InvalidArg).map(flag);
+    let value = context(ContextKind::InvalidValue);
+    let sentence = match (e.kind(), arg, value) {
+        (ErrorKind::ValueValidation, Some(arg), Some(value)) => {
+            let reason = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            format!("{arg} {value}: {reason}")
+        }
+        (ErrorKind::InvalidValue, Some(arg), Some(value)) => match context(ContextKind::ValidValue) {
+            Some(valid) if !value.is_empty() => format!("{arg} {value}: give one of {valid}"),
+            Some(valid) => format!("{arg} needs a value: one of {valid}"),
+            None => format!("{arg} needs a value"),
+        },
+        (ErrorKind::UnknownArgument, Some(arg), _) => match context(ContextKind::SuggestedArg) {
+            Some(suggested) => format!("{arg} is not an option here; did you mean {}?", flag(suggested)),
+            None => format!("{arg} is not an option here; see --help for the options"),
+        },
+        (ErrorKind::ArgumentConflict, Some(arg), _) => match context(ContextKind::PriorArg) {
+            Some(prior) => format!("{arg} cannot be used with {}", flag(prior)),
+            None => format!("{arg} cannot be used with the options given"),
+        },
+        (ErrorKind::MissingRequiredArgument, Some(arg), _) => format!("{arg} must be given"),
+        (ErrorKind::InvalidSubcommand, _, _) => match context(ContextKind::InvalidSubcommand) {
+            Some(name) => format!("`{name}` is not a command; the commands are render, bench and presets"),
+            None => "that is not a command; the commands are render, bench and presets".to_owned(),
+        },
+        _ => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            first.trim_start_matches("error: ").to_owned()
+        }
+    };
+    terminal_safe(&sentence)
+}
+
 /// Prints a warning line on stderr, made safe for the terminal.
 pub fn warn(text: &str) {
     eprintln!("warning: {}", terminal_safe(text));
@@ -166,7 +218,7 @@ pub struct BenchArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Output image; .png or .jpg.
-    #[arg(long, value_name = "OUT.png|OUT.jpg", required_unless_present = "report")]
+    #[arg(long, value_name = "OUT.png|OUT.jpg", required_unless_present_any = ["report", "save_consultation"])]
     pub out: Option<PathBuf>,
     /// Start from the bundled sample consultation (photo, regions, preset, scale).
     #[arg(long)]
@@ -211,8 +263,12 @@ pub struct RenderArgs {
     pub dots_csv: Option<PathBuf>,
     /// The photo's blur: σ of its point-spread function on the scalp, in mm (default: estimated
     /// from the photo, varying across it).
-    #[arg(long, value_name = "MM")]
+    #[arg(long, value_name = "MM", allow_negative_numbers = true)]
     pub photo_sharpness_mm: Option<f32>,
+    /// Save the consultation the other flags describe (photo, regions, preset, scale) as a
+    /// .smpc file the window opens.
+    #[arg(long, value_name = "FILE.smpc")]
+    pub save_consultation: Option<PathBuf>,
     /// Write the detected hair as a grey PNG (white = hair).
     #[arg(long, value_name = "OUT.png")]
     pub hair_map: Option<PathBuf>,

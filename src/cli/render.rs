@@ -131,6 +131,8 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     } else if let Some(years) = args.years {
         settings.stage = Stage::Healed { years };
     }
+    crate::engine::plan::check_painted_area(&consultation.masks, consultation.settings.scale)
+        .map_err(anyhow::Error::msg)?;
     consultation.refresh_for_scale();
     if let Some(at) = args.match_stubble {
         let (w, h) = consultation.photo.dimensions();
@@ -192,14 +194,28 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     check_outputs(args)?;
     super::handout::check(args)?;
     let consultation = consultation(args)?;
+    if let Some(out) = &args.out
+        && !args.handout.wanted()
+    {
+        super::handout::export_options(&args.handout, out)?.check_size(consultation.photo.dimensions())?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("could not start the render threads")?;
+    if let Some(path) = &args.save_consultation {
+        consultation.save(path)?;
+        eprintln!("saved the consultation → {}", path.display());
+    }
     if args.handout.wanted() {
         return pool.install(|| super::handout::run(args, &consultation));
     }
-    let out = args.out.as_deref().context("give --out OUT.png for the rendered image")?;
+    let Some(out) = args.out.as_deref() else {
+        if args.save_consultation.is_some() {
+            return Ok(());
+        }
+        bail!("give --out OUT.png for the rendered image");
+    };
     let scene = consultation.scene();
     let start = Instant::now();
     let result = pool.install(|| sim::render(&scene));
@@ -257,39 +273,51 @@ fn check_outputs(args: &RenderArgs) -> anyhow::Result<()> {
         ("--hair-map", args.hair_map.as_ref()),
         ("--skin-map", args.skin_map.as_ref()),
         ("--dots-csv", args.dots_csv.as_ref()),
+        ("--save-consultation", args.save_consultation.as_ref()),
     ];
-    for (flag, output) in outputs {
-        let Some(output) = output else { continue };
+    use crate::engine::consultation::CONSULTATION_EXTENSION;
+    if let Some(path) = &args.save_consultation
+        && !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(CONSULTATION_EXTENSION))
+    {
+        bail!(
+            "--save-consultation {}: a consultation file ends in .{CONSULTATION_EXTENSION}",
+            path.display()
+        );
+    }
+    let given: Vec<(&str, &PathBuf)> = outputs.into_iter().filter_map(|(flag, o)| Some((flag, o?))).collect();
+    // Every output is checked before anything is written: a refusal must not cost a finished
+    // render, nor leave some outputs written and others not.
+    for (i, &(flag, output)) in given.iter().enumerate() {
         if let Some((what, _)) = inputs.iter().find(|(_, input)| files::same_file(input, output)) {
             bail!(
                 "{flag} {} is {what} being rendered; choose another file name (SMP Studio never overwrites its inputs)",
                 output.display()
             );
         }
-        // Said before the render, not after it: a missing folder must not cost a finished
-        // render, nor leave some outputs written and others not.
-        let folder = output.parent().filter(|p| !p.as_os_str().is_empty());
-        if let Some(folder) = folder
-            && !folder.is_dir()
-        {
-            bail!(
-                "{flag} {}: the folder {} does not exist; create it or choose another place",
-                output.display(),
-                folder.display()
-            );
+        if let Some((other, _)) = given[..i].iter().find(|(_, earlier)| files::same_target(earlier, output)) {
+            bail!("{other} and {flag} both name {}; give each output its own file", output.display());
         }
+        files::check_output(output)
+            .map_err(|problem| anyhow::anyhow!("{flag} {}: {problem}", output.display()))?;
     }
     Ok(())
 }
 
 /// Writes a grey map as PNG, whatever the file's extension says.
 fn save_map(map: &image::GrayImage, path: &Path, what: &str) -> anyhow::Result<()> {
-    map.save_with_format(path, image::ImageFormat::Png).map_err(|e| {
-        let reason = match &e {
-            image::ImageError::IoError(io) => os_error::describe(io),
-            other => other.to_string(),
-        };
-        anyhow::anyhow!("could not write the {what} to {}: {reason}", path.display())
+    use image::ImageEncoder;
+    files::replace(path, |file| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(file);
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(map.as_raw(), map.width(), map.height(), image::ExtendedColorType::L8)
+            .map_err(|e| match e {
+                image::ImageError::IoError(io) => io,
+                other => std::io::Error::other(other.to_string()),
+            })?;
+        out.flush()
+    })
+    .map_err(|e| {
+        anyhow::anyhow!("could not write the {what} to {}: {}", path.display(), os_error::describe(&e))
     })
 }
 
@@ -314,7 +342,11 @@ fn sharpness_line(scene: &Scene, analysis: &PhotoAnalysis) -> String {
 }
 
 fn write_dots_csv(path: &Path, dots: &[sim::Dot]) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    files::replace(path, |file| write_dots(file, dots))
+}
+
+fn write_dots(file: &mut std::fs::File, dots: &[sim::Dot]) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(file);
     writeln!(out, "x_px,y_px,diameter_px,darkness,region,session,major_px,minor_px,angle_deg")?;
     for d in dots {
         writeln!(

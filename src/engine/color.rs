@@ -17,7 +17,8 @@ impl Srgb {
 
     pub fn parse(text: &str) -> Option<Srgb> {
         let hex = text.trim().strip_prefix('#')?;
-        if hex.len() != 6 || !hex.is_ascii() {
+        // Hex digits only: Rust's number parser would take "+f" as a digit pair.
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();

@@ -18,6 +18,10 @@ pub enum ExportError {
     TooNarrow { width_px: u32, min_px: u32 },
     #[error("a JPEG quality of {0} is outside 1–100; 85–95 keeps the dots")]
     Quality(u8),
+    #[error(
+        "a width of {width_px} pixels is too large: an image holds at most {max_side_px} pixels a side and {max_megapixels} megapixels"
+    )]
+    TooLarge { width_px: u32, max_side_px: u32, max_megapixels: u64 },
 }
 
 /// The file formats an export can take.
@@ -72,6 +76,9 @@ impl ExportOptions {
     pub const DEFAULT_JPEG_QUALITY: u8 = 92;
     /// Narrowest export: below this a caption cannot be read.
     pub const MIN_WIDTH_PX: u32 = 320;
+    /// Widest or tallest export, and the most pixels one holds (about 450 MB while written).
+    pub const MAX_SIDE_PX: u32 = 30_000;
+    pub const MAX_PIXELS: u64 = 150_000_000;
 
     /// Full-size export in the format the file name asks for.
     pub fn for_path(path: &Path) -> Result<ExportOptions, ExportError> {
@@ -90,7 +97,31 @@ impl ExportOptions {
         {
             return Err(ExportError::TooNarrow { width_px, min_px: Self::MIN_WIDTH_PX });
         }
+        if let ExportSize::Width(width_px) = self.size
+            && width_px > Self::MAX_SIDE_PX
+        {
+            return Err(too_large(width_px));
+        }
         Ok(())
+    }
+
+    /// Checks the image this export makes of a `width` × `height` picture, before any work.
+    pub fn check_size(&self, (width, height): (u32, u32)) -> Result<(), ExportError> {
+        self.validate()?;
+        let ExportSize::Width(width_px) = self.size else { return Ok(()) };
+        let height_px = (height as u64 * width_px as u64).div_ceil(width.max(1) as u64);
+        if height_px > Self::MAX_SIDE_PX as u64 || width_px as u64 * height_px > Self::MAX_PIXELS {
+            return Err(too_large(width_px));
+        }
+        Ok(())
+    }
+}
+
+fn too_large(width_px: u32) -> ExportError {
+    ExportError::TooLarge {
+        width_px,
+        max_side_px: ExportOptions::MAX_SIDE_PX,
+        max_megapixels: ExportOptions::MAX_PIXELS / 1_000_000,
     }
 }
 
@@ -117,16 +148,16 @@ pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
 /// Written beside and renamed: an export that fails never leaves half a file. The encoder
 /// writes straight to the file, so no second copy of a photo-sized file is held in memory.
 pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Result<(), ExportError> {
-    options.validate()?;
+    options.check_size(image.dimensions())?;
     let file = path.display().to_string();
     let image = resized(image, options.size);
-    super::files::replace(path, |partial| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(partial)?);
+    super::files::replace(path, |file| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         write_encoded(&image, options, &mut out).map_err(|e| match e {
             image::ImageError::IoError(io) => io,
             other => std::io::Error::other(other.to_string()),
         })?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+        out.flush()
     })
     .map_err(|e| ExportError::Write { file, reason: e.to_string() })
 }
@@ -142,12 +173,8 @@ pub fn encode_sized(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>
 /// Writes encoded bytes to `path` whole or not at all (a partial file, then a rename).
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let file = path.display().to_string();
-    super::files::replace(path, |partial| -> std::io::Result<()> {
-        let mut out = std::fs::File::create(partial)?;
-        out.write_all(bytes)?;
-        out.sync_all()
-    })
-    .map_err(|e| ExportError::Write { file, reason: e.to_string() })
+    super::files::replace_with_bytes(path, bytes)
+        .map_err(|e| ExportError::Write { file, reason: e.to_string() })
 }
 
 /// The image's file bytes (see [`write_encoded`]).

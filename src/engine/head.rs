@@ -71,16 +71,25 @@ impl HeadEllipse {
                     radius_y: n[3],
                     angle_deg: n[4],
                 };
-                if ellipse.radius_x < MIN_RADIUS_PX || ellipse.radius_y < MIN_RADIUS_PX {
-                    Err(format!("the outline's half-axes must be at least {MIN_RADIUS_PX} px, not {text:?}"))
-                } else {
-                    Ok(ellipse)
-                }
+                ellipse.check().map(|()| ellipse).map_err(|e| format!("{e}, not {text:?}"))
             }
             _ => Err(format!(
                 "expected the outline as CX,CY,RX,RY,ANGLE_DEG (five numbers, px and degrees), not {text:?}"
             )),
         }
+    }
+
+    /// Whether the outline is one a person could mean: finite numbers, half-axes of at least
+    /// [`MIN_RADIUS_PX`]. The command line and a saved consultation are held to the same rule.
+    pub fn check(&self) -> Result<(), String> {
+        let e = self;
+        if ![e.centre_x, e.centre_y, e.radius_x, e.radius_y, e.angle_deg].iter().all(|v| v.is_finite()) {
+            return Err("the outline's centre, half-axes and angle must be numbers".into());
+        }
+        if e.radius_x < MIN_RADIUS_PX || e.radius_y < MIN_RADIUS_PX {
+            return Err(format!("the outline's half-axes must be at least {MIN_RADIUS_PX} px"));
+        }
+        Ok(())
     }
 
     /// The ellipse with the same area and second moments as an outline traced around a

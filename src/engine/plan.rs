@@ -5,6 +5,33 @@ use super::mask::RegionKind;
 use super::preset::Preset;
 use super::sim::{self, Dot, Scene, Stats};
 
+/// Most skin a consultation may paint, in cm² on the photo's plane. A whole adult scalp is
+/// about 600 cm²; several times that means the scale is wrong (a photo of a room at 0.5 px/mm),
+/// and rendering it would place tens of millions of dots.
+pub const MAX_PAINTED_CM2: f64 = 3_000.0;
+
+/// The area the regions paint, in cm² on the photo's plane (no curvature), counting partly
+/// painted pixels by how much.
+pub fn painted_area_cm2(masks: &super::mask::RegionMasks, scale: super::units::Scale) -> f64 {
+    let px: f64 = RegionKind::ALL.iter().map(|&kind| masks.get(kind).coverage_sum()).sum();
+    px * scale.mm2_per_px() / 100.0
+}
+
+/// `painted_area_cm2` refused above [`MAX_PAINTED_CM2`], in a sentence.
+pub fn check_painted_area(
+    masks: &super::mask::RegionMasks,
+    scale: super::units::Scale,
+) -> Result<(), String> {
+    let area = painted_area_cm2(masks, scale);
+    if area > MAX_PAINTED_CM2 {
+        return Err(format!(
+            "the painted regions cover {area:.0} cm² at {} px/mm, more than {MAX_PAINTED_CM2:.0} cm² (a whole scalp is about 600 cm²); check the scale",
+            scale.px_per_mm
+        ));
+    }
+    Ok(())
+}
+
 /// One region's share of the plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegionPlan {

@@ -239,7 +239,7 @@ impl PresetStore {
             std::fs::create_dir_all(parent).map_err(write_err)?;
         }
         // Write beside and rename, so a crash never leaves half a preset.
-        files::replace(path, |p| std::fs::write(p, preset.to_ron())).map_err(write_err)
+        files::replace_with_bytes(path, preset.to_ron().as_bytes()).map_err(write_err)
     }
 
     /// Saves `preset` as a new user preset called `name`; returns its index.

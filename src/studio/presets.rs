@@ -80,7 +80,7 @@ pub(super) fn run(mut store: PresetStore, op: PresetOp, current: Preset) -> Outc
             (message, preset)
         }),
         PresetOp::Export { path } => {
-            let written = files::replace(&path, |p| std::fs::write(p, current.to_ron()));
+            let written = files::replace_with_bytes(&path, current.to_ron().as_bytes());
             let result = written
                 .map(|()| (format!("Exported the preset “{}” to {}.", current.name, path.display()), None))
                 .map_err(|e| {

@@ -306,7 +306,7 @@ fn run(dir: &Path, job: Job) -> Result<(), String> {
             let fail = |e: String| format!("Could not keep a recovery copy in {}: {e}", dir.display());
             consultation.save(&dir.join(CONSULTATION_FILE)).map_err(|e| fail(e.to_string()))?;
             let text = ron::to_string(&note).map_err(|e| fail(e.to_string()))?;
-            files::replace(&dir.join(NOTE_FILE), |p| std::fs::write(p, text)).map_err(|e| fail(e.to_string()))
+            files::replace_with_bytes(&dir.join(NOTE_FILE), text.as_bytes()).map_err(|e| fail(e.to_string()))
         }
         Job::Clear => remove_file_if_present(&dir.join(NOTE_FILE))
             .and_then(|()| remove_file_if_present(&dir.join(CONSULTATION_FILE)))

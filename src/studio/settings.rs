@@ -74,7 +74,7 @@ impl Settings {
         }
         let text =
             ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).map_err(std::io::Error::other)?;
-        files::replace(path, |p| std::fs::write(p, text))
+        files::replace_with_bytes(path, text.as_bytes())
     }
 
     /// Puts `path` first in the recent list, once, keeping at most [`RECENT`].

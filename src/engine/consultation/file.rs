@@ -52,6 +52,30 @@ pub struct PatientNotes {
 }
 
 impl PatientNotes {
+    /// Longest patient label, in characters: a name or a reference, printed on one line.
+    pub const MAX_LABEL_CHARS: usize = 200;
+    /// Longest date, in characters.
+    pub const MAX_DATE_CHARS: usize = 60;
+    /// Longest notes, in characters: about eight printed pages.
+    pub const MAX_NOTES_CHARS: usize = 20_000;
+
+    /// Whether each field is within its length, said as a clause about the consultation.
+    pub fn check(&self) -> Result<(), String> {
+        for (what, text, max) in [
+            ("patient label is", &self.label, Self::MAX_LABEL_CHARS),
+            ("date is", &self.date, Self::MAX_DATE_CHARS),
+            ("notes are", &self.notes, Self::MAX_NOTES_CHARS),
+        ] {
+            let chars = text.chars().count();
+            if chars > max {
+                return Err(format!(
+                    "its {what} {chars} characters long, and SMP Studio keeps at most {max}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Today's date as `2026-11-29` (UTC): the date a new consultation starts with.
     pub fn today() -> String {
         let seconds =
@@ -225,6 +249,19 @@ impl ConsultationMeta {
         if let Some(design) = &self.hairline_design {
             validate_design(design)?;
         }
+        if let crate::engine::head::OutlineChoice::Set(ellipse) = &s.head {
+            ellipse.check().map_err(|e| format!("its head outline is not one SMP Studio draws: {e}"))?;
+        }
+        if let Some(preset) = &self.preset_data
+            && s.session > preset.session_count()
+        {
+            return Err(format!(
+                "it shows session {}, and its preset plans sessions 1 to {}",
+                s.session,
+                preset.session_count()
+            ));
+        }
+        self.notes.check()?;
         Ok(())
     }
 }
@@ -360,10 +397,8 @@ impl Consultation {
         if path.is_dir() {
             return Err(fail("a folder of that name is in the way".into()));
         }
-        files::replace(path, |partial| -> std::io::Result<()> {
-            let out = std::fs::File::create(partial)?;
-            let out = self.write_container(out).map_err(std::io::Error::other)?;
-            out.sync_all()
+        files::replace(path, |file| -> std::io::Result<()> {
+            self.write_container(file).map(drop).map_err(std::io::Error::other)
         })
         .map_err(|e| fail(os_error::describe(&e)))
     }
@@ -557,10 +592,10 @@ mod tests {
         let path = dir.join("visit.smpc");
         painted(0).save(&path).unwrap();
         let before = std::fs::read(&path).unwrap();
-        // A partial file that cannot be created (a folder sits where it would go) stands in
-        // for a full disk part-way through.
-        std::fs::create_dir_all(dir.join("visit.smpc.partial/x")).unwrap();
+        // The disk fills up part-way through the new file.
+        crate::engine::files::fill_disk_for_tests(Some(4096));
         let err = painted(3).save(&path).unwrap_err();
+        crate::engine::files::fill_disk_for_tests(None);
         assert!(err.to_string().contains("nothing was lost"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
         std::fs::remove_dir_all(&dir).ok();

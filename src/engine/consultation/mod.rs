@@ -129,6 +129,20 @@ impl Consultation {
         self.calibrated = calibrated;
     }
 
+    /// The length on the scalp of a straight line on the photo, in photo pixels, for Measure.
+    /// On a curved scalp a ruler follows the surface, but only along an outline that does not
+    /// depend on the scale being measured: one set by hand, or one found once the scale was
+    /// measured. Before that, the outline was found with a guessed scale (a large photo at the
+    /// default 10 px/mm finds a small one), so the line's own pixel length is what counts.
+    pub fn measured_length_px(&self, from: (f32, f32), to: (f32, f32)) -> f32 {
+        let trusted =
+            self.calibrated || matches!(self.settings.head, crate::engine::head::OutlineChoice::Set(_));
+        match self.scene().dome() {
+            Some(dome) if trusted => dome.surface_length_px(from, to),
+            _ => (to.0 - from.0).hypot(to.1 - from.1),
+        }
+    }
+
     pub fn scene(&self) -> Scene<'_> {
         Scene {
             photo: &self.photo,

@@ -174,6 +174,13 @@ fn read_container<R: Read + Seek>(
         file: file.into(),
         reason: format!("it is not a .{} file", super::CONSULTATION_EXTENSION),
     })?;
+    if zip.has_duplicate_names() {
+        // Which of two photos (or two metadata files) is the patient's cannot be told.
+        return Err(ConsultationError::Damaged {
+            file: file.into(),
+            reason: "it holds two parts of the same name, so which photo or regions are this patient's cannot be told".into(),
+        });
+    }
     let mut container = Container(zip);
     let text = container.read(META_FILE, MAX_META_BYTES).map_err(|e| match e {
         MemberError::Missing => ConsultationError::NotAConsultation {

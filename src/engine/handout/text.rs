@@ -119,15 +119,23 @@ impl Face {
         if self.width(text, size) <= max_width {
             return text.to_owned();
         }
-        let mut chars: Vec<char> = text.chars().collect();
-        while !chars.is_empty() {
-            chars.pop();
-            let candidate = format!("{}…", chars.iter().collect::<String>().trim_end());
-            if self.width(&candidate, size) <= max_width {
-                return candidate;
+        // The longest prefix that fits, found by halving: a long label costs a few dozen
+        // measurements, not one per character.
+        let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let candidate = |n: usize| format!("{}…", text[..ends[n]].trim_end());
+        let (mut fits, mut too_long) = (0, ends.len());
+        if self.width(&candidate(0), size) > max_width {
+            return String::new();
+        }
+        while too_long - fits > 1 {
+            let mid = (fits + too_long) / 2;
+            if self.width(&candidate(mid), size) <= max_width {
+                fits = mid;
+            } else {
+                too_long = mid;
             }
         }
-        String::new()
+        candidate(fits)
     }
 
     /// `text` broken into lines at most `max_width` wide: at spaces where it can, inside a word

@@ -20,6 +20,9 @@ impl Preset {
         if self.version == 0 {
             return bad("version", "is 0; the first preset version is 1".into());
         }
+        if self.version > super::PRESET_VERSION {
+            return Err(PresetError::FutureVersion { file: file.into(), found: self.version });
+        }
         if self.name.trim().is_empty() {
             return bad("name", "is empty; give the preset a name".into());
         }
