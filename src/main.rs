@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Some(Command::Render(args)) => smp_studio::cli::render(args),
+        Some(Command::Analyse(args)) => smp_studio::cli::analyse(args),
         Some(Command::Bench(args)) => smp_studio::cli::bench(args),
         Some(Command::Presets(command)) => smp_studio::cli::presets(command),
         None => smp_studio::app::run(cli.photo.as_deref()),

@@ -1,11 +1,13 @@
 //! Command line: the GUI by default, `render` for headless batch work and tests, `bench` for
 //! timings and `presets` for the preset library.
 
+mod analyse;
 mod bench;
 mod handout;
 mod presets;
 mod render;
 
+pub use analyse::analyse;
 pub use bench::bench;
 pub use handout::HandoutArgs;
 pub use presets::presets;
@@ -137,8 +139,10 @@ pub fn argument_error(e: &clap::Error) -> String {
         },
         (ErrorKind::MissingRequiredArgument, Some(arg), _) => format!("{arg} must be given"),
         (ErrorKind::InvalidSubcommand, _, _) => match context(ContextKind::InvalidSubcommand) {
-            Some(name) => format!("`{name}` is not a command; the commands are render, bench and presets"),
-            None => "that is not a command; the commands are render, bench and presets".to_owned(),
+            Some(name) => {
+                format!("`{name}` is not a command; the commands are render, analyse, bench and presets")
+            }
+            None => "that is not a command; the commands are render, analyse, bench and presets".to_owned(),
         },
         _ => {
             let text = e.to_string();
@@ -187,6 +191,9 @@ pub struct Cli {
 pub enum Command {
     /// Render a simulated SMP result without opening a window.
     Render(Box<RenderArgs>),
+    /// Print what the app finds on a photo: sharpness, head outline, skin and hair, the
+    /// suggested bald area and a stubble reading.
+    Analyse(AnalyseArgs),
     /// Time the renderer on the sample consultation: full renders and brush-stroke updates.
     Bench(BenchArgs),
     /// List or show presets (bundled and your own).
@@ -203,6 +210,24 @@ pub enum PresetsCommand {
         /// Preset name or .ron file.
         name: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// The photo (JPEG, PNG, WebP, TIFF or HEIC).
+    pub photo: PathBuf,
+    /// Photo scale in pixels per millimetre, 0.5–200 (default 10, as in the window before Measure).
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub px_per_mm: Option<f32>,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the suggested bald area as a grey PNG the photo's size (white = suggested).
+    #[arg(long, value_name = "FILE.png")]
+    pub suggest_out: Option<PathBuf>,
+    /// Read the stubble around pixel X,Y (within RADIUS_MM, default 6).
+    #[arg(long, value_name = "X,Y[,RADIUS_MM]", value_parser = stubble_point, allow_hyphen_values = true)]
+    pub stubble: Option<StubblePoint>,
 }
 
 #[derive(Debug, Args)]
