@@ -9,13 +9,14 @@
 
 use image::{GrayImage, Luma, RgbImage};
 use serde::Deserialize;
+use smp_studio::engine::color::{Srgb, srgb_to_lab};
 use smp_studio::engine::consultation::Consultation;
 use smp_studio::engine::head::HeadEllipse;
 use smp_studio::engine::mask::{Mask, RegionKind};
 use smp_studio::engine::photo::{self, PhotoLimits};
 use smp_studio::engine::preset::{self, Preset};
 use smp_studio::engine::units::Scale;
-use smp_studio::engine::{sim, suggest};
+use smp_studio::engine::{sim, stubble, suggest};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -120,6 +121,11 @@ fn outside_share(a: &GrayImage, b: &GrayImage) -> f32 {
     if total == 0 { 0.0 } else { out as f32 / total as f32 }
 }
 
+fn srgb_linear(v: u8) -> f32 {
+    let v = v as f32 / 255.0;
+    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+}
+
 fn bundled(name_starts: &str) -> Preset {
     preset::bundled().into_iter().find(|p| p.name.starts_with(name_starts)).unwrap()
 }
@@ -199,6 +205,9 @@ struct Measured {
     rim_over_middle: f32,
     /// The found outline's area over the annotated head's.
     outline_area_ratio: Option<f32>,
+    /// The bald area's mean luminance after ÷ before, painted with the skin's preset (session 3,
+    /// healed).
+    strength: Option<f32>,
 }
 
 fn measure(a: &Annotation) -> Measured {
@@ -236,6 +245,22 @@ fn measure(a: &Annotation) -> Measured {
         count as f32 / area.max(1) as f32
     };
     let rim_over_middle = band(0.9, 1.0) / band(0.3, 0.7).max(1e-9);
+    let strength = a.bald.as_ref().map(|bald| {
+        let zone = raster(bald, size);
+        let mut treated = Consultation::at_scale(a.file.clone(), photo.clone(), preset_for(a), a.scale());
+        treated.masks.set(RegionKind::Bald, Mask::from_gray(zone.clone())).unwrap();
+        let after = sim::render(&treated.scene()).image;
+        let luminance = |image: &RgbImage| -> f64 {
+            zone.enumerate_pixels()
+                .filter(|(_, _, p)| p.0[0] > 127)
+                .map(|(x, y, _)| {
+                    let [r, g, b] = image.get_pixel(x, y).0.map(|v| srgb_linear(v) as f64);
+                    0.2126 * r + 0.7152 * g + 0.0722 * b
+                })
+                .sum()
+        };
+        (luminance(&after) / luminance(&photo).max(1e-9)) as f32
+    });
     Measured {
         file: a.file.clone(),
         outline_iou,
@@ -244,6 +269,7 @@ fn measure(a: &Annotation) -> Measured {
         dots_outside,
         rim_over_middle,
         outline_area_ratio,
+        strength,
     }
 }
 
@@ -252,18 +278,21 @@ fn measured() -> &'static [Measured] {
     ALL.get_or_init(|| {
         use rayon::prelude::*;
         let all: Vec<Measured> = annotations().par_iter().map(measure).collect();
-        println!("photo            outline IoU  area ratio  suggestion IoU  outside head  dots off head  rim/middle");
+        println!(
+            "photo            outline IoU  area ratio  suggestion IoU  outside head  dots off head  rim/middle  after/before"
+        );
         for m in &all {
             let show = |v: Option<f32>| v.map_or("none".to_owned(), |v| format!("{v:.2}"));
             println!(
-                "{:<16} {:>11}  {:>10}  {:>14}  {:>11.1}%  {:>13}  {:>10.2}",
+                "{:<16} {:>11}  {:>10}  {:>14}  {:>11.1}%  {:>13}  {:>10.2}  {:>12}",
                 m.file,
                 show(m.outline_iou),
                 show(m.outline_area_ratio),
                 show(m.suggest_iou),
                 100.0 * m.suggest_outside,
                 m.dots_outside,
-                m.rim_over_middle
+                m.rim_over_middle,
+                show(m.strength)
             );
         }
         all
@@ -367,4 +396,86 @@ fn analyse_reports_a_real_photo_headless() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is the photo being analysed"));
     std::fs::remove_dir_all(&dir).ok();
+}
+fn lab(c: Srgb) -> [f32; 3] {
+    let (l, a, b) = srgb_to_lab(c);
+    [l, a, b]
+}
+
+/// Match stubble on every photo with a stubble point, the annotated bald area painted: the
+/// shade keeps the stubble's own hue and is never more colourful than it, and the treated
+/// zone keeps the skin's warmth. Before the skin's warmth was modelled, a grey fringe over
+/// pink skin turned the zone teal: a*/b* fell by about 3 on the median photo, 5.6 at worst.
+/// The goal is no more than 1.5 on every photo; the median holds it, the worst photos do not
+/// yet (see the printed figures).
+#[test]
+fn match_stubble_keeps_the_stubbles_own_colour() {
+    let mut failures = Vec::new();
+    let mut falls: Vec<(f32, f32)> = Vec::new();
+    for a in annotations() {
+        let Some((x, y)) = a.stubble else { continue };
+        let Some(bald) = &a.bald else { continue };
+        let photo = load(a);
+        let mut c = Consultation::at_scale(a.file.clone(), photo.clone(), preset_for(a), a.scale());
+        let zone = raster(bald, photo.dimensions());
+        c.masks.set(RegionKind::Bald, Mask::from_gray(zone.clone())).unwrap();
+        let Some(found) = stubble::match_stubble(&c.scene(), x, y, stubble::DEFAULT_RADIUS_MM) else {
+            println!("{}: no stubble read at ({x}, {y})", a.file);
+            continue;
+        };
+        let look = found.stubble;
+        c.preset = found.preset;
+        let render = sim::render(&c.scene());
+        let mean_lab = |image: &RgbImage| {
+            let (mut sum, mut n) = ([0.0f64; 3], 0.0f64);
+            for (x, y, p) in zone.enumerate_pixels() {
+                if p.0[0] > 127 {
+                    let (l, aa, b) = srgb_to_lab(Srgb(image.get_pixel(x, y).0));
+                    for (s, v) in sum.iter_mut().zip([l, aa, b]) {
+                        *s += v as f64;
+                    }
+                    n += 1.0;
+                }
+            }
+            sum.map(|s| (s / n) as f32)
+        };
+        let (before, after) = (mean_lab(&photo), mean_lab(&render.image));
+        let (da, db) = (after[1] - before[1], after[2] - before[2]);
+        let stubble_lab = lab(look.colour_srgb());
+        let shade = c.preset.pigment.shades.iter().map(|s| s.srgb).next().unwrap();
+        let shade_lab = lab(shade);
+        let hue = |l: [f32; 3]| l[2].atan2(l[1]).to_degrees();
+        let chroma = |l: [f32; 3]| l[1].hypot(l[2]);
+        let hue_gap = ((hue(shade_lab) - hue(stubble_lab) + 540.0) % 360.0 - 180.0).abs();
+        println!(
+            "{:<16} Δa* {da:+.2} Δb* {db:+.2}  stubble hue {:.0}° chroma {:.1}, shade hue {:.0}° chroma {:.1}",
+            a.file,
+            hue(stubble_lab),
+            chroma(stubble_lab),
+            hue(shade_lab),
+            chroma(shade_lab)
+        );
+        falls.push((-da, -db));
+        if da < -5.0 || db < -5.0 {
+            failures.push(format!("{}: the zone's a*/b* fell by {:.1}/{:.1}", a.file, -da, -db));
+        }
+        if chroma(stubble_lab) > 4.0 && hue_gap > 25.0 {
+            failures.push(format!("{}: the shade's hue is {hue_gap:.0}° from the stubble's", a.file));
+        }
+        if chroma(shade_lab) > chroma(stubble_lab) + 0.6 {
+            failures.push(format!("{}: the shade is more colourful than the stubble", a.file));
+        }
+    }
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    assert!(falls.len() >= 10, "only {} photos matched", falls.len());
+    let (fall_a, fall_b) =
+        (median(falls.iter().map(|f| f.0).collect()), median(falls.iter().map(|f| f.1).collect()));
+    println!("median fall of a* {fall_a:.2}, of b* {fall_b:.2}");
+    if fall_a > 1.5 || fall_b > 1.5 {
+        failures.push(format!("the median photo's zone lost {fall_a:.1} of a* and {fall_b:.1} of b*"));
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

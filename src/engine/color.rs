@@ -110,7 +110,11 @@ pub fn round_trip_into(src: &RgbImage, dst: &mut RgbImage) {
 
 /// CIE L*a*b* (D65) of an sRGB colour.
 pub fn srgb_to_lab(c: Srgb) -> (f32, f32, f32) {
-    let [r, g, b] = c.to_linear();
+    linear_to_lab(c.to_linear())
+}
+
+/// CIE L*a*b* (D65) of a colour in linear light, 0–1 per channel.
+pub fn linear_to_lab([r, g, b]: [f32; 3]) -> (f32, f32, f32) {
     let x = 0.412_456_4 * r + 0.357_576_1 * g + 0.180_437_5 * b;
     let y = 0.212_672_9 * r + 0.715_152_2 * g + 0.072_175 * b;
     let z = 0.019_333_9 * r + 0.119_192 * g + 0.950_304_1 * b;

@@ -260,7 +260,7 @@ pub fn match_in(photo: &RgbImage, base: &Preset, place: Place) -> Option<Match> 
         vec![Shade { name: SHADE_NAME.into(), srgb: stubble.colour_srgb(), weight: 1.0, dilution }];
     let patch = Patch { scale, radius_px, sharpness_mm };
     let mut simulated = patch.simulate(&preset, &stubble);
-    for _ in 0..6 {
+    for _ in 0..10 {
         adjust(&mut preset, &stubble, &simulated);
         simulated = patch.simulate(&preset, &stubble);
     }
@@ -321,14 +321,25 @@ fn adjust(preset: &mut Preset, want: &Look, got: &Look) {
             }
         }
     }
-    // The blob colour, relative to the skin, channel by channel.
+    // The blob colour's lightness relative to the skin. The shade keeps the stubble's own hue:
+    // tuned channel by channel it would copy grey hair against pink skin as a cyan pigment,
+    // where the skin above the pigment gives healed dots their warmth.
     if let Some(shade) = preset.pigment.shades.first_mut() {
         let linear = shade.srgb.to_linear();
-        let tuned: [f32; 3] = std::array::from_fn(|c| {
-            let want_c = want.colour[c] / want.skin[c].max(1e-4);
-            let got_c = got.colour[c] / got.skin[c].max(1e-4);
-            (linear[c] * ratio(want_c, got_c).sqrt()).clamp(0.0, 1.0)
-        });
+        let want_l = luma(want.colour) / luma(want.skin).max(1e-4);
+        let got_l = luma(got.colour) / luma(got.skin).max(1e-4);
+        let factor = ratio(want_l, got_l).sqrt();
+        let mut tuned: [f32; 3] = std::array::from_fn(|c| (linear[c] * factor).clamp(0.0, 1.0));
+        // Never more colourful than the stubble itself: toward its own grey where it is.
+        let chroma = |rgb: [f32; 3]| {
+            let (_, a, b) = crate::engine::color::linear_to_lab(rgb);
+            a.hypot(b)
+        };
+        let (have, limit) = (chroma(tuned), chroma(want.colour));
+        if have > limit && have > 0.0 {
+            let grey = luma(tuned);
+            tuned = tuned.map(|v| grey + (v - grey) * limit / have);
+        }
         shade.srgb = Srgb(tuned.map(linear_to_srgb8));
     }
 }

@@ -72,13 +72,15 @@ pub struct SkinMap {
     cols: usize,
     /// Likelihood per cell, 0–255.
     likelihood: Vec<u8>,
+    /// The patient's typical skin colour on this photo, linear RGB, where it could be fitted.
+    colour: Option<[f32; 3]>,
     outline: Option<HeadOutline>,
 }
 
 impl SkinMap {
     /// Skin everywhere (no analysis, or nothing to tell skin from anything else).
     pub fn all_skin(width: u32, height: u32) -> Self {
-        Self { width, height, cell_px: u32::MAX, cols: 1, likelihood: vec![255], outline: None }
+        Self { width, height, cell_px: u32::MAX, cols: 1, likelihood: vec![255], colour: None, outline: None }
     }
 
     /// Measures `photo` at `px_per_mm`, its surface already read.
@@ -121,7 +123,7 @@ impl SkinMap {
                 (head * skin * 255.0).round() as u8
             })
             .collect();
-        Self { width: w, height: h, cell_px, cols, likelihood, outline }
+        Self { width: w, height: h, cell_px, cols, likelihood, colour: Some(colour.linear()), outline }
     }
 
     /// Likelihood that pixel `(x, y)` shows skin, 0–1 (1 outside the map).
@@ -132,6 +134,11 @@ impl SkinMap {
         }
         let i = (y / self.cell_px) as usize * self.cols + (x / self.cell_px) as usize;
         self.likelihood.get(i).copied().unwrap_or(255) as f32 / 255.0
+    }
+
+    /// The patient's typical skin colour on this photo (linear RGB), where one could be fitted.
+    pub fn colour(&self) -> Option<[f32; 3]> {
+        self.colour
     }
 
     /// The head's outline, where the photo shows one.
@@ -148,6 +155,13 @@ impl SkinMap {
 }
 
 impl SkinColour {
+    /// The fitted colour at the skin's typical lightness, linear RGB.
+    fn linear(&self) -> [f32; 3] {
+        let (r, b) = (self.mean[0].exp(), self.mean[1].exp());
+        let g = self.lightness / (0.2126 * r + 0.7152 + 0.0722 * b).max(1e-4);
+        [r * g, g, b * g].map(|v| v.clamp(0.0, 1.0))
+    }
+
     /// How skin-like a cell is: `smooth` its colour averaged over its neighbours (the colour
     /// term), `own` its own (the lightness term, which must see single hairs).
     fn likelihood(&self, smooth: [f32; 3], own: [f32; 3]) -> f32 {

@@ -34,8 +34,24 @@ const PIGMENT_LOAD: f32 = 2.2;
 
 /// How much wider each channel's scattering is than green's (R, G, B).
 const CHANNEL_SPREAD: [f32; 3] = [1.6, 1.0, 0.75];
-/// How the epidermal veil differs per channel: more blue comes back from above the pigment.
+/// How the epidermal veil of old pigment differs per channel: more blue comes back from above
+/// the pigment. Healed pigment starts neutral under the veil; the difference grows over
+/// [`VEIL_SHIFT_YEARS`].
 const CHANNEL_VEIL: [f32; 3] = [0.75, 1.0, 1.35];
+const VEIL_SHIFT_YEARS: f32 = 10.0;
+/// Years a healed result keeps its colour before pigment starts to cool toward blue-grey.
+const WARM_YEARS: f32 = 2.0;
+
+/// How a healed speck sits against the skin around it in a photo, CIELAB (Δa*, Δb*) at a typical
+/// speck's darkening: slightly warm (clinic photos of healed SMP give +0.2…+0.7 on both in
+/// most cases, neutral in the rest). Pigment is seen through the skin above it and takes on its
+/// warmth; a neutral absorber would drain the skin's colour with its light and read grey-green.
+const SPECK_WARMTH_LAB: (f32, f32) = (0.0, 0.0);
+/// The luminance a typical healed speck leaves of the skin's (ΔL* ≈ −19 on light skin).
+const SPECK_REMIT: f32 = 0.55;
+/// Most the absorbance may lean toward the skin's own: further, a dot's saturated core keeps
+/// only red light and reads as a red speck instead of a charcoal-brown one.
+const MAX_LEAN: f32 = 1.5;
 /// Red and green absorbance of the inflamed skin around a fresh dot, per unit of redness.
 const REDNESS_ABSORBANCE: [f32; 3] = [0.0, 0.30, 0.22];
 
@@ -67,6 +83,8 @@ pub(super) struct Optics {
     /// Share of a healed dot's darkness left after the years of fading: the light a faded dot
     /// takes is this share of what it took, whatever its pigment's saturation.
     fade: f32,
+    /// Per channel, the power the light a dot leaves is raised to (see [`Optics::skin_warmth`]).
+    warmth: [f32; 3],
 }
 
 impl Optics {
@@ -87,8 +105,16 @@ impl Optics {
             (s * s + spread_mm * spread_mm).sqrt() * px_per_mm
         });
         // Old pigment loses red faster than blue: the blue shift grows with the years.
-        let blue_shift = preset.aging.blue_shift_per_year * years;
+        // Clinic photos of results healed up to two years show warm specks: the cooling
+        // shows after that.
+        let cooling_years = (years - WARM_YEARS).max(0.0);
+        let blue_shift = preset.aging.blue_shift_per_year * cooling_years;
         let channel_gain = [1.0 + blue_shift, 1.0 + 0.5 * blue_shift, 1.0];
+        // The skin the photo shows, where it was measured: the pigment sits under the patient's
+        // own skin whatever skin tone the preset was made for.
+        let skin =
+            scene.analysis.and_then(|a| a.skin.colour()).unwrap_or_else(|| preset.skin.srgb.to_linear());
+        let warmth = Self::skin_warmth(skin);
         let shade_absorbance = preset
             .pigment
             .shades
@@ -101,7 +127,8 @@ impl Optics {
             })
             .collect();
         let veil_base = if fresh { preset.optics.epidermal_veil * 0.5 } else { preset.optics.epidermal_veil };
-        let veil = CHANNEL_VEIL.map(|m| (veil_base * m).clamp(0.0, 0.95));
+        let shift = (cooling_years / VEIL_SHIFT_YEARS).min(1.0);
+        let veil = CHANNEL_VEIL.map(|m| (veil_base * (1.0 + (m - 1.0) * shift)).clamp(0.0, 0.95));
         let redness = if fresh { preset.aging.fresh_redness } else { 0.0 };
         // The stamp resolves green light's scattering (and never gets coarser than half a
         // pixel), so the light it holds is the dot's, whatever the photo's scale.
@@ -116,7 +143,50 @@ impl Optics {
             redness_sigma_px: preset.dots.dot_diameter_mm * 1.2 * px_per_mm,
             stamp_px,
             fade: if fresh { 1.0 } else { (1.0 - preset.aging.fade_per_year).max(0.0).powf(years).max(1e-3) },
+            warmth,
         }
+    }
+
+    /// Per channel, the power the light a dot leaves is raised to (luminance-weighted mean 1).
+    /// A neutral absorber takes every channel alike, which in a photo drains the skin's colour
+    /// together with its light: on warm skin the speck reads grey-green. Seen through the skin
+    /// above it, pigment takes on the skin's warmth: red is raised to a lower power than green
+    /// (a*) and blue to a higher one (b*), each as far as it takes for a typical speck to sit
+    /// [`SPECK_WARMTH_LAB`] against the skin, within [`MAX_LEAN`].
+    pub(super) fn skin_warmth(skin: [f32; 3]) -> [f32; 3] {
+        use crate::engine::color::linear_to_lab;
+        const LUMA: [f32; 3] = [0.2126, 0.7152, 0.0722];
+        let skin = skin.map(|v| v.clamp(0.004, 0.98));
+        let weights = |red: f32, blue: f32| -> [f32; 3] {
+            let w = [1.0 - red, 1.0, 1.0 + blue];
+            let norm: f32 = (0..3).map(|c| LUMA[c] * w[c]).sum();
+            w.map(|v| v / norm.max(1e-4))
+        };
+        let (_, a0, b0) = linear_to_lab(skin);
+        let lab_offset = |red: f32, blue: f32| -> (f32, f32) {
+            let w = weights(red, blue);
+            let speck: [f32; 3] = std::array::from_fn(|c| skin[c] * SPECK_REMIT.powf(w[c]));
+            let (_, a, b) = linear_to_lab(speck);
+            (a - a0 - SPECK_WARMTH_LAB.0, b - b0 - SPECK_WARMTH_LAB.1)
+        };
+        // More lean, warmer: halve each range until its offset is met, blue around red.
+        let solve = |f: &dyn Fn(f32) -> f32| -> f32 {
+            let (mut lo, mut hi) = (0.0f32, MAX_LEAN);
+            if f(hi) <= 0.0 {
+                return hi;
+            }
+            if f(lo) >= 0.0 {
+                return lo;
+            }
+            for _ in 0..20 {
+                let mid = 0.5 * (lo + hi);
+                if f(mid) < 0.0 { lo = mid } else { hi = mid }
+            }
+            0.5 * (lo + hi)
+        };
+        let red_for = |blue: f32| solve(&|red| lab_offset(red, blue).0);
+        let blue = solve(&|blue| lab_offset(red_for(blue), blue).1);
+        weights(red_for(blue), blue)
     }
 
     /// How far beyond a dot's own radius its light reaches before the photo's blur.
@@ -620,7 +690,9 @@ pub(super) fn render_tile(scene: &Scene, fields: &Fields, tile: PixelRect, dots:
                 None => Reflection { specular: [0.0; 3], clipped: [0.0; 3], light: skin },
             };
             for c in 0..3 {
-                let remit = 1.0 - d[c].clamp(0.0, 1.0);
+                // Seen through the skin above it, the pigment takes on the skin's warmth: the
+                // light a dot leaves, raised per channel to the skin's own leaning power.
+                let remit = (1.0 - d[c].clamp(0.0, 1.0)).max(1e-6).powf(o.warmth[c]);
                 let specular = reflection.specular[c];
                 let diffuse = (reflection.light[c] - specular).max(0.0) * tone[c];
                 out.push(linear_to_srgb8(diffuse * remit + specular));
