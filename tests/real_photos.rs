@@ -218,7 +218,7 @@ fn measure(a: &Annotation) -> Measured {
     let outline_iou = c.analysis.head.map(|e| iou(&ellipse_raster(&e, size), &head));
     let area = |m: &GrayImage| m.pixels().filter(|p| p.0[0] > 127).count() as f32;
     let outline_area_ratio = c.analysis.head.map(|e| area(&ellipse_raster(&e, size)) / area(&head));
-    let suggestion = suggest::suggest_bald(&photo, &c.hair, a.scale()).to_gray();
+    let suggestion = suggest::suggest_bald(&photo, &c.hair, a.scale(), Some(&c.analysis.skin)).to_gray();
     let suggest_iou = a.bald.as_ref().map(|bald| iou(&suggestion, &raster(bald, size)));
     let suggest_outside = outside_share(&suggestion, &head);
     let dots = sim::plan_dots(&c.scene());
@@ -337,6 +337,21 @@ fn every_analysis_runs_on_every_real_photo() {
         }
         assert!(m.rim_over_middle.is_finite(), "{}: no dots on the painted head", m.file);
     }
+}
+
+/// Suggest regions proposes skin on the head, not the wall, the shoulders or the arms around it
+/// (before the skin map bounded it, 40 % of the median photo's suggestion lay off the head, and
+/// on patient-7 the wall and shoulders were proposed). The goal is under 2 % on every photo;
+/// side views and hair-covered thinning still spill (see the printed figures).
+#[test]
+fn suggested_regions_stay_on_the_head() {
+    let m = measured();
+    let mut outside: Vec<f32> = m.iter().map(|m| m.suggest_outside).collect();
+    outside.sort_by(f32::total_cmp);
+    let median = outside[outside.len() / 2];
+    assert!(median < 0.08, "the median photo's suggestion lies {:.0} % off the head", median * 100.0);
+    let wall = m.iter().find(|m| m.file == "patient-7.jpg").map(|m| m.suggest_outside);
+    assert!(wall.is_some_and(|s| s < 0.15), "patient-7: {wall:?} of the suggestion off the head");
 }
 
 #[test]

@@ -61,7 +61,7 @@ pub fn analyse(args: &AnalyseArgs) -> anyhow::Result<()> {
     let image = loaded.image;
     let scale = args.px_per_mm.and_then(Scale::new).unwrap_or(Scale::DEFAULT);
     let (analysis, hairs) = rayon::join(|| PhotoAnalysis::new(&image, scale), || hair::detect(&image, scale));
-    let suggestion = suggest::suggest_bald(&image, &hairs, scale);
+    let suggestion = suggest::suggest_bald(&image, &hairs, scale, Some(&analysis.skin));
     let stubble = args.stubble.map(|at| {
         let (w, h) = image.dimensions();
         let look = (at.x < w as f32 && at.y < h as f32)

@@ -5,6 +5,7 @@
 //! by its own colour, learnt from the clearest bare scalp in the photo, so light and dark skin
 //! are judged alike.
 
+use super::analysis::SkinMap;
 use super::hair::{FULL_COVERAGE, HairMap, box_mean};
 use super::mask::Mask;
 use super::morphology;
@@ -28,8 +29,10 @@ const EDGE_MM: f32 = 1.5;
 /// counts as scalp.
 const SKIN_CHROMA_DISTANCE: f32 = 14.0;
 
-/// The suggested bald and thinning area as a soft layer (0–255), the photo's size.
-pub fn suggest_bald(photo: &RgbImage, hair: &HairMap, scale: Scale) -> Mask {
+/// The suggested bald and thinning area as a soft layer (0–255), the photo's size. With the
+/// photo's skin map, only what it shows as skin is suggested: bare wall, shoulders and arms are
+/// as free of hair as a bald dome, and a suggestion there would put dots on them.
+pub fn suggest_bald(photo: &RgbImage, hair: &HairMap, scale: Scale, skin_map: Option<&SkinMap>) -> Mask {
     let (width, height) = photo.dimensions();
     let (w, h) = (width as usize, height as usize);
     let mut mask = Mask::new(width, height);
@@ -86,8 +89,10 @@ pub fn suggest_bald(photo: &RgbImage, hair: &HairMap, scale: Scale) -> Mask {
     let solid: Vec<f32> = keep.iter().map(|&k| if k { 1.0 } else { 0.0 }).collect();
     let soft = box_mean(&solid, w, h, edge);
     for (i, v) in soft.iter().enumerate() {
-        let value = (((v - 0.25) / 0.5).clamp(0.0, 1.0) * 255.0).round() as u8;
-        mask.set((i % w) as u32, (i / w) as u32, value);
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        let on_skin = skin_map.map_or(1.0, |s| s.likelihood(x, y));
+        let value = (((v - 0.25) / 0.5).clamp(0.0, 1.0) * on_skin * 255.0).round() as u8;
+        mask.set(x, y, value);
     }
     mask
 }
@@ -156,7 +161,7 @@ mod tests {
             let scale = Scale::new(params.px_per_mm).unwrap();
             let scalp = synth::generate(&params);
             let hair = hair::detect(&scalp.photo, scale);
-            let suggested = suggest_bald(&scalp.photo, &hair, scale);
+            let suggested = suggest_bald(&scalp.photo, &hair, scale, None);
             let score = iou(&suggested, &truth(&scalp.hair_mask, scale));
             assert!(score >= 0.8, "skin {skin:?}: intersection over union {score:.3}");
         }

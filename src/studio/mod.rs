@@ -335,10 +335,17 @@ impl Studio {
     pub fn suggest_regions(&mut self) -> Result<(), StudioError> {
         let c = self.consultation();
         let (photo, hair, scale) = (c.photo.clone(), c.hair.clone(), c.settings.scale);
+        let analysis = c.analysis.clone();
         self.spawn("suggest", move || {
             let hair =
                 if hair.scale == scale { hair } else { Arc::new(crate::engine::hair::detect(&photo, scale)) };
-            let mask = crate::engine::suggest::suggest_bald(&photo, &hair, scale);
+            // Only the skin is suggested: the photo's own analysis, measured now if it was not.
+            let analysis = if analysis.fits(&photo, scale) {
+                analysis
+            } else {
+                Arc::new(crate::engine::analysis::PhotoAnalysis::new(&photo, scale))
+            };
+            let mask = crate::engine::suggest::suggest_bald(&photo, &hair, scale, Some(&analysis.skin));
             Done::Suggested(photo, Arc::new(mask))
         })?;
         self.suggesting = true;
