@@ -24,9 +24,6 @@ const MIN_SPREAD: f32 = 0.07;
 /// The fitted spread is widened this much before it judges a pixel.
 const TOLERANCE: f32 = 3.5;
 
-/// How much wider the skin's colour may stray inside a head's outline.
-const OUTLINE_WIDEN: f32 = 2.0;
-
 /// How far toward white skin's colour may be washed out: anywhere, and at most where it is lit
 /// brightest.
 const WASH: (f32, f32) = (0.45, 0.85);
@@ -110,11 +107,6 @@ impl SkinMap {
         let Some(colour) = fit_colour(&cells, &fit_here) else {
             return Self { outline, ..Self::all_skin(w, h) };
         };
-        // Inside a head's outline only hair and the odd collar are not skin, and the skin's own
-        // colour ranges from a pale shining crown to a flushed or shaded rim: the colour may
-        // stray further from the fitted one there than on a close-up, where the wall behind is
-        // told from skin by its colour alone.
-        let widen = if outline.is_some() { OUTLINE_WIDEN } else { 1.0 };
         let soft_px = OUTLINE_SOFTNESS_MM * px_per_mm;
         let margin_px = OUTLINE_MARGIN_MM * px_per_mm;
         let likelihood = (0..cols * rows)
@@ -126,11 +118,8 @@ impl SkinMap {
                 if head <= 0.0 {
                     return 0;
                 }
-                let skin = if cells.clipped[i] {
-                    1.0
-                } else {
-                    colour.likelihood(cells.smooth[i], cells.own[i], widen)
-                };
+                let skin =
+                    if cells.clipped[i] { 1.0 } else { colour.likelihood(cells.smooth[i], cells.own[i]) };
                 (head * skin * 255.0).round() as u8
             })
             .collect();
@@ -175,7 +164,7 @@ impl SkinColour {
 
     /// How skin-like a cell is: `smooth` its colour averaged over its neighbours (the colour
     /// term), `own` its own (the lightness term, which must see single hairs).
-    fn likelihood(&self, smooth: [f32; 3], own: [f32; 3], widen: f32) -> f32 {
+    fn likelihood(&self, smooth: [f32; 3], own: [f32; 3]) -> f32 {
         let Some((u, v)) = chromaticity(smooth) else { return 0.0 };
         // Skin lit by a second, whiter lamp, or shining, is washed toward white: allow some of
         // that anywhere and more where the skin is lit brighter than usual. A grey wall or a
@@ -187,15 +176,14 @@ impl SkinColour {
             let t = wash * step as f32 / 4.0;
             let (du, dv) = (u - self.mean[0] * (1.0 - t), v - self.mean[1] * (1.0 - t));
             // The lamp's colour is near white, not exactly: washed colours spread wider.
-            let tolerance = TOLERANCE * widen;
-            let spread = (t * LAMP_SPREAD).powi(2) / (tolerance * tolerance);
+            let spread = (t * LAMP_SPREAD).powi(2) / (TOLERANCE * TOLERANCE);
             let [a, b, c] = self.covariance;
             let (a, c) = (a + spread, c + spread);
             let det = (a * c - b * b).max(1e-9);
             let m2 = (c * du * du - 2.0 * b * du * dv + a * dv * dv) / det;
             best = best.min(m2);
         }
-        let colour = (-0.5 * best / (TOLERANCE * TOLERANCE * widen * widen)).exp();
+        let colour = (-0.5 * best / (TOLERANCE * TOLERANCE)).exp();
         let y = luminance(own) / self.lightness.max(1e-4);
         colour * smooth01((y - DARK.0) / (DARK.1 - DARK.0))
     }
