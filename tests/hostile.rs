@@ -837,3 +837,43 @@ fn argument_mistakes_are_one_sentence_naming_the_argument() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Unmounts the small disk a test mounted, however the test ends.
+#[cfg(target_os = "linux")]
+struct Mounted(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Where this machine lets a test mount a small disk (root on Linux, as in CI), a render and a
+/// report that do not fit fail with a sentence and leave the previous files exactly as they
+/// were, with nothing half-written beside them. Elsewhere the injected full disk above covers it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_real_full_disk_leaves_the_previous_files_where_a_small_disk_can_be_mounted() {
+    let dir = scratch("tmpfs");
+    let mounted =
+        Command::new("mount").args(["-t", "tmpfs", "-o", "size=256k", "smp-test"]).arg(&dir).output();
+    if !mounted.is_ok_and(|o| o.status.success()) {
+        eprintln!("no small disk can be mounted here; the injected full disk covers this case");
+        return;
+    }
+    let _guard = Mounted(dir.clone());
+    let out = dir.join("o.png");
+    let report = dir.join("r.pdf");
+    std::fs::write(&out, b"the previous render").unwrap();
+    std::fs::write(&report, b"the previous report").unwrap();
+    fails_with(&mut demo(&out), &["o.png", "the disk is full"]);
+    fails_with(bin().args(["render", "--demo", "--report"]).arg(&report), &["r.pdf", "the disk is full"]);
+    assert_eq!(
+        snapshot(&dir),
+        vec![
+            ("o.png".to_owned(), b"the previous render".to_vec()),
+            ("r.pdf".to_owned(), b"the previous report".to_vec())
+        ]
+    );
+}

@@ -159,7 +159,7 @@ pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Resu
         })?;
         out.flush()
     })
-    .map_err(|e| ExportError::Write { file, reason: e.to_string() })
+    .map_err(|e| ExportError::Write { file, reason: super::os_error::describe(&e) })
 }
 
 /// The file bytes of `image` at the size and in the format `options` ask for, for a caller that
@@ -174,7 +174,7 @@ pub fn encode_sized(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let file = path.display().to_string();
     super::files::replace_with_bytes(path, bytes)
-        .map_err(|e| ExportError::Write { file, reason: e.to_string() })
+        .map_err(|e| ExportError::Write { file, reason: super::os_error::describe(&e) })
 }
 
 /// The image's file bytes (see [`write_encoded`]).

@@ -23,6 +23,10 @@ pub fn describe(err: &std::io::Error) -> String {
                 Some(i) if full.ends_with(')') => &full[..i],
                 _ => full.as_str(),
             };
+            // An encoder that wraps the disk's error keeps only its words.
+            if plain.eq_ignore_ascii_case("no space left on device") {
+                return "the disk is full".to_owned();
+            }
             let mut chars = plain.chars();
             match chars.next() {
                 Some(first) => first.to_lowercase().chain(chars).collect(),

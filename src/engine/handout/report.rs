@@ -214,7 +214,8 @@ pub fn write_report(
 ) -> Result<(), HandoutError> {
     let bytes = report(consultation, options, progress)?;
     let file = path.display().to_string();
-    files::replace_with_bytes(path, &bytes).map_err(|e| HandoutError::Write { file, reason: e.to_string() })
+    files::replace_with_bytes(path, &bytes)
+        .map_err(|e| HandoutError::Write { file, reason: crate::engine::os_error::describe(&e) })
 }
 
 fn jpeg(image: &RgbImage) -> Result<Vec<u8>, HandoutError> {
