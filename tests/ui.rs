@@ -1402,6 +1402,21 @@ fn compare_shows_labelled_presets_that_pan_together_and_a_click_chooses_one() {
 }
 
 #[test]
+fn escape_leaves_a_comparison_as_it_leaves_presentation() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let chosen = state(&harness).consultation().preset.name.clone();
+    harness.key_press(egui::Key::C);
+    harness.run_steps(2);
+    click_when_shown(&mut harness, "Compare");
+    step_until(&mut harness, "the comparison", |app| app.studio.compare().active());
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(!state(&harness).studio.compare().active(), "Esc did not leave the comparison");
+    assert_eq!(state(&harness).consultation().preset.name, chosen, "leaving chose nothing");
+}
+
+#[test]
 fn a_photo_too_coarse_for_single_dots_is_named_once_calibrated() {
     let mut harness = harness();
     harness.step();

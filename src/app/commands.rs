@@ -245,7 +245,7 @@ impl Command {
             }
             Command::ShowShortcuts => "Every keyboard shortcut on one sheet",
             Command::Compare => {
-                "Two to four presets, sessions or years side by side; click one to choose it (C again leaves)"
+                "Two to four presets, sessions or years side by side; click one to choose it (Esc or C leaves)"
             }
             Command::ZoomActualSize => "Show one photo pixel per screen pixel",
         }

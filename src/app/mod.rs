@@ -251,10 +251,15 @@ impl SmpApp {
         if ctx.egui_wants_keyboard_input() || self.state.dialog.is_some() {
             return;
         }
+        // Esc leaves whichever mode fills the window: presentation first, then a comparison.
         if self.state.presentation.is_some()
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             self.actions.push(Action::Command(Command::TogglePresentation));
+        } else if self.state.studio.compare().active()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.actions.push(Action::Command(Command::Compare));
         }
         for (shortcut, command) in Command::shortcut_table() {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
