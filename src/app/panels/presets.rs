@@ -154,6 +154,19 @@ pub fn preset_ui(state: &State, textures: &ThumbnailTextures, ui: &mut egui::Ui)
     actions
 }
 
+/// Decimals a person reads on a slider over `range`: about three significant figures of its
+/// span ("0.65", "0.25 mm", "85 /cm²"), never the five a drag leaves ("0.65262").
+fn readable_decimals(range: std::ops::RangeInclusive<f32>) -> usize {
+    let span = (range.end() - range.start()).abs();
+    if span >= 100.0 {
+        0
+    } else if span >= 10.0 {
+        1
+    } else {
+        2
+    }
+}
+
 /// Live sliders for the fields a clinician adjusts most; the result follows at once.
 fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui::Ui) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -167,6 +180,7 @@ fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui
             let slider = egui::Slider::new(&mut value, limit.range())
                 .suffix(suffix)
                 .text(limit.label)
+                .max_decimals(readable_decimals(limit.range()))
                 .logarithmic(limit.path.ends_with("_mm") || limit.path.ends_with("cm2"));
             if ui.add(slider).on_hover_text(limit.doc).changed() {
                 actions.push(Action::Edit(Edit::SetPresetField { path: limit.path, value }));
@@ -200,4 +214,17 @@ fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui
         }
     });
     actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_decimals;
+
+    #[test]
+    fn sliders_show_the_precision_a_person_reads() {
+        assert_eq!(readable_decimals(0.0..=1.0), 2);
+        assert_eq!(readable_decimals(0.1..=0.6), 2);
+        assert_eq!(readable_decimals(10.0..=60.0), 1);
+        assert_eq!(readable_decimals(20.0..=200.0), 0);
+    }
 }
