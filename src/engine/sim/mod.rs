@@ -204,7 +204,8 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
         return dots;
     }
     let tiles: Vec<PixelRect> = tiles_covering(dirty, bounds);
-    let reach_px = optics::max_reach_px(scene);
+    let optics = optics::Optics::new(scene);
+    let reach_px = optics::max_reach_px(scene, &optics);
     let rendered: Vec<(PixelRect, Vec<u8>)> = tiles
         .par_iter()
         .map(|&tile| {
@@ -212,7 +213,7 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
                 return (tile, photo_pixels(scene.photo, tile));
             }
             let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
-            (tile, optics::render_tile(scene, &fields, tile, &near))
+            (tile, optics::render_tile(scene, &fields, &optics, tile, &near))
         })
         .collect();
     let stride = width as usize * 3;
@@ -278,7 +279,8 @@ pub fn influence_px(scene: &Scene) -> u32 {
     let feather_mm = (hairline.feather_width_mm + 2.0 * hairline.edge_jitter_mm + 1.0).max(edges::reach_mm());
     let dot_px =
         scene.settings.scale.px(scene.preset.dots.dot_diameter_mm * scene.preset.aging.fresh_size_factor);
-    (optics::max_reach_px(scene) + dot_px + scene.settings.scale.px(feather_mm)).ceil() as u32 + 2
+    let reach_px = optics::max_reach_px(scene, &optics::Optics::new(scene));
+    (reach_px + dot_px + scene.settings.scale.px(feather_mm)).ceil() as u32 + 2
 }
 
 /// A mask's coverage of skin, weighted by the surface each pixel holds: in px of skin facing

@@ -203,8 +203,7 @@ impl Optics {
 }
 
 /// How far beyond its own edge a dot can change pixels: its scattering and the photo's blur.
-pub(super) fn max_reach_px(scene: &Scene) -> f32 {
-    let optics = Optics::new(scene);
+pub(super) fn max_reach_px(scene: &Scene, optics: &Optics) -> f32 {
     let blur = super::max_photo_blur_px(scene);
     (optics.reach_px().powi(2) + (REACH_SIGMAS * blur).powi(2)).sqrt() + optics.stamp_px + 2.0
 }
@@ -651,16 +650,22 @@ fn add_gaussian_channel(
     }
 }
 
-/// Renders one tile: returns its RGB bytes, row-major.
-pub(super) fn render_tile(scene: &Scene, fields: &Fields, tile: PixelRect, dots: &[&Dot]) -> Vec<u8> {
-    let o = Optics::new(scene);
+/// Renders one tile with the render's optics (made once per render: the skin's warmth is solved
+/// there): returns its RGB bytes, row-major.
+pub(super) fn render_tile(
+    scene: &Scene,
+    fields: &Fields,
+    o: &Optics,
+    tile: PixelRect,
+    dots: &[&Dot],
+) -> Vec<u8> {
     let w = (tile.x1 - tile.x0) as usize;
     let h = (tile.y1 - tile.y0) as usize;
     let mut deficit = vec![[0.0f32; 3]; w * h];
     let mut scratch = Scratch::default();
     for dot in dots {
         let blur = super::photo_blur_px(scene, dot.x_px, dot.y_px);
-        add_dot(&o, dot, blur, tile, &mut deficit, &mut scratch);
+        add_dot(o, dot, blur, tile, &mut deficit, &mut scratch);
     }
 
     let mut out = Vec::with_capacity(w * h * 3);
