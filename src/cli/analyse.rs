@@ -37,11 +37,7 @@ pub fn analyse(args: &AnalyseArgs) -> anyhow::Result<()> {
     if let Some(px_per_mm) = args.px_per_mm
         && Scale::new(px_per_mm).is_none()
     {
-        anyhow::bail!(
-            "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
-            Scale::RANGE.start(),
-            Scale::RANGE.end()
-        );
+        anyhow::bail!(super::render::scale_sentence(px_per_mm));
     }
     if let Some(out) = &args.suggest_out {
         if files::same_file(out, &args.photo) {
@@ -100,16 +96,7 @@ pub fn analyse(args: &AnalyseArgs) -> anyhow::Result<()> {
 }
 
 fn save_mask(mask: &Mask, path: &std::path::Path) -> anyhow::Result<()> {
-    use image::ImageEncoder;
-    let gray = mask.to_gray();
-    files::replace(path, |file| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(file);
-        image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(gray.as_raw(), gray.width(), gray.height(), image::ExtendedColorType::L8)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        out.flush()
-    })
-    .map_err(|e| {
+    crate::engine::export::save_gray_png(&mask.to_gray(), path).map_err(|e| {
         anyhow::anyhow!(
             "could not write the suggested region to {}: {}",
             path.display(),

@@ -176,7 +176,7 @@ fn check_ranges(args: &RenderArgs) -> anyhow::Result<()> {
 /// Years of fading `--years` accepts: past a few decades the model has nothing to say.
 const YEARS: std::ops::RangeInclusive<f32> = 0.0..=50.0;
 
-fn scale_sentence(px_per_mm: f32) -> String {
+pub(super) fn scale_sentence(px_per_mm: f32) -> String {
     format!(
         "--px-per-mm {px_per_mm}: the scale must be between {} and {} pixels per mm",
         Scale::RANGE.start(),
@@ -305,18 +305,7 @@ fn check_outputs(args: &RenderArgs) -> anyhow::Result<()> {
 
 /// Writes a grey map as PNG, whatever the file's extension says.
 fn save_map(map: &image::GrayImage, path: &Path, what: &str) -> anyhow::Result<()> {
-    use image::ImageEncoder;
-    files::replace(path, |file| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(file);
-        image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(map.as_raw(), map.width(), map.height(), image::ExtendedColorType::L8)
-            .map_err(|e| match e {
-                image::ImageError::IoError(io) => io,
-                other => std::io::Error::other(other.to_string()),
-            })?;
-        out.flush()
-    })
-    .map_err(|e| {
+    export::save_gray_png(map, path).map_err(|e| {
         anyhow::anyhow!("could not write the {what} to {}: {}", path.display(), os_error::describe(&e))
     })
 }

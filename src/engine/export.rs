@@ -162,6 +162,21 @@ pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Resu
     .map_err(|e| ExportError::Write { file, reason: super::os_error::describe(&e) })
 }
 
+/// Writes a grey map (hair, skin, a suggested region) as an 8-bit PNG, whole or not at all.
+pub fn save_gray_png(map: &image::GrayImage, path: &Path) -> std::io::Result<()> {
+    use image::ImageEncoder;
+    super::files::replace(path, |file| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(file);
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(map.as_raw(), map.width(), map.height(), image::ExtendedColorType::L8)
+            .map_err(|e| match e {
+                image::ImageError::IoError(io) => io,
+                other => std::io::Error::other(other.to_string()),
+            })?;
+        out.flush()
+    })
+}
+
 /// The file bytes of `image` at the size and in the format `options` ask for, for a caller that
 /// checks something (a Cancel) between encoding and [`write`].
 pub fn encode_sized(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {

@@ -24,6 +24,11 @@ pub enum OutputProblem {
     NoName,
 }
 
+/// The folder a file name lies in ("." for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// Whether `path` may be written by [`replace`]: its folder exists, and what is there now (if
 /// anything) is a plain file the user could write. Checked by every command before its work, so a
 /// refusal never comes after a finished render.
@@ -31,7 +36,7 @@ pub fn check_output(path: &Path) -> Result<(), OutputProblem> {
     if path.file_name().is_none() {
         return Err(OutputProblem::NoName);
     }
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = folder_of(path);
     if !folder.is_dir() {
         return Err(OutputProblem::NoFolder(folder.to_path_buf()));
     }
@@ -58,7 +63,7 @@ pub fn replace<E: From<std::io::Error>>(
 ) -> Result<(), E> {
     check_output(path).map_err(|problem| E::from(problem_error(problem)))?;
     let previous = std::fs::metadata(path).ok().map(|meta| meta.permissions());
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = folder_of(path);
     let (partial, mut file) = create_fresh(folder)?;
     let written = (|| -> Result<(), E> {
         if let Some(permissions) = previous {
@@ -205,8 +210,7 @@ pub fn same_target(a: &Path, b: &Path) -> bool {
         return true;
     }
     let resolved = |p: &Path| -> Option<PathBuf> {
-        let folder = p.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        Some(std::fs::canonicalize(folder).ok()?.join(p.file_name()?))
+        Some(std::fs::canonicalize(folder_of(p)).ok()?.join(p.file_name()?))
     };
     a == b || matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
 }
