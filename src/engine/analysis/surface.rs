@@ -49,6 +49,9 @@ const LAMP_SHARE: f32 = 0.15;
 /// Rounds of reading the lamp's colour.
 const LAMP_ROUNDS: usize = 3;
 
+/// Passes of a 3 × 3 mean the cells' readings are smoothed with.
+const SMOOTH_PASSES: usize = 2;
+
 /// Cells with a channel brighter than this (linear) do not tell the lamp's colour.
 const LAMP_BRIGHTEST: f32 = 0.8;
 
@@ -68,6 +71,8 @@ pub struct Surface {
     /// Diffuse light per cell (`α`, the amount of `d`), from its unclipped pixels; where a
     /// pixel is clipped in all but one channel it tells the diffuse light there.
     diffuse_level: Vec<f32>,
+    /// Share of the light the surface mirrors per cell, 0–1.
+    specular_share: Vec<f32>,
     /// The lamp's colour, linear RGB averaging 1.
     lamp: [f32; 3],
 }
@@ -96,6 +101,7 @@ impl Surface {
             diffuse: Vec::new(),
             baseline: Vec::new(),
             diffuse_level: Vec::new(),
+            specular_share: Vec::new(),
             lamp: [1.0; 3],
         }
     }
@@ -224,8 +230,30 @@ impl Surface {
                 }
             }
         }
-        let diffuse_level = level.into_iter().map(|l| l.unwrap_or(0.0)).collect();
-        Self { cell_px, cols, rows, diffuse, baseline, diffuse_level, lamp }
+        let diffuse_level: Vec<f32> = level.into_iter().map(|l| l.unwrap_or(0.0)).collect();
+        // Each cell's reading is chosen from its neighbourhood (a share of its cells, a
+        // quantile), which steps from one cell to the next: smoothed over a few cells, a
+        // highlight's edge follows the photo, not the grid.
+        // The share of each cell's light its surface mirrors, read from the cell's mean colour:
+        // read per pixel, the photo's own compression (8 × 8 blocks of coarser colour) would
+        // print its grid on a highlight's edge. A cell with nothing unclipped is all highlight.
+        let luminance = |v: [f32; 3]| 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+        let specular_share: Vec<f32> = means
+            .iter()
+            .zip(&beta)
+            .zip(&baseline)
+            .map(|((m, b), base)| match (m, b) {
+                (Some(m), Some(b)) => {
+                    ((b - base).max(0.0) * luminance(lamp) / luminance(*m).max(1e-4)).clamp(0.0, 1.0)
+                }
+                _ => 1.0,
+            })
+            .collect();
+        let diffuse = smooth_cells(&diffuse, cols, rows);
+        let baseline = smooth_cells(&baseline, cols, rows);
+        let diffuse_level = smooth_cells(&diffuse_level, cols, rows);
+        let specular_share = smooth_cells(&specular_share, cols, rows);
+        Self { cell_px, cols, rows, diffuse, baseline, diffuse_level, specular_share, lamp }
     }
 
     /// The specular part of pixel `rgb` (linear) at `(x, y)`.
@@ -234,7 +262,7 @@ impl Surface {
         if self.cols == 0 {
             return Reflection { specular: [0.0; 3], clipped, light: rgb };
         }
-        let (d, baseline, level) = self.at(x, y);
+        let (d, baseline, level, share) = self.at(x, y);
         // Read the light from the channels the sensor did not clip; with one channel left, the
         // diffuse light around tells how much of it is the skin's.
         let weights = clipped.map(|k| 1.0 - k);
@@ -246,7 +274,12 @@ impl Surface {
             let c = (0..3).max_by(|&a, &b| weights[a].total_cmp(&weights[b])).unwrap_or(2);
             (level, ((rgb[c] - level * d[c]) / lamp[c].max(0.1)).max(0.0))
         };
-        let excess = (beta - baseline).max(0.0);
+        let excess = if readable {
+            let luminance = |v: [f32; 3]| 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            share * luminance(rgb) / luminance(lamp).max(1e-4)
+        } else {
+            (beta - baseline).max(0.0)
+        };
         // Never more than the pixel holds in an unclipped channel.
         let cap = (0..3).filter(|&c| clipped[c] < 1.0).map(|c| rgb[c]).fold(f32::INFINITY, f32::min);
         let specular = (0..3)
@@ -285,7 +318,7 @@ impl Surface {
 
     /// Diffuse chromaticity, baseline and diffuse level at a pixel, interpolated between cell
     /// centres.
-    fn at(&self, x: u32, y: u32) -> ([f32; 3], f32, f32) {
+    fn at(&self, x: u32, y: u32) -> ([f32; 3], f32, f32, f32) {
         let cell = self.cell_px as f32;
         let gx = ((x as f32 + 0.5) / cell - 0.5).clamp(0.0, (self.cols - 1) as f32);
         let gy = ((y as f32 + 0.5) / cell - 0.5).clamp(0.0, (self.rows - 1) as f32);
@@ -299,7 +332,7 @@ impl Surface {
             (c1, r1, fx * fy),
         ];
         let mut d = [0.0f32; 3];
-        let (mut b, mut l) = (0.0f32, 0.0f32);
+        let (mut b, mut l, mut s) = (0.0f32, 0.0f32, 0.0f32);
         for (c, r, wt) in weights {
             let i = r * self.cols + c;
             for (acc, v) in d.iter_mut().zip(&self.diffuse[i]) {
@@ -307,8 +340,63 @@ impl Surface {
             }
             b += wt * self.baseline[i];
             l += wt * self.diffuse_level[i];
+            s += wt * self.specular_share[i];
         }
-        (d, b, l)
+        (d, b, l, s)
+    }
+}
+
+/// Cells of a value smoothed by [`SMOOTH_PASSES`] passes of a 3 × 3 mean (near a Gaussian of
+/// about a cell and a half).
+fn smooth_cells<T: Copy + Cells>(values: &[T], cols: usize, rows: usize) -> Vec<T> {
+    let mut current = values.to_vec();
+    for _ in 0..SMOOTH_PASSES {
+        let previous = current.clone();
+        for r in 0..rows {
+            for c in 0..cols {
+                let mut sum = T::zero();
+                let mut n = 0.0f32;
+                for rr in r.saturating_sub(1)..(r + 2).min(rows) {
+                    for cc in c.saturating_sub(1)..(c + 2).min(cols) {
+                        sum = sum.add(previous[rr * cols + cc]);
+                        n += 1.0;
+                    }
+                }
+                current[r * cols + c] = sum.scale(1.0 / n);
+            }
+        }
+    }
+    current
+}
+
+/// What [`smooth_cells`] averages: a number or a colour.
+trait Cells {
+    fn zero() -> Self;
+    fn add(self, other: Self) -> Self;
+    fn scale(self, k: f32) -> Self;
+}
+
+impl Cells for f32 {
+    fn zero() -> Self {
+        0.0
+    }
+    fn add(self, other: Self) -> Self {
+        self + other
+    }
+    fn scale(self, k: f32) -> Self {
+        self * k
+    }
+}
+
+impl Cells for [f32; 3] {
+    fn zero() -> Self {
+        [0.0; 3]
+    }
+    fn add(self, other: Self) -> Self {
+        std::array::from_fn(|c| self[c] + other[c])
+    }
+    fn scale(self, k: f32) -> Self {
+        self.map(|v| v * k)
     }
 }
 

@@ -285,6 +285,15 @@ pub const FIELDS: &[Limit] = &[
         "",
         "Light remitted above the pigment, so no dot reads as pure black."
     ),
+    field!(
+        "optics.shadow",
+        optics.shadow,
+        "Shadow",
+        0.0,
+        0.8,
+        "",
+        "Share of the skin's light the pigment between the dots takes at full density."
+    ),
 ];
 
 /// The numbers of each shade in `pigment.shades`.

@@ -177,6 +177,9 @@ pub struct Optics {
     pub halo_share: f32,
     /// Share of light remitted above the pigment layer, so a dot never reads as pure black.
     pub epidermal_veil: f32,
+    /// Share of the skin's light the pigment scattered between the dots takes at full density,
+    /// 0–0.8: the even shadow a healed result reads as in photos.
+    pub shadow: f32,
 }
 
 impl Default for Preset {
@@ -279,7 +282,7 @@ impl Default for Aging {
 
 impl Default for Optics {
     fn default() -> Self {
-        Self { dermal_blur_mm: 0.05, halo_mm: 0.2, halo_share: 0.35, epidermal_veil: 0.12 }
+        Self { dermal_blur_mm: 0.05, halo_mm: 0.2, halo_share: 0.35, epidermal_veil: 0.12, shadow: 0.0 }
     }
 }
 

@@ -258,18 +258,12 @@ fn make_dot(
         NeedleGrouping::Single => 1,
         NeedleGrouping::Three => 3,
     };
-    // Across the hairline feather: a single needle and smaller, lighter dots at the front.
     let t = local.hairline_t;
-    let base_diameter_mm =
-        style.hairline_dot_diameter_mm + (style.dot_diameter_mm - style.hairline_dot_diameter_mm) * t;
     let needles = if region == RegionKind::Hairline && t < 0.5 { 1 } else { bulk_needles };
-    let strength = preset.hairline.front_strength + (1.0 - preset.hairline.front_strength) * t;
+    let (base_diameter_mm, darkness) = nominal_dot(preset, &local);
     let mut size_sd = style.size_jitter;
-    let edge = EDGE_DARKNESS + (1.0 - EDGE_DARKNESS) * local.edge;
-    let mut darkness = style.darkness * strength * edge;
     if region == RegionKind::Scar {
         size_sd = (size_sd * size_sd + preset.scar.extra_size_jitter * preset.scar.extra_size_jitter).sqrt();
-        darkness *= preset.scar.retention;
     }
     let size_factor = (1.0 + size_sd * rng.normal() as f32).clamp(0.5, 1.6);
     let dark_factor = (1.0 + style.darkness_jitter * rng.normal() as f32).clamp(0.4, 1.6);
@@ -289,8 +283,38 @@ fn make_dot(
     }
 }
 
+/// A dot's healed diameter (mm) and darkness before its own jitter: smaller and lighter across
+/// the hairline's feather, lighter toward a region's edge and in scar tissue.
+fn nominal_dot(preset: &Preset, local: &Local) -> (f32, f32) {
+    let style = &preset.dots;
+    let t = local.hairline_t;
+    let diameter_mm =
+        style.hairline_dot_diameter_mm + (style.dot_diameter_mm - style.hairline_dot_diameter_mm) * t;
+    let strength = preset.hairline.front_strength + (1.0 - preset.hairline.front_strength) * t;
+    let edge = EDGE_DARKNESS + (1.0 - EDGE_DARKNESS) * local.edge;
+    let mut darkness = style.darkness * strength * edge;
+    if local.region == RegionKind::Scar {
+        darkness *= preset.scar.retention;
+    }
+    (diameter_mm, darkness)
+}
+
+/// The pigment the dots around a pixel hold on average, as a share of what the bulk's nominal
+/// healed dots hold at the preset's full density: the shown session's density there times
+/// each dot's darkness and area. Unlike the dots themselves it varies smoothly, which is what
+/// the pigment scattered between them follows (see `shadow`).
+pub(super) fn pigment_share(scene: &Scene, fields: &Fields, x: u32, y: u32) -> f32 {
+    let preset = scene.preset;
+    let Some(local) = local_at(scene, fields, x, y) else { return 0.0 };
+    let session = scene.settings.session.clamp(1, preset.session_count());
+    let (diameter_mm, darkness) = nominal_dot(preset, &local);
+    let size = diameter_mm / preset.dots.dot_diameter_mm.max(1e-3);
+    let dark = darkness / preset.dots.darkness.max(1e-3) * stage_factors(scene).1;
+    preset.session_fraction(session) * local.density * dark * size * size
+}
+
 /// How the stage (fresh, healed, years of fading) scales each dot's size and darkness.
-fn stage_factors(scene: &Scene) -> (f32, f32) {
+pub(super) fn stage_factors(scene: &Scene) -> (f32, f32) {
     let aging = &scene.preset.aging;
     match scene.settings.stage {
         Stage::Fresh => (aging.fresh_size_factor.max(f32::EPSILON), aging.fresh_darkness_factor),

@@ -10,6 +10,7 @@ mod fields;
 mod optics;
 pub mod pattern;
 mod scar_tone;
+pub mod shadow;
 
 pub use dots::{Dot, place_dots};
 

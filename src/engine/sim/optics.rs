@@ -21,6 +21,7 @@
 
 use super::dots::Dot;
 use super::fields::Fields;
+use super::shadow::Shadow;
 use super::{Scene, Stage};
 use crate::engine::analysis::Reflection;
 use crate::engine::analysis::psf::PIXEL_VARIANCE;
@@ -85,6 +86,8 @@ pub(super) struct Optics {
     fade: f32,
     /// Per channel, the power the light a dot leaves is raised to (see [`Optics::skin_warmth`]).
     warmth: [f32; 3],
+    /// The pigment scattered between the dots.
+    shadow: Option<Shadow>,
 }
 
 impl Optics {
@@ -115,7 +118,7 @@ impl Optics {
         let skin =
             scene.analysis.and_then(|a| a.skin.colour()).unwrap_or_else(|| preset.skin.srgb.to_linear());
         let warmth = Self::skin_warmth(skin);
-        let shade_absorbance = preset
+        let shade_absorbance: Vec<[f32; 3]> = preset
             .pigment
             .shades
             .iter()
@@ -133,6 +136,7 @@ impl Optics {
         // The stamp resolves green light's scattering (and never gets coarser than half a
         // pixel), so the light it holds is the dot's, whatever the photo's scale.
         let stamp_px = (sigma_mm[1].clamp(STAMP_MM.0, STAMP_MM.1) * px_per_mm).min(0.5);
+        let shadow = Shadow::new(scene, &shade_absorbance, veil, super::max_photo_blur_px(scene));
         Optics {
             sigma_px: sigma_mm.map(|s| s * px_per_mm),
             halo_sigma_px,
@@ -144,6 +148,7 @@ impl Optics {
             stamp_px,
             fade: if fresh { 1.0 } else { (1.0 - preset.aging.fade_per_year).max(0.0).powf(years).max(1e-3) },
             warmth,
+            shadow,
         }
     }
 
@@ -198,7 +203,8 @@ impl Optics {
             0.0
         };
         let redness = if self.redness > 0.0 { REACH_SIGMAS * self.redness_sigma_px } else { 0.0 };
-        core.max(halo).max(redness)
+        let shadow = self.shadow.as_ref().map_or(0.0, Shadow::reach_px);
+        core.max(halo).max(redness).max(shadow)
     }
 }
 
@@ -248,7 +254,9 @@ pub(super) fn full_density_darkening(scene: &Scene) -> f32 {
         light_px2 += taken * shade.weight.max(0.0) / total_weight.max(1e-6);
     }
     let per_mm2 = preset.density.target_dots_per_cm2 / 100.0;
-    (light_px2 / (px_per_mm * px_per_mm) * per_mm2).clamp(0.0, 1.0)
+    let dots = (light_px2 / (px_per_mm * px_per_mm) * per_mm2).clamp(0.0, 1.0);
+    let shadow = o.shadow.as_ref().map_or(0.0, |s| s.full_density_share(scene));
+    1.0 - (1.0 - dots) * (1.0 - shadow)
 }
 
 /// Complementary error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
@@ -666,6 +674,9 @@ pub(super) fn render_tile(
     for dot in dots {
         let blur = super::photo_blur_px(scene, dot.x_px, dot.y_px);
         add_dot(o, dot, blur, tile, &mut deficit, &mut scratch);
+    }
+    if let Some(shadow) = &o.shadow {
+        shadow.apply(scene, fields, tile, &mut deficit);
     }
 
     let mut out = Vec::with_capacity(w * h * 3);

@@ -1,0 +1,226 @@
+//! The even shadow of healed SMP: pigment scattered in the dermis between the dots.
+//!
+//! In photos of healed results the skin between the dots is darker too, so a treated zone reads
+//! as a darker tone with grain rather than as specks on clean skin (after ÷ before about 0.45 to
+//! 0.75 of the untreated skin's luminance). The scattered pigment follows what the dots hold on
+//! average around a pixel (their density, darkness and size, as the regions ask for them):
+//! light after session 1, ramping with the hairline's feather and the region's edge, thinner
+//! where native hair remains. It does not follow each dot: summed from the dots, the chance
+//! gaps and clusters of a few neighbours would mottle the shadow into blotches. It spreads over
+//! about half a dot spacing.
+//!
+//! The spread is smooth, so it is sampled on a coarse grid aligned to the whole photo (the same
+//! cells for every tile, so tiles meet without a seam), blurred there and read back per pixel.
+
+use super::dots::pigment_share;
+use super::fields::Fields;
+use super::{Scene, Stage};
+use crate::engine::mask::PixelRect;
+
+/// Spread (σ) of the scattered pigment in dot spacings at the preset's full density.
+const SPREAD_SPACINGS: f32 = 0.6;
+/// Reach of the spread in σ beyond which its pigment is negligible.
+const REACH_SIGMAS: f32 = 3.5;
+/// Cells per σ of the grid the shadow is summed on.
+const CELLS_PER_SIGMA: f32 = 2.0;
+/// Most the shadow may take of the skin's light at full density.
+const MAX_SHADOW: f32 = 0.8;
+
+/// The shadow of one render, in pixels.
+pub(super) struct Shadow {
+    /// Absorbance per channel where the dots stand at the preset's full density.
+    absorbance: [f32; 3],
+    cell_px: f32,
+    /// Share of the light the scattered pigment takes that reaches the camera: the veil of
+    /// light remitted above it leaves the rest.
+    transmit: [f32; 3],
+    /// Discrete Gaussian over cells, summing to one, from `-radius` to `radius`.
+    kernel: Vec<f32>,
+}
+
+impl Shadow {
+    /// The render's shadow, or `None` where the preset asks for none.
+    ///
+    /// `shade_absorbance` is each shade's absorbance per channel (its direction sets the
+    /// shadow's colour; the preset's `optics.shadow` its strength), `veil` the light remitted
+    /// above the pigment, `blur_px` the photo's own blur.
+    pub(super) fn new(
+        scene: &Scene,
+        shade_absorbance: &[[f32; 3]],
+        veil: [f32; 3],
+        blur_px: f32,
+    ) -> Option<Shadow> {
+        const LUMA: [f32; 3] = [0.2126, 0.7152, 0.0722];
+        let preset = scene.preset;
+        let share = preset.optics.shadow.clamp(0.0, MAX_SHADOW);
+        let px_per_mm = scene.settings.scale.px_per_mm;
+        let per_mm2 = preset.density.target_dots_per_cm2 / 100.0;
+        if share <= 0.0 || per_mm2 <= 0.0 || shade_absorbance.is_empty() || px_per_mm <= 0.0 {
+            return None;
+        }
+        // The absorbance that takes `share` of the light where the dots stand at full density.
+        let absorbance = -(1.0 - share).ln();
+        let total_weight: f32 = preset.pigment.shades.iter().map(|s| s.weight.max(0.0)).sum();
+        let mean_luma: f32 = shade_absorbance
+            .iter()
+            .zip(&preset.pigment.shades)
+            .map(|(k, s)| (0..3).map(|c| LUMA[c] * k[c]).sum::<f32>() * s.weight.max(0.0))
+            .sum::<f32>()
+            / total_weight.max(1e-6);
+        if mean_luma <= 1e-6 {
+            return None;
+        }
+        // The shades mixed as the dots mix them give the shadow its colour.
+        let absorbance = std::array::from_fn(|ch| {
+            shade_absorbance
+                .iter()
+                .zip(&preset.pigment.shades)
+                .map(|(k, s)| k[ch] * s.weight.max(0.0))
+                .sum::<f32>()
+                / total_weight.max(1e-6)
+                / mean_luma
+                * absorbance
+        });
+        let years = match scene.settings.stage {
+            Stage::Fresh => 0.0,
+            Stage::Healed { years } => years.max(0.0),
+        };
+        let spread_mm = preset.aging.spread_mm_per_year * years;
+        let sigma_mm = (SPREAD_SPACINGS / per_mm2.sqrt()).hypot(spread_mm);
+        let sigma_px = (sigma_mm * px_per_mm).hypot(blur_px).max(0.5);
+        let cell_px = (sigma_px / CELLS_PER_SIGMA).max(1.0);
+        let radius = (REACH_SIGMAS * sigma_px / cell_px).ceil() as i32;
+        let mut kernel: Vec<f32> =
+            (-radius..=radius).map(|k| (-0.5 * (k as f32 * cell_px / sigma_px).powi(2)).exp()).collect();
+        let sum: f32 = kernel.iter().sum();
+        kernel.iter_mut().for_each(|w| *w /= sum);
+        Some(Shadow { absorbance, cell_px, transmit: veil.map(|v| 1.0 - v), kernel })
+    }
+
+    fn radius_cells(&self) -> i64 {
+        (self.kernel.len() / 2) as i64
+    }
+
+    /// How far the shadow reaches beyond the pixels whose pigment casts it, px.
+    pub(super) fn reach_px(&self) -> f32 {
+        (self.radius_cells() + 3) as f32 * self.cell_px
+    }
+
+    /// Share of the skin's light the shadow takes where the dots stand at the preset's full
+    /// density (luminance, for the bulk's nominal dot).
+    pub(super) fn full_density_share(&self, scene: &Scene) -> f32 {
+        scene.preset.optics.shadow.clamp(0.0, MAX_SHADOW)
+            * (0.2126 * self.transmit[0] + 0.7152 * self.transmit[1] + 0.0722 * self.transmit[2])
+    }
+
+    /// Darkens `deficit` (the light the dots take, per pixel of `tile`) by the shadow of the
+    /// pigment the regions ask for around it.
+    pub(super) fn apply(&self, scene: &Scene, fields: &Fields, tile: PixelRect, deficit: &mut [[f32; 3]]) {
+        let c = self.cell_px;
+        let margin = self.radius_cells() + 1;
+        // Cell i has its centre at (i + 0.5) · c on the photo.
+        let first = |v: u32| (v as f32 / c - 0.5).floor() as i64 - margin;
+        let last = |v: u32| (v as f32 / c - 0.5).ceil() as i64 + 1 + margin;
+        let (gx0, gy0) = (first(tile.x0), first(tile.y0));
+        let (gw, gh) = ((last(tile.x1) - gx0) as usize, (last(tile.y1) - gy0) as usize);
+        let (width, height) = scene.photo.dimensions();
+        let mut grid = vec![0.0f32; gw * gh];
+        let mut any = false;
+        for (j, row) in grid.chunks_exact_mut(gw).enumerate() {
+            let y = ((gy0 + j as i64) as f32 + 0.5) * c;
+            if y < 0.0 || y >= height as f32 {
+                continue;
+            }
+            for (i, cell) in row.iter_mut().enumerate() {
+                let x = ((gx0 + i as i64) as f32 + 0.5) * c;
+                if x < 0.0 || x >= width as f32 {
+                    continue;
+                }
+                *cell = pigment_share(scene, fields, x as u32, y as u32);
+                any |= *cell > 0.0;
+            }
+        }
+        if !any {
+            return;
+        }
+        let grid = self.blur(&grid, gw, gh);
+        let w = (tile.x1 - tile.x0) as usize;
+        for (row, y) in (tile.y0..tile.y1).enumerate() {
+            let v = (y as f32 + 0.5) / c - 0.5 - gy0 as f32;
+            let j = (v.floor().max(0.0) as usize).min(gh - 2);
+            let fy = v - j as f32;
+            for (col, x) in (tile.x0..tile.x1).enumerate() {
+                let u = (x as f32 + 0.5) / c - 0.5 - gx0 as f32;
+                let i = (u.floor().max(0.0) as usize).min(gw - 2);
+                let fx = u - i as f32;
+                let at = |di: usize, dj: usize| grid[(j + dj) * gw + i + di];
+                let share = (at(0, 0) * (1.0 - fx) + at(1, 0) * fx) * (1.0 - fy)
+                    + (at(0, 1) * (1.0 - fx) + at(1, 1) * fx) * fy;
+                if share <= 0.0 {
+                    continue;
+                }
+                let pixel = &mut deficit[row * w + col];
+                for ((d, &transmit), &absorbance) in
+                    pixel.iter_mut().zip(&self.transmit).zip(&self.absorbance)
+                {
+                    let taken = transmit * -(-absorbance * share).exp_m1();
+                    *d = 1.0 - (1.0 - d.clamp(0.0, 1.0)) * (1.0 - taken);
+                }
+            }
+        }
+    }
+
+    /// The grid blurred by the kernel, along rows then along columns.
+    fn blur(&self, grid: &[f32], gw: usize, gh: usize) -> Vec<f32> {
+        let r = self.radius_cells();
+        let pass = |src: &[f32], along_rows: bool| -> Vec<f32> {
+            let mut out = vec![0.0f32; gw * gh];
+            let len = if along_rows { gw } else { gh } as i64;
+            for y in 0..gh {
+                for x in 0..gw {
+                    let v = src[y * gw + x];
+                    if v == 0.0 {
+                        continue;
+                    }
+                    let at = if along_rows { x } else { y } as i64;
+                    for (k, &wk) in self.kernel.iter().enumerate() {
+                        let t = at + k as i64 - r;
+                        if !(0..len).contains(&t) {
+                            continue;
+                        }
+                        let (tx, ty) = if along_rows { (t as usize, y) } else { (x, t as usize) };
+                        out[ty * gw + tx] += v * wk;
+                    }
+                }
+            }
+            out
+        };
+        pass(&pass(grid, true), false)
+    }
+}
+
+/// For each bundled preset (by name), the `optics.shadow` that brings it to the strength of
+/// healed SMP on real photos and generated scalps of its skin (after ÷ before 0.45–0.75). The
+/// presets ship with the shadow off until the speck colour, edge blending and Match stubble are
+/// measured again against the darker skin between the dots; a clinician can set it in
+/// Adjust preset.
+pub const CALIBRATED_SHADOW: [(&str, f32); 9] = [
+    ("Light skin · soft hairline", 0.55),
+    ("Dark skin · defined hairline", 0.5),
+    ("Very light skin · crown fill", 0.5),
+    ("Medium skin · diffuse thinning", 0.55),
+    ("Dark skin · broken hairline", 0.45),
+    ("FUT strip scar camouflage", 0.5),
+    ("FUE dot-scar camouflage", 0.5),
+    ("Brown skin · beard & moustache", 0.5),
+    ("Light skin · eyebrow", 0.5),
+];
+
+/// `preset` with its calibrated shadow (see [`CALIBRATED_SHADOW`]), where it has one.
+pub fn with_calibrated_shadow(preset: &crate::engine::preset::Preset) -> crate::engine::preset::Preset {
+    let mut preset = preset.clone();
+    if let Some((_, shadow)) = CALIBRATED_SHADOW.iter().find(|(name, _)| *name == preset.name) {
+        preset.optics.shadow = *shadow;
+    }
+    preset
+}
