@@ -85,7 +85,9 @@ impl Default for HandoutSetup {
             kind: HandoutKind::BeforeAfter,
             format: ImageFormat::Jpeg,
             jpeg_quality: ExportOptions::DEFAULT_JPEG_QUALITY,
-            width_px: Some(2400),
+            // The photo's own pixels: a width is resampling the clinician asks for, never a
+            // default that blows a small phone photo up.
+            width_px: None,
             layout: SheetLayout::SideBySide,
             years_on: None,
             label: false,
@@ -208,4 +210,36 @@ fn make(
     export::write(path, &bytes)?;
     report(1.0);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::preset;
+    use crate::engine::units::Scale;
+
+    /// A 200 px photo's before/after sheet, exported as the dialog opens, holds each panel at
+    /// the photo's own width: nothing is upscaled unless a width is asked for.
+    #[test]
+    fn the_default_sheet_keeps_the_photos_own_pixels() {
+        let photo = image::RgbImage::from_pixel(200, 150, image::Rgb([200, 160, 140]));
+        let c = Consultation::at_scale(
+            "p.png".into(),
+            photo,
+            preset::bundled().remove(0),
+            Scale { px_per_mm: 5.0 },
+        );
+        let dir = std::env::temp_dir().join(format!("smp-handout-default-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("sheet.png");
+        let setup = HandoutSetup { format: ImageFormat::Png, ..HandoutSetup::default() };
+        make(&c, &setup, &path, &[], 1.0, &|_| {}, &AtomicBool::new(false)).unwrap();
+        let sheet = image::open(&path).unwrap();
+        assert!(
+            (400..=480).contains(&sheet.width()),
+            "two 200 px panels side by side made a sheet {} px wide",
+            sheet.width()
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
