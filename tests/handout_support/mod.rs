@@ -199,21 +199,25 @@ pub fn ink(sheet: &RgbImage, x: u32, y: u32, w: u32, h: u32) -> usize {
     n
 }
 
-/// Share of a square of side `side` centred on (`x`, `y`) that is darker than 140 of 255: the
-/// pigment dots a person sees on the plain synthetic skin (about 170 there).
+/// Share of a square of side `side` centred on (`x`, `y`) clearly darker (below 80 %) than its
+/// lightest skin: the pigment dots a person sees on the plain synthetic skin.
 pub fn dots(image: &RgbImage, x: u32, y: u32, side: u32) -> f64 {
-    let mut dark = 0.0;
-    let mut n = 0.0;
+    let mut sums = Vec::new();
     for yy in y.saturating_sub(side / 2)..(y + side / 2).min(image.height()) {
         for xx in x.saturating_sub(side / 2)..(x + side / 2).min(image.width()) {
             let p = image.get_pixel(xx, yy).0;
-            if (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * 140 {
-                dark += 1.0;
-            }
-            n += 1.0;
+            sums.push(p[0] as u32 + p[1] as u32 + p[2] as u32);
         }
     }
-    dark / n
+    if sums.is_empty() {
+        return 0.0;
+    }
+    // Against the patch's own lightest skin (its 90th percentile), so that the even shadow
+    // between the dots does not count as dots.
+    let mut sorted = sums.clone();
+    sorted.sort_unstable();
+    let light = sorted[(sorted.len() - 1) * 9 / 10] as f64;
+    sums.iter().filter(|&&s| (s as f64) < 0.8 * light).count() as f64 / sums.len() as f64
 }
 
 /// Runs a poppler tool (`pdftotext`, `pdftoppm`, `pdffonts`); `tests/run.sh` installs them.

@@ -86,8 +86,9 @@ pub(super) struct Optics {
     fade: f32,
     /// Per channel, the power the light a dot leaves is raised to (see [`Optics::skin_warmth`]).
     warmth: [f32; 3],
-    /// The pigment scattered between the dots.
+    /// The pigment scattered between the dots, and the powers the light it leaves is raised to.
     shadow: Option<Shadow>,
+    shadow_warmth: [f32; 3],
 }
 
 impl Optics {
@@ -117,7 +118,6 @@ impl Optics {
         // own skin whatever skin tone the preset was made for.
         let skin =
             scene.analysis.and_then(|a| a.skin.colour()).unwrap_or_else(|| preset.skin.srgb.to_linear());
-        let warmth = Self::skin_warmth(skin);
         let shade_absorbance: Vec<[f32; 3]> = preset
             .pigment
             .shades
@@ -132,11 +132,22 @@ impl Optics {
         let veil_base = if fresh { preset.optics.epidermal_veil * 0.5 } else { preset.optics.epidermal_veil };
         let shift = (cooling_years / VEIL_SHIFT_YEARS).min(1.0);
         let veil = CHANNEL_VEIL.map(|m| (veil_base * (1.0 + (m - 1.0) * shift)).clamp(0.0, 0.95));
+        let shadow = Shadow::new(scene, &shade_absorbance, veil, super::max_photo_blur_px(scene));
+        // The shadow between the dots sits warm against the bare skin, and the specks against
+        // the shadowed skin around them.
+        let (warmth, shadow_warmth) = match &shadow {
+            Some(shadow) => {
+                let left = 1.0 - shadow.full_density_share(scene);
+                let shadow_warmth = Self::skin_warmth(skin, left);
+                let shadowed: [f32; 3] = std::array::from_fn(|c| skin[c] * left.powf(shadow_warmth[c]));
+                (Self::skin_warmth(shadowed, SPECK_REMIT), shadow_warmth)
+            }
+            None => (Self::skin_warmth(skin, SPECK_REMIT), [1.0; 3]),
+        };
         let redness = if fresh { preset.aging.fresh_redness } else { 0.0 };
         // The stamp resolves green light's scattering (and never gets coarser than half a
         // pixel), so the light it holds is the dot's, whatever the photo's scale.
         let stamp_px = (sigma_mm[1].clamp(STAMP_MM.0, STAMP_MM.1) * px_per_mm).min(0.5);
-        let shadow = Shadow::new(scene, &shade_absorbance, veil, super::max_photo_blur_px(scene));
         Optics {
             sigma_px: sigma_mm.map(|s| s * px_per_mm),
             halo_sigma_px,
@@ -148,6 +159,7 @@ impl Optics {
             stamp_px,
             fade: if fresh { 1.0 } else { (1.0 - preset.aging.fade_per_year).max(0.0).powf(years).max(1e-3) },
             warmth,
+            shadow_warmth,
             shadow,
         }
     }
@@ -158,7 +170,7 @@ impl Optics {
     /// above it, pigment takes on the skin's warmth: red is raised to a lower power than green
     /// (a*) and blue to a higher one (b*), each as far as it takes for a typical speck to sit
     /// [`SPECK_WARMTH_LAB`] against the skin, within [`MAX_LEAN`].
-    pub(super) fn skin_warmth(skin: [f32; 3]) -> [f32; 3] {
+    pub(super) fn skin_warmth(skin: [f32; 3], remit: f32) -> [f32; 3] {
         use crate::engine::color::linear_to_lab;
         const LUMA: [f32; 3] = [0.2126, 0.7152, 0.0722];
         let skin = skin.map(|v| v.clamp(0.004, 0.98));
@@ -170,7 +182,7 @@ impl Optics {
         let (_, a0, b0) = linear_to_lab(skin);
         let lab_offset = |red: f32, blue: f32| -> (f32, f32) {
             let w = weights(red, blue);
-            let speck: [f32; 3] = std::array::from_fn(|c| skin[c] * SPECK_REMIT.powf(w[c]));
+            let speck: [f32; 3] = std::array::from_fn(|c| skin[c] * remit.powf(w[c]));
             let (_, a, b) = linear_to_lab(speck);
             (a - a0 - SPECK_WARMTH_LAB.0, b - b0 - SPECK_WARMTH_LAB.1)
         };
@@ -658,6 +670,26 @@ fn add_gaussian_channel(
     }
 }
 
+/// A pixel of the photo split into the mean of it and its eight neighbours and what it has
+/// beyond that (its grain), in linear light.
+fn grain_split(photo: &image::RgbImage, x: u32, y: u32) -> ([f32; 3], [f32; 3]) {
+    let (w, h) = photo.dimensions();
+    let mut sum = [0.0f32; 3];
+    let mut n = 0.0f32;
+    for yy in y.saturating_sub(1)..(y + 2).min(h) {
+        for xx in x.saturating_sub(1)..(x + 2).min(w) {
+            let p = photo.get_pixel(xx, yy).0;
+            for c in 0..3 {
+                sum[c] += srgb8_to_linear(p[c]);
+            }
+            n += 1.0;
+        }
+    }
+    let mean = sum.map(|v| v / n);
+    let px = photo.get_pixel(x, y).0;
+    (mean, std::array::from_fn(|c| srgb8_to_linear(px[c]) - mean[c]))
+}
+
 /// Renders one tile with the render's optics (made once per render: the skin's warmth is solved
 /// there): returns its RGB bytes, row-major.
 pub(super) fn render_tile(
@@ -675,8 +707,9 @@ pub(super) fn render_tile(
         let blur = super::photo_blur_px(scene, dot.x_px, dot.y_px);
         add_dot(o, dot, blur, tile, &mut deficit, &mut scratch);
     }
+    let mut shadow_left = vec![[1.0f32; 3]; w * h];
     if let Some(shadow) = &o.shadow {
-        shadow.apply(scene, fields, tile, &mut deficit);
+        shadow.apply(scene, fields, tile, &mut shadow_left);
     }
 
     let mut out = Vec::with_capacity(w * h * 3);
@@ -684,6 +717,7 @@ pub(super) fn render_tile(
         for (col, x) in (tile.x0..tile.x1).enumerate() {
             let px = scene.photo.get_pixel(x, y).0;
             let d = deficit[row * w + col];
+            let shadowed = shadow_left[row * w + col];
             let skin: [f32; 3] = std::array::from_fn(|c| srgb8_to_linear(px[c]));
             let tone = match &fields.scar_tone {
                 Some(scar_tone) => {
@@ -694,24 +728,34 @@ pub(super) fn render_tile(
                 }
                 None => None,
             };
-            if scene.masks.any(x, y) == 0 || (tone.is_none() && d.iter().all(|&v| v <= 1e-6)) {
+            let untouched = d.iter().all(|&v| v <= 1e-6) && shadowed.iter().all(|&v| v >= 1.0 - 1e-6);
+            if scene.masks.any(x, y) == 0 || (tone.is_none() && untouched) {
                 out.extend_from_slice(&px);
                 continue;
             }
             let tone = tone.unwrap_or([1.0; 3]);
+            // The photo's grain (its sensor noise and compression, finer than a pixel's
+            // neighbours) was recorded on top of the scene's light: it stays on the darkened
+            // skin, as it would on a photo of the treated head, not darkened with it.
+            let (base, grain) = grain_split(scene.photo, x, y);
             // Pigment attenuates the light remitted from below the surface; the light the
             // surface mirrors lies on top, and a clipped pixel shows nothing of what is below.
             let reflection = match scene.analysis {
-                Some(analysis) => analysis.surface.reflection(x, y, skin, px),
-                None => Reflection { specular: [0.0; 3], clipped: [0.0; 3], light: skin },
+                Some(analysis) => analysis.surface.reflection(x, y, base, px),
+                None => Reflection { specular: [0.0; 3], clipped: [0.0; 3], light: base },
             };
             for c in 0..3 {
                 // Seen through the skin above it, the pigment takes on the skin's warmth: the
                 // light a dot leaves, raised per channel to the skin's own leaning power.
-                let remit = (1.0 - d[c].clamp(0.0, 1.0)).max(1e-6).powf(o.warmth[c]);
+                let remit = (1.0 - d[c].clamp(0.0, 1.0)).max(1e-6).powf(o.warmth[c])
+                    * shadowed[c].clamp(1e-6, 1.0).powf(o.shadow_warmth[c]);
                 let specular = reflection.specular[c];
                 let diffuse = (reflection.light[c] - specular).max(0.0) * tone[c];
-                out.push(linear_to_srgb8(diffuse * remit + specular));
+                let light = diffuse * remit + specular;
+                // Most of a phone's grain is photon noise, which goes with the square root of
+                // the light recorded.
+                let kept = (light / reflection.light[c].max(1e-4)).clamp(0.0, 1.0).sqrt();
+                out.push(linear_to_srgb8(light + grain[c] * kept));
             }
         }
     }

@@ -113,9 +113,9 @@ impl Shadow {
             * (0.2126 * self.transmit[0] + 0.7152 * self.transmit[1] + 0.0722 * self.transmit[2])
     }
 
-    /// Darkens `deficit` (the light the dots take, per pixel of `tile`) by the shadow of the
-    /// pigment the regions ask for around it.
-    pub(super) fn apply(&self, scene: &Scene, fields: &Fields, tile: PixelRect, deficit: &mut [[f32; 3]]) {
+    /// Sets `left` (per pixel of `tile`, per channel; 1 where there is no shadow) to the share
+    /// of the skin's light the pigment the regions ask for around it leaves.
+    pub(super) fn apply(&self, scene: &Scene, fields: &Fields, tile: PixelRect, left: &mut [[f32; 3]]) {
         let c = self.cell_px;
         let margin = self.radius_cells() + 1;
         // Cell i has its centre at (i + 0.5) · c on the photo.
@@ -159,12 +159,11 @@ impl Shadow {
                 if share <= 0.0 {
                     continue;
                 }
-                let pixel = &mut deficit[row * w + col];
-                for ((d, &transmit), &absorbance) in
+                let pixel = &mut left[row * w + col];
+                for ((l, &transmit), &absorbance) in
                     pixel.iter_mut().zip(&self.transmit).zip(&self.absorbance)
                 {
-                    let taken = transmit * -(-absorbance * share).exp_m1();
-                    *d = 1.0 - (1.0 - d.clamp(0.0, 1.0)) * (1.0 - taken);
+                    *l = 1.0 + transmit * (-absorbance * share).exp_m1();
                 }
             }
         }
