@@ -533,6 +533,15 @@ fn export_as(harness: &mut Harness<'static, SmpApp>, kind: &str, path: &std::pat
     }
     click_when_shown(harness, "Choose file…");
     harness.run_steps(2);
+    // The prompt says what it exports (it said "Export preview" for a PDF report too).
+    let title = format!("Export: {kind}");
+    for _ in 0..30 {
+        if harness.query_by_label(&title).is_some() {
+            break;
+        }
+        harness.step();
+    }
+    assert!(harness.query_by_label(&title).is_some(), "the path prompt names {kind}");
     answer_path_prompt(harness, path, "Export");
 }
 
@@ -1112,6 +1121,26 @@ fn patient_notes_are_one_undoable_edit_and_are_saved() {
     let saved = smp_studio::engine::consultation::Consultation::load(&file).unwrap();
     assert_eq!(saved.notes.label, "P-1024");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Patient and notes opens with the Patient field taking the keyboard, and Enter there keeps
+/// what was typed (it did nothing, and no field had focus).
+#[test]
+fn patient_and_notes_open_ready_to_type_and_enter_keeps_them() {
+    let mut harness = harness();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run_steps(3);
+    assert!(
+        harness.get_by_role_and_label(Role::TextInput, "Patient").is_focused(),
+        "Patient has the keyboard"
+    );
+    harness.get_by_role_and_label(Role::TextInput, "Patient").type_text("P-2048");
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(state(&harness).consultation().notes.label, "P-2048");
+    assert!(harness.query_by_label("Keep").is_none(), "Enter closed the dialog");
 }
 
 #[test]

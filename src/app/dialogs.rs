@@ -31,16 +31,26 @@ pub fn dialog_ui(state: &State, ctx: &egui::Context) -> Vec<Action> {
     let id = egui::Id::unique(("dialog", state.dialog_serial));
     match dialog {
         Dialog::Path { purpose, text } => {
-            let (title, action, hint) = match purpose {
-                FilePurpose::OpenPhoto => ("Open photo", "Open", "/path/to/scalp.jpg"),
-                FilePurpose::ExportPreview => ("Export preview", "Export", "/path/to/preview.png"),
-                FilePurpose::ImportPreset => ("Import preset", "Import", "/path/to/preset.ron"),
-                FilePurpose::OpenConsultation => ("Open consultation", "Open", "/path/to/visit.smpc"),
-                FilePurpose::SaveConsultation => ("Save consultation", "Save", "/path/to/visit.smpc"),
-                FilePurpose::ExportPreset => ("Export preset", "Export", "/path/to/preset.ron"),
+            let setup = &state.export_setup;
+            let (title, action, hint): (String, &str, String) = match purpose {
+                FilePurpose::OpenPhoto => ("Open photo".into(), "Open", "/path/to/scalp.jpg".into()),
+                // Named for what is being exported: a PDF report is no "preview".
+                FilePurpose::ExportPreview => (
+                    format!("Export: {}", setup.kind.label()),
+                    "Export",
+                    format!("/path/to/visit{}", setup.kind.file_suffix(setup.format)),
+                ),
+                FilePurpose::ImportPreset => ("Import preset".into(), "Import", "/path/to/preset.ron".into()),
+                FilePurpose::OpenConsultation => {
+                    ("Open consultation".into(), "Open", "/path/to/visit.smpc".into())
+                }
+                FilePurpose::SaveConsultation => {
+                    ("Save consultation".into(), "Save", "/path/to/visit.smpc".into())
+                }
+                FilePurpose::ExportPreset => ("Export preset".into(), "Export", "/path/to/preset.ron".into()),
             };
             let note = "Type or paste a file path, or choose it in the file dialog if one opened.";
-            prompt(ctx, id, title, note, text, hint, "", action)
+            prompt(ctx, id, &title, note, text, &hint, "", action)
         }
         Dialog::Measure { length_px, text } => {
             let note = format!("The line is {length_px:.0} photo pixels long. How long is it on the scalp?");
@@ -114,23 +124,36 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
         let mut edited = notes.clone();
         egui::Grid::new(id.with("grid")).num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
             let label = ui.label("Patient");
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut edited.label)
-                    .hint_text("Name or reference (optional)")
-                    .char_limit(PatientNotes::MAX_LABEL_CHARS)
-                    .desired_width(f32::INFINITY),
-            );
-            field.labelled_by(label.id);
+            let patient = ui
+                .add(
+                    egui::TextEdit::singleline(&mut edited.label)
+                        .hint_text("Name or reference (optional)")
+                        .char_limit(PatientNotes::MAX_LABEL_CHARS)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            // The dialog opens ready to type the patient's label.
+            let started = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
+            if !started {
+                ui.data_mut(|d| d.insert_temp(id, true));
+                patient.request_focus();
+            }
             ui.end_row();
             let label = ui.label("Date");
-            ui.add(
-                egui::TextEdit::singleline(&mut edited.date)
-                    .hint_text("e.g. 2026-11-29")
-                    .char_limit(PatientNotes::MAX_DATE_CHARS)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let date = ui
+                .add(
+                    egui::TextEdit::singleline(&mut edited.date)
+                        .hint_text("e.g. 2026-11-29")
+                        .char_limit(PatientNotes::MAX_DATE_CHARS)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
             ui.end_row();
+            // Enter in a one-line field keeps what was typed, as in every other prompt.
+            let entered = ui.input(|i| i.key_pressed(Key::Enter));
+            if entered && (patient.lost_focus() || date.lost_focus()) {
+                actions.push(Action::Confirm);
+            }
             let label = ui.label("Notes");
             ui.add(
                 egui::TextEdit::multiline(&mut edited.notes)
