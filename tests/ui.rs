@@ -270,6 +270,41 @@ fn the_split_divider_shows_the_photo_left_and_the_result_right() {
     );
 }
 
+/// The region tint is lighter than it was (22 % veiled the skin tone being judged) and shows
+/// only while painting or over the photo as it is: with the hand tool, the crown in After shows
+/// the result's own colours.
+#[test]
+fn the_region_tint_leaves_the_result_alone_unless_painting() {
+    let mut harness = harness();
+    settle(&mut harness);
+    let app = state(&harness);
+    let crown = app.view.screen_from_image(app.canvas_rect, egui::pos2(800.0, 744.0));
+    let patch = |screen: &image::RgbaImage| -> [f32; 3] {
+        let mut sum = [0.0f32; 3];
+        for y in crown.y as u32 - 10..crown.y as u32 + 10 {
+            for x in crown.x as u32 - 10..crown.x as u32 + 10 {
+                let p = screen.get_pixel(x, y).0;
+                for c in 0..3 {
+                    sum[c] += p[c] as f32 / 400.0;
+                }
+            }
+        }
+        sum
+    };
+    // The sample opens with its tints hidden: show them.
+    harness.key_press(egui::Key::R);
+    harness.run_steps(2);
+    assert!(state(&harness).consultation().show_regions.iter().all(|&v| v));
+    let painting = patch(&harness.render().unwrap());
+    harness.key_press(egui::Key::P);
+    harness.run_steps(2);
+    assert_eq!(state(&harness).controls.tool, smp_studio::app::Tool::Pan);
+    let showing = patch(&harness.render().unwrap());
+    let moved: f32 = (0..3).map(|c| (painting[c] - showing[c]).abs()).sum();
+    assert!(moved > 3.0, "the tint should leave the result: {painting:?} vs {showing:?}");
+    assert!(moved < 40.0, "a light tint: {painting:?} vs {showing:?}");
+}
+
 #[test]
 fn measuring_a_line_calibrates_the_scale() {
     let mut harness = harness();

@@ -280,7 +280,12 @@ impl SmpApp {
         let textures = &self.textures;
         let photo = &state.studio.consultation().photo;
         let image_size = egui::vec2(photo.width() as f32, photo.height() as f32);
-        let tint_visible = state.studio.consultation().show_regions.iter().any(|&v| v);
+        // The tint marks the regions while they are painted and over the photo as it is; over
+        // the result otherwise it would veil the skin tone the doctor is judging.
+        let painting = matches!(state.controls.tool, Tool::Paint(_) | Tool::Eraser);
+        let photo_shown = state.controls.show_before || peek || state.controls.split.is_some();
+        let tint_visible =
+            state.studio.consultation().show_regions.iter().any(|&v| v) && (painting || photo_shown);
         let brush_radius_px = state.brush_radius_px();
         let busy = state.studio.rendering() || state.studio.loading();
         let locked = state.studio.loading();

@@ -58,7 +58,8 @@ impl Default for Controls {
             erase_region: RegionKind::Bald,
             brush_diameter_mm: 10.0,
             brush_hardness: 0.6,
-            tint_opacity: 0.22,
+            // Light enough that the skin tone under a region stays readable on real photos.
+            tint_opacity: 0.12,
             show_before: false,
             fill_shape: false,
             split: None,
