@@ -187,6 +187,25 @@ fn pdf_report_is_one_page_with_its_caption_in_the_text_layer() {
     ] {
         assert!(text.contains(expected), "“{expected}” missing from the report's text:\n{text}");
     }
+    // The subtitle is whole beside the patient's name and date (it was cut: "… of 3 ·…").
+    let subtitle = text.lines().find(|l| l.contains("After session 3 of 3")).unwrap_or_default();
+    assert!(
+        subtitle.contains("healed") && !subtitle.contains('…'),
+        "the subtitle is cut: {subtitle:?}\n{text}"
+    );
+    // With a long label, neither the subtitle nor the label is cut: they take a line each.
+    let mut long = c.clone();
+    long.notes.label = "Alexandra Example-Whitfield, file 2025-00417".into();
+    let caption = CaptionOptions::for_consultation(&long, PACE).with_patient_label(&long);
+    let long_pdf = dir.join("long.pdf");
+    handout::write_report(&long, &ReportOptions::new(caption), &long_pdf, Progress::none()).unwrap();
+    let long_text = hs::pdf_text(&long_pdf);
+    let subtitle = long_text.lines().find(|l| l.contains("After session 3 of 3")).unwrap_or_default();
+    assert!(
+        subtitle.contains("healed") && !subtitle.contains('…'),
+        "the subtitle is cut beside a long label: {subtitle:?}\n{long_text}"
+    );
+    assert!(long_text.contains("Alexandra Example-Whitfield, file 2025-00417"), "{long_text}");
     let fonts = hs::poppler("pdffonts", &[pdf.as_os_str()]);
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     assert!(fonts.contains("Inter") && !fonts.lines().skip(2).any(|l| l.contains(" no ")), "fonts:\n{fonts}");

@@ -108,19 +108,27 @@ pub fn report(
     let title = pen.fit(Weight::SemiBold, "Your scalp micropigmentation simulation", 20.0, content_w);
     pen.text(Weight::SemiBold, &title, MARGIN, y, 20.0, INK);
     y += 22.0;
-    let mut subtitle_room = content_w;
-    if let Some(who) = caption.who_and_when() {
-        let who = pen.fit(Weight::Regular, &who, 11.0, content_w * 0.45);
-        subtitle_room -= pen.width(Weight::Regular, &who, 11.0) + 24.0;
-        pen.text_right(Weight::Regular, &who, page_w - MARGIN, y, 11.0, INK);
-    }
     let subtitle = format!(
         "{}  ·  {}",
         preset.name,
         words::session_and_stage(settings.session, preset.session_count(), settings.stage)
     );
-    let subtitle = pen.fit(Weight::Regular, &subtitle, 11.0, subtitle_room);
+    // The date and patient sit beside the subtitle where both fit whole; otherwise on a line of
+    // their own, so that neither is cut.
+    let who = caption.who_and_when();
+    let beside = who.as_ref().is_none_or(|who| {
+        pen.width(Weight::Regular, &subtitle, 11.0) + 24.0 + pen.width(Weight::Regular, who, 11.0)
+            <= content_w
+    });
+    let subtitle = pen.fit(Weight::Regular, &subtitle, 11.0, content_w);
     pen.text(Weight::Regular, &subtitle, MARGIN, y, 11.0, MUTED);
+    if let Some(who) = &who {
+        if !beside {
+            y += 15.0;
+        }
+        let who = pen.fit(Weight::Regular, who, 11.0, content_w);
+        pen.text_right(Weight::Regular, &who, page_w - MARGIN, y, 11.0, INK);
+    }
     y += 15.0;
     pen.rule(MARGIN, y, content_w);
 
