@@ -123,32 +123,17 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
         ui.label(egui::RichText::new("Kept in the consultation file; nothing leaves this computer.").weak());
         let mut edited = notes.clone();
         egui::Grid::new(id.with("grid")).num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
-            let label = ui.label("Patient");
-            let patient = ui
-                .add(
-                    egui::TextEdit::singleline(&mut edited.label)
-                        .hint_text("Name or reference (optional)")
-                        .char_limit(PatientNotes::MAX_LABEL_CHARS)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
+            let patient = one_line(
+                ui,
+                "Patient",
+                &mut edited.label,
+                "Name or reference (optional)",
+                PatientNotes::MAX_LABEL_CHARS,
+            );
             // The dialog opens ready to type the patient's label.
-            let started = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
-            if !started {
-                ui.data_mut(|d| d.insert_temp(id, true));
-                patient.request_focus();
-            }
-            ui.end_row();
-            let label = ui.label("Date");
-            let date = ui
-                .add(
-                    egui::TextEdit::singleline(&mut edited.date)
-                        .hint_text("e.g. 2026-11-29")
-                        .char_limit(PatientNotes::MAX_DATE_CHARS)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            ui.end_row();
+            focus_once(ui, id, &patient);
+            let date =
+                one_line(ui, "Date", &mut edited.date, "e.g. 2026-11-29", PatientNotes::MAX_DATE_CHARS);
             // Enter in a one-line field keeps what was typed, as in every other prompt.
             let entered = ui.input(|i| i.key_pressed(Key::Enter));
             if entered && (patient.lost_focus() || date.lost_focus()) {
@@ -181,6 +166,37 @@ fn details(ctx: &egui::Context, id: egui::Id, notes: &PatientNotes) -> Vec<Actio
         }
     });
     actions
+}
+
+/// A labelled one-line field in a two-column grid, and its row ended.
+fn one_line(
+    ui: &mut egui::Ui,
+    name: &str,
+    text: &mut String,
+    hint: &str,
+    max_chars: usize,
+) -> egui::Response {
+    let label = ui.label(name);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .char_limit(max_chars)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    ui.end_row();
+    field
+}
+
+/// Gives `field` the keyboard the first time the dialog `id` is shown; true that time.
+fn focus_once(ui: &egui::Ui, id: egui::Id, field: &egui::Response) -> bool {
+    let started = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
+    if !started {
+        ui.data_mut(|d| d.insert_temp(id, true));
+        field.request_focus();
+    }
+    !started
 }
 
 /// What to export for the patient, and how.
@@ -526,10 +542,7 @@ fn prompt(
             })
             .inner;
         // A new prompt takes the keyboard once, with the caret after the suggested text.
-        let started = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
-        if !started {
-            ui.data_mut(|d| d.insert_temp(id, true));
-            output.response.request_focus();
+        if focus_once(ui, id, &output.response) {
             let mut edit_state = output.state.clone();
             let end = egui::text::CCursor::new(edited.chars().count());
             edit_state.cursor.set_char_range(Some(egui::text::CCursorRange::one(end)));

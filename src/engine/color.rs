@@ -57,6 +57,12 @@ fn linear_lut() -> &'static [f32; 256] {
     LUT.get_or_init(|| std::array::from_fn(|i| srgb_to_linear(i as f32 / 255.0)))
 }
 
+/// Relative luminance (Rec. 709 weights) of a linear RGB colour.
+#[inline]
+pub fn luminance(rgb: [f32; 3]) -> f32 {
+    0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+}
+
 /// Exact sRGB transfer function (IEC 61966-2-1), 0–1 → 0–1.
 pub fn srgb_to_linear(v: f32) -> f32 {
     if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }

@@ -10,7 +10,7 @@
 
 use super::outline::{self, HeadOutline};
 use super::surface::Surface;
-use crate::engine::color::srgb8_to_linear;
+use crate::engine::color::{luminance, srgb8_to_linear};
 use image::{GrayImage, RgbImage};
 
 /// Broad bounds of human skin in log-chromaticity (`ln R/G`, `ln B/G`, linear light): skin
@@ -192,10 +192,6 @@ impl SkinColour {
 fn smooth01(t: f32) -> f32 {
     let t = t.clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
-}
-
-fn luminance(rgb: [f32; 3]) -> f32 {
-    0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
 }
 
 fn chromaticity(rgb: [f32; 3]) -> Option<(f32, f32)> {

@@ -12,7 +12,7 @@
 //! washes out a little too) counts as specular. Clipped pixels hold no trace of the skin below
 //! them at all and are left as they are.
 
-use crate::engine::color::srgb8_to_linear;
+use crate::engine::color::{luminance, srgb8_to_linear};
 use image::RgbImage;
 
 /// Side of the cells the surface is summarised in, mm (at least [`MIN_CELL_PX`]).
@@ -231,13 +231,9 @@ impl Surface {
             }
         }
         let diffuse_level: Vec<f32> = level.into_iter().map(|l| l.unwrap_or(0.0)).collect();
-        // Each cell's reading is chosen from its neighbourhood (a share of its cells, a
-        // quantile), which steps from one cell to the next: smoothed over a few cells, a
-        // highlight's edge follows the photo, not the grid.
         // The share of each cell's light its surface mirrors, read from the cell's mean colour:
         // read per pixel, the photo's own compression (8 × 8 blocks of coarser colour) would
         // print its grid on a highlight's edge. A cell with nothing unclipped is all highlight.
-        let luminance = |v: [f32; 3]| 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
         let specular_share: Vec<f32> = means
             .iter()
             .zip(&beta)
@@ -249,6 +245,9 @@ impl Surface {
                 _ => 1.0,
             })
             .collect();
+        // Each cell's reading is chosen from its neighbourhood (a share of its cells, a
+        // quantile), which steps from one cell to the next: smoothed over a few cells, a
+        // highlight's edge follows the photo, not the grid.
         let diffuse = smooth_cells(&diffuse, cols, rows);
         let baseline = smooth_cells(&baseline, cols, rows);
         let diffuse_level = smooth_cells(&diffuse_level, cols, rows);
@@ -275,7 +274,6 @@ impl Surface {
             (level, ((rgb[c] - level * d[c]) / lamp[c].max(0.1)).max(0.0))
         };
         let excess = if readable {
-            let luminance = |v: [f32; 3]| 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
             share * luminance(rgb) / luminance(lamp).max(1e-4)
         } else {
             (beta - baseline).max(0.0)
@@ -311,13 +309,12 @@ impl Surface {
         let srgb = photo.get_pixel(x, y).0;
         let rgb = srgb.map(srgb8_to_linear);
         let r = self.reflection(x, y, rgb, srgb);
-        let luminance = |v: [f32; 3]| 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
         let total = luminance(r.light);
         if total <= 1e-4 { 1.0 } else { (1.0 - luminance(r.specular) / total).clamp(0.0, 1.0) }
     }
 
-    /// Diffuse chromaticity, baseline and diffuse level at a pixel, interpolated between cell
-    /// centres.
+    /// Diffuse chromaticity, baseline, diffuse level and mirrored share at a pixel, interpolated
+    /// between cell centres.
     fn at(&self, x: u32, y: u32) -> ([f32; 3], f32, f32, f32) {
         let cell = self.cell_px as f32;
         let gx = ((x as f32 + 0.5) / cell - 0.5).clamp(0.0, (self.cols - 1) as f32);

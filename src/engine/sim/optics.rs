@@ -25,7 +25,7 @@ use super::shadow::Shadow;
 use super::{Scene, Stage};
 use crate::engine::analysis::Reflection;
 use crate::engine::analysis::psf::PIXEL_VARIANCE;
-use crate::engine::color::{linear_to_srgb8, srgb8_to_linear};
+use crate::engine::color::{linear_to_srgb8, luminance, srgb8_to_linear};
 use crate::engine::mask::{PixelRect, RegionKind};
 
 /// Absorbance of a fully loaded healed dot relative to a layer that shows the shade's own colour:
@@ -262,7 +262,7 @@ pub(super) fn full_density_darkening(scene: &Scene) -> f32 {
         };
         let mut deficit = vec![[0.0f32; 3]; (side * side) as usize];
         add_dot(&o, &dot, 0.0, tile, &mut deficit, &mut scratch);
-        let taken: f32 = deficit.iter().map(|d| 0.2126 * d[0] + 0.7152 * d[1] + 0.0722 * d[2]).sum();
+        let taken: f32 = deficit.iter().copied().map(luminance).sum();
         light_px2 += taken * shade.weight.max(0.0) / total_weight.max(1e-6);
     }
     let per_mm2 = preset.density.target_dots_per_cm2 / 100.0;
@@ -707,17 +707,18 @@ pub(super) fn render_tile(
         let blur = super::photo_blur_px(scene, dot.x_px, dot.y_px);
         add_dot(o, dot, blur, tile, &mut deficit, &mut scratch);
     }
-    let mut shadow_left = vec![[1.0f32; 3]; w * h];
-    if let Some(shadow) = &o.shadow {
-        shadow.apply(scene, fields, tile, &mut shadow_left);
-    }
+    let shadow_left = o.shadow.as_ref().map(|shadow| {
+        let mut left = vec![[1.0f32; 3]; w * h];
+        shadow.apply(scene, fields, tile, &mut left);
+        left
+    });
 
     let mut out = Vec::with_capacity(w * h * 3);
     for (row, y) in (tile.y0..tile.y1).enumerate() {
         for (col, x) in (tile.x0..tile.x1).enumerate() {
             let px = scene.photo.get_pixel(x, y).0;
             let d = deficit[row * w + col];
-            let shadowed = shadow_left[row * w + col];
+            let shadowed = shadow_left.as_ref().map_or([1.0; 3], |left| left[row * w + col]);
             let skin: [f32; 3] = std::array::from_fn(|c| srgb8_to_linear(px[c]));
             let tone = match &fields.scar_tone {
                 Some(scar_tone) => {

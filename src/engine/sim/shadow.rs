@@ -15,6 +15,7 @@
 use super::dots::pigment_share;
 use super::fields::Fields;
 use super::{Scene, Stage};
+use crate::engine::color::luminance;
 use crate::engine::mask::PixelRect;
 
 /// Spread (σ) of the scattered pigment in dot spacings at the preset's full density.
@@ -109,8 +110,7 @@ impl Shadow {
     /// Share of the skin's light the shadow takes where the dots stand at the preset's full
     /// density (luminance, for the bulk's nominal dot).
     pub(super) fn full_density_share(&self, scene: &Scene) -> f32 {
-        scene.preset.optics.shadow.clamp(0.0, MAX_SHADOW)
-            * (0.2126 * self.transmit[0] + 0.7152 * self.transmit[1] + 0.0722 * self.transmit[2])
+        scene.preset.optics.shadow.clamp(0.0, MAX_SHADOW) * luminance(self.transmit)
     }
 
     /// Sets `left` (per pixel of `tile`, per channel; 1 where there is no shadow) to the share
