@@ -188,7 +188,9 @@ fn projected_lens_aspect(normal: [f64; 3]) -> f64 {
 /// moments.
 fn measured_aspect(photo: &RgbImage, out: &RgbImage, x: f32, y: f32, radius: f32) -> f64 {
     let (mut m, mut mx, mut my) = (0.0, 0.0, 0.0);
-    let mut samples = Vec::new();
+    // The light left at each pixel, against the treated skin around the dot (the even shadow
+    // between the dots is no part of its shape): the median of the window's outer ring.
+    let mut left = Vec::new();
     let r = radius.ceil() as i64;
     for j in -r..=r {
         for i in -r..=r {
@@ -198,10 +200,15 @@ fn measured_aspect(photo: &RgbImage, out: &RgbImage, x: f32, y: f32, radius: f32
             }
             let before = photo.get_pixel(px as u32, py as u32)[1] as f64;
             let after = out.get_pixel(px as u32, py as u32)[1] as f64;
-            let d = ((before - after) / before).max(0.0);
-            samples.push((px as f64 + 0.5, py as f64 + 0.5, d));
+            let ring = (i as f64).hypot(j as f64) >= 0.8 * radius as f64;
+            left.push((px as f64 + 0.5, py as f64 + 0.5, after / before.max(1.0), ring));
         }
     }
+    let mut around: Vec<f64> = left.iter().filter(|s| s.3).map(|s| s.2).collect();
+    around.sort_by(f64::total_cmp);
+    let skin = around.get(around.len() / 2).copied().unwrap_or(1.0);
+    let samples: Vec<(f64, f64, f64)> =
+        left.iter().map(|&(px, py, l, _)| (px, py, (1.0 - l / skin).max(0.0))).collect();
     let peak = samples.iter().map(|s| s.2).fold(0.0, f64::max);
     for &(px, py, d) in &samples {
         // The core only: the faint halo around it is drawn round.

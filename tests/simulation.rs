@@ -430,7 +430,7 @@ fn healed_specks_sit_warm_against_the_skin_on_every_preset() {
     masks
         .set(RegionKind::Bald, Mask::from_gray(image::GrayImage::from_pixel(w, h, image::Luma([255]))))
         .unwrap();
-    let mut report = Vec::new();
+    let (mut report, mut failures) = (Vec::new(), Vec::new());
     for preset in preset::bundled() {
         let skin = preset.skin.srgb;
         let photo = RgbImage::from_pixel(w, h, image::Rgb(skin.0));
@@ -466,12 +466,18 @@ fn healed_specks_sit_warm_against_the_skin_on_every_preset() {
             let (l0, a0, b0) = mean(&labs[labs.len() / 2..]);
             let (dl, da, db) = (l - l0, a - a0, b - b0);
             report.push(format!("{} at {years} years: ΔL* {dl:.1} Δa* {da:+.2} Δb* {db:+.2}", preset.name));
-            assert!(dl < -5.0, "{}: the specks are barely darker (ΔL* {dl:.1})", preset.name);
-            // Never the grey-green a neutral absorber gives (−2.4, −3.4 on dark skin); the
-            // darkest presets still sit up to 1.4 cooler on b* than clinic photos (open).
-            assert!(da >= -1.0 && db >= -1.5, "{}: cool specks at {years} years: {report:#?}", preset.name);
-            assert!(da <= 2.5 && db <= 2.5, "{}: coloured specks at {years} years: {report:#?}", preset.name);
+            if dl >= -5.0 {
+                failures.push(format!("{} at {years} years: the specks are barely darker", preset.name));
+            }
+            // Never the grey-green a neutral absorber gives (−2.4, −3.4 on dark skin).
+            if da < -1.0 || db < -1.5 {
+                failures.push(format!("{} at {years} years: cool specks", preset.name));
+            }
+            if da > 2.5 || db > 2.5 {
+                failures.push(format!("{} at {years} years: coloured specks", preset.name));
+            }
         }
     }
     println!("{report:#?}");
+    assert!(failures.is_empty(), "{failures:#?} in {report:#?}");
 }

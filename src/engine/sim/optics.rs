@@ -172,11 +172,10 @@ impl Optics {
     /// [`SPECK_WARMTH_LAB`] against the skin, within [`MAX_LEAN`].
     pub(super) fn skin_warmth(skin: [f32; 3], remit: f32) -> [f32; 3] {
         use crate::engine::color::linear_to_lab;
-        const LUMA: [f32; 3] = [0.2126, 0.7152, 0.0722];
         let skin = skin.map(|v| v.clamp(0.004, 0.98));
         let weights = |red: f32, blue: f32| -> [f32; 3] {
             let w = [1.0 - red, 1.0, 1.0 + blue];
-            let norm: f32 = (0..3).map(|c| LUMA[c] * w[c]).sum();
+            let norm: f32 = luminance(w);
             w.map(|v| v / norm.max(1e-4))
         };
         let (_, a0, b0) = linear_to_lab(skin);

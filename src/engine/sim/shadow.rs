@@ -17,6 +17,7 @@ use super::fields::Fields;
 use super::{Scene, Stage};
 use crate::engine::color::luminance;
 use crate::engine::mask::PixelRect;
+use crate::engine::preset::Shade;
 
 /// Spread (σ) of the scattered pigment in dot spacings at the preset's full density.
 const SPREAD_SPACINGS: f32 = 0.6;
@@ -51,7 +52,6 @@ impl Shadow {
         veil: [f32; 3],
         blur_px: f32,
     ) -> Option<Shadow> {
-        const LUMA: [f32; 3] = [0.2126, 0.7152, 0.0722];
         let preset = scene.preset;
         let share = preset.optics.shadow.clamp(0.0, MAX_SHADOW);
         let px_per_mm = scene.settings.scale.px_per_mm;
@@ -59,29 +59,10 @@ impl Shadow {
         if share <= 0.0 || per_mm2 <= 0.0 || shade_absorbance.is_empty() || px_per_mm <= 0.0 {
             return None;
         }
-        // The absorbance that takes `share` of the light where the dots stand at full density.
+        // The absorbance that takes `share` of the light where the dots stand at full density;
+        // the shades mixed as the dots mix them give the shadow its colour.
         let absorbance = -(1.0 - share).ln();
-        let total_weight: f32 = preset.pigment.shades.iter().map(|s| s.weight.max(0.0)).sum();
-        let mean_luma: f32 = shade_absorbance
-            .iter()
-            .zip(&preset.pigment.shades)
-            .map(|(k, s)| (0..3).map(|c| LUMA[c] * k[c]).sum::<f32>() * s.weight.max(0.0))
-            .sum::<f32>()
-            / total_weight.max(1e-6);
-        if mean_luma <= 1e-6 {
-            return None;
-        }
-        // The shades mixed as the dots mix them give the shadow its colour.
-        let absorbance = std::array::from_fn(|ch| {
-            shade_absorbance
-                .iter()
-                .zip(&preset.pigment.shades)
-                .map(|(k, s)| k[ch] * s.weight.max(0.0))
-                .sum::<f32>()
-                / total_weight.max(1e-6)
-                / mean_luma
-                * absorbance
-        });
+        let absorbance = mixed_absorbance(shade_absorbance, &preset.pigment.shades)?.map(|k| k * absorbance);
         let years = match scene.settings.stage {
             Stage::Fresh => 0.0,
             Stage::Healed { years } => years.max(0.0),
@@ -143,7 +124,10 @@ impl Shadow {
         if !any {
             return;
         }
-        let grid = self.blur(&grid, gw, gh);
+        // Spread, the pigment reaches no further than the dots ask for: where they ask for
+        // less than around them (a region's edge, native hair doing part of the work), the
+        // field there bounds it, so the shadow ends where the treatment does.
+        let spread = self.blur(&grid, gw, gh);
         let w = (tile.x1 - tile.x0) as usize;
         for (row, y) in (tile.y0..tile.y1).enumerate() {
             let v = (y as f32 + 0.5) / c - 0.5 - gy0 as f32;
@@ -153,9 +137,12 @@ impl Shadow {
                 let u = (x as f32 + 0.5) / c - 0.5 - gx0 as f32;
                 let i = (u.floor().max(0.0) as usize).min(gw - 2);
                 let fx = u - i as f32;
-                let at = |di: usize, dj: usize| grid[(j + dj) * gw + i + di];
-                let share = (at(0, 0) * (1.0 - fx) + at(1, 0) * fx) * (1.0 - fy)
-                    + (at(0, 1) * (1.0 - fx) + at(1, 1) * fx) * fy;
+                let read = |g: &[f32]| {
+                    let at = |di: usize, dj: usize| g[(j + dj) * gw + i + di];
+                    (at(0, 0) * (1.0 - fx) + at(1, 0) * fx) * (1.0 - fy)
+                        + (at(0, 1) * (1.0 - fx) + at(1, 1) * fx) * fy
+                };
+                let share = read(&spread).min(read(&grid));
                 if share <= 0.0 {
                     continue;
                 }
@@ -200,9 +187,10 @@ impl Shadow {
 
 /// For each bundled preset (by name), the `optics.shadow` that brings it to the strength of
 /// healed SMP on real photos and generated scalps of its skin (after ÷ before 0.45–0.75). The
-/// presets ship with the shadow off until the speck colour, edge blending and Match stubble are
-/// measured again against the darker skin between the dots; a clinician can set it in
-/// Adjust preset.
+/// presets ship with the shadow off until two things hold with it on: a region lassoed across
+/// sparse native stubble blends into it (it ends 0.05 darker than the stubble, twice the
+/// stubble's own variation), and the specks on the darkest skins keep their warmth against the
+/// shadowed skin (Δb* −2.2). A clinician can set it in Adjust preset.
 pub const CALIBRATED_SHADOW: [(&str, f32); 9] = [
     ("Light skin · soft hairline", 0.55),
     ("Dark skin · defined hairline", 0.5),
@@ -222,4 +210,19 @@ pub fn with_calibrated_shadow(preset: &crate::engine::preset::Preset) -> crate::
         preset.optics.shadow = *shadow;
     }
     preset
+}
+
+/// The shades' absorbance mixed by their weights, as the dots mix them, scaled to a
+/// luminance-weighted mean of 1: the direction of the pigment's colour. `None` without shades
+/// or without absorbance.
+fn mixed_absorbance(shade_absorbance: &[[f32; 3]], shades: &[Shade]) -> Option<[f32; 3]> {
+    let total_weight: f32 = shades.iter().map(|s| s.weight.max(0.0)).sum();
+    if shade_absorbance.is_empty() || total_weight <= 0.0 {
+        return None;
+    }
+    let mixed: [f32; 3] = std::array::from_fn(|c| {
+        shade_absorbance.iter().zip(shades).map(|(k, s)| k[c] * s.weight.max(0.0)).sum::<f32>() / total_weight
+    });
+    let luma: f32 = luminance(mixed);
+    (luma > 1e-6).then(|| mixed.map(|v| v / luma))
 }
