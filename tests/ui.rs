@@ -1123,6 +1123,42 @@ fn the_mirror_view_paints_where_the_pointer_is() {
     assert_eq!(before.get(1350, 300), 0);
 }
 
+/// Mirrored, the photo stays where it was on the canvas, left and right swapped; before, it
+/// slid a photo's width to the right, under the panel, and Zoom to fit did not bring it back.
+#[test]
+fn the_mirror_view_shows_the_photo_in_place() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.remove_cursor();
+    harness.step();
+    let plain = harness.render().unwrap();
+    harness.key_press(egui::Key::H);
+    harness.run_steps(2);
+    let mirrored = harness.render().unwrap();
+    let app = state(&harness);
+    let scale = harness.ctx.pixels_per_point();
+    let (w, h) = app.consultation().photo.dimensions();
+    let shown =
+        app.view.photo_rect(app.canvas_rect, egui::vec2(w as f32, h as f32)).intersect(app.canvas_rect);
+    let (x0, x1) = ((shown.min.x * scale).ceil() as u32, (shown.max.x * scale).floor() as u32);
+    let (y0, y1) = ((shown.min.y * scale).ceil() as u32, (shown.max.y * scale).floor() as u32);
+    assert!(x1 > x0 + 100 && y1 > y0 + 100, "the photo is hardly on screen: {shown:?}");
+    // The mirrored canvas is the plain one turned about the photo's middle.
+    let (mut sum, mut n) = (0.0f64, 0.0f64);
+    for y in (y0..y1).step_by(3) {
+        for x in (x0..x1).step_by(3) {
+            let (a, b) = (mirrored.get_pixel(x, y).0, plain.get_pixel(x0 + x1 - 1 - x, y).0);
+            sum += (0..3).map(|c| (a[c] as f64 - b[c] as f64).abs()).sum::<f64>() / 3.0;
+            n += 1.0;
+        }
+    }
+    let difference = sum / n;
+    assert!(
+        difference < 6.0,
+        "the mirrored photo differs from the plain one turned by {difference:.1} levels"
+    );
+}
+
 #[test]
 fn patient_notes_are_one_undoable_edit_and_are_saved() {
     let dir = std::env::temp_dir().join(format!("smp-ui-notes-{}", std::process::id()));

@@ -61,9 +61,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         DragMode::Pan => egui::CursorIcon::Grab,
     });
     let view = input.view;
-    if view.needs_fit && rect.width() > 1.0 && rect.height() > 1.0 {
-        view.fit(rect, input.image_size);
-    }
+    view.keep_fitted(rect, input.image_size);
     let mut actions = Vec::new();
 
     let (space_held, scroll, zoom_delta, pointer_delta, middle_down) = ui.input(|i| {
@@ -117,7 +115,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
     if dragging_split {
         // The divider has the pointer.
     } else if panning {
-        view.offset += pointer_delta;
+        view.pan(pointer_delta);
     } else if input.locked {
         // Nothing is painted on a document that is about to be replaced.
     } else if input.mode == DragMode::Paint {
@@ -201,8 +199,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
 
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
-    let image_rect =
-        Rect::from_min_size(view.screen_from_image(rect, Pos2::ZERO), input.image_size * view.zoom);
+    let image_rect = view.photo_rect(rect, input.image_size);
     match divider_x {
         Some(_) if input.show_before => {
             input.before.paint(&painter, image_rect, view.mirrored, Color32::WHITE)

@@ -4,7 +4,7 @@
 use super::canvas::View;
 use super::overlays::{busy_badge, pill};
 use super::textures::Tiled;
-use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, vec2};
+use eframe::egui::{self, Color32, Rect, Sense, Stroke, Vec2, vec2};
 
 /// One pane of a comparison: its label, its image, and whether a newer one is on its way.
 pub struct ComparePane<'a> {
@@ -34,9 +34,7 @@ pub fn compare_ui(
         let (c, r) = ((i % cols) as f32, (i / cols) as f32);
         Rect::from_min_size(rect.min + vec2(c * (cell.x + gap), r * (cell.y + gap)), cell)
     };
-    if view.needs_fit && cell.x > 1.0 && cell.y > 1.0 {
-        view.fit(pane_rect(0), image_size);
-    }
+    view.keep_fitted(pane_rect(0), image_size);
     let hovered = response.hover_pos().and_then(|p| (0..n).find(|&i| pane_rect(i).contains(p)));
     // Zoom around the pointer in whichever pane it is over; every pane follows.
     if let (Some(p), Some(i)) = (response.hover_pos(), hovered) {
@@ -47,15 +45,14 @@ pub fn compare_ui(
         }
     }
     if response.dragged() {
-        view.offset += ui.input(|inp| inp.pointer.delta());
+        view.pan(ui.input(|inp| inp.pointer.delta()));
     }
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
     for (i, pane) in panes.iter().enumerate() {
         let cell_rect = pane_rect(i);
         let cell_painter = painter.with_clip_rect(cell_rect);
-        let image_rect =
-            Rect::from_min_size(view.screen_from_image(cell_rect, Pos2::ZERO), image_size * view.zoom);
+        let image_rect = view.photo_rect(cell_rect, image_size);
         pane.image.paint(&cell_painter, image_rect, view.mirrored, Color32::WHITE);
         if hovered == Some(i) {
             cell_painter.rect_stroke(

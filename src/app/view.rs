@@ -27,6 +27,10 @@ pub struct View {
     pub mirrored: bool,
     /// Width of the photo in pixels, to mirror about.
     pub image_width: f32,
+    /// The size of the area the photo was last fitted to, while nobody has zoomed or panned
+    /// since: a view still at its fit follows the area as it changes (a notice row appearing,
+    /// the window resized, Compare entered or left).
+    fitted_to: Option<Vec2>,
 }
 
 impl Default for View {
@@ -38,6 +42,7 @@ impl Default for View {
             min_zoom: 0.05,
             mirrored: false,
             image_width: 1.0,
+            fitted_to: None,
         }
     }
 }
@@ -49,6 +54,11 @@ impl View {
 
     pub fn image_from_screen(&self, canvas: Rect, p_screen: Pos2) -> Pos2 {
         self.mirror(((p_screen - canvas.min - self.offset) / self.zoom).to_pos2())
+    }
+
+    /// Where the whole photo is drawn on screen: mirrored or not, it covers the same rectangle.
+    pub fn photo_rect(&self, canvas: Rect, image_size: Vec2) -> Rect {
+        Rect::from_min_size(canvas.min + self.offset, image_size * self.zoom)
     }
 
     /// The photo point seen at `p` (mirroring is its own inverse).
@@ -66,11 +76,33 @@ impl View {
         self.min_zoom = fit * MIN_ZOOM_OF_FIT;
         self.offset = (canvas.size() - image_size * self.zoom) * 0.5;
         self.needs_fit = false;
+        self.fitted_to = Some(canvas.size());
+    }
+
+    /// Fits the photo in `canvas` if asked to, or if the view is still at its fit and the
+    /// area it was fitted to has changed size.
+    pub fn keep_fitted(&mut self, canvas: Rect, image_size: Vec2) {
+        if canvas.width() <= 1.0 || canvas.height() <= 1.0 {
+            return;
+        }
+        let moved = self.fitted_to.is_some_and(|size| (size - canvas.size()).length() > 0.5);
+        if self.needs_fit || moved {
+            self.fit(canvas, image_size);
+        }
+    }
+
+    /// Moves the photo on screen by `delta` points.
+    pub fn pan(&mut self, delta: Vec2) {
+        if delta != Vec2::ZERO {
+            self.offset += delta;
+            self.fitted_to = None;
+        }
     }
 
     /// Zooms by `factor` keeping the photo point under `anchor_screen` fixed.
     pub fn zoom_around(&mut self, canvas: Rect, anchor_screen: Pos2, factor: f32) {
         let anchor_image = self.image_from_screen(canvas, anchor_screen);
+        self.fitted_to = None;
         self.zoom = (self.zoom * factor).clamp(self.min_zoom.min(MAX_ZOOM), MAX_ZOOM);
         self.offset = anchor_screen - canvas.min - anchor_image.to_vec2() * self.zoom;
     }
@@ -140,4 +172,55 @@ pub struct DesignView<'a> {
     pub scale: Scale,
     /// The next click places the glabella.
     pub placing_glabella: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eframe::egui::vec2;
+
+    fn canvas(w: f32, h: f32) -> Rect {
+        Rect::from_min_size(pos2(0.0, 40.0), vec2(w, h))
+    }
+
+    #[test]
+    fn a_fitted_view_follows_its_area_until_zoomed_or_panned() {
+        let photo = vec2(640.0, 480.0);
+        let mut view = View::default();
+        view.keep_fitted(canvas(1000.0, 800.0), photo);
+        // A notice row takes 40 points off the bottom: the whole photo stays in sight.
+        let smaller = canvas(1000.0, 500.0);
+        view.keep_fitted(smaller, photo);
+        assert!(
+            smaller.contains_rect(view.photo_rect(smaller, photo)),
+            "{:?}",
+            view.photo_rect(smaller, photo)
+        );
+        // Zoomed by hand, the view stays where it was put.
+        view.zoom_around(smaller, smaller.center(), 2.0);
+        let zoomed = view;
+        view.keep_fitted(canvas(1000.0, 800.0), photo);
+        assert_eq!(view, zoomed);
+        // Panned after a fit, likewise.
+        view.needs_fit = true;
+        view.keep_fitted(smaller, photo);
+        view.pan(vec2(30.0, 0.0));
+        let panned = view;
+        view.keep_fitted(canvas(900.0, 700.0), photo);
+        assert_eq!(view, panned);
+    }
+
+    #[test]
+    fn the_mirrored_photo_covers_the_same_place() {
+        let photo = vec2(640.0, 480.0);
+        let area = canvas(1000.0, 800.0);
+        let mut view = View::default();
+        view.keep_fitted(area, photo);
+        let plain = view.photo_rect(area, photo);
+        view.mirrored = true;
+        assert_eq!(view.photo_rect(area, photo), plain);
+        // The photo's left edge is seen on the right.
+        let left_edge = view.screen_from_image(area, pos2(0.0, 240.0));
+        assert!((left_edge.x - plain.max.x).abs() < 0.01, "{left_edge:?} against {plain:?}");
+    }
 }
