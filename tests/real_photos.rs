@@ -513,7 +513,7 @@ fn every_preset_darkens_a_bare_dome_as_healed_smp_does() {
     // map leaves its flushed temple out, so part of the zone gets no pigment at all.
     let dark = domes(["patient-48.jpg", "patient-27.jpg", "left-27.jpg"]);
     let mut failures = Vec::new();
-    for preset in preset::bundled().iter().map(sim::shadow::with_calibrated_shadow) {
+    for preset in preset::bundled() {
         let photos = match preset.skin.fitzpatrick {
             0..=2 => &light,
             3..=4 => &medium,

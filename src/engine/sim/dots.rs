@@ -307,7 +307,9 @@ pub(super) fn pigment_share(scene: &Scene, fields: &Fields, x: u32, y: u32) -> f
     let preset = scene.preset;
     let Some(local) = local_at(scene, fields, x, y) else { return 0.0 };
     let session = scene.settings.session.clamp(1, preset.session_count());
-    let (diameter_mm, darkness) = nominal_dot(preset, &local);
+    // A region's edge keeps a share of the whole treatment's darkening (see `edges`); the
+    // shadow gives its part of it with the dots' number, whatever their lightness there.
+    let (diameter_mm, darkness) = nominal_dot(preset, &Local { edge: 1.0, ..local });
     let size = diameter_mm / preset.dots.dot_diameter_mm.max(1e-3);
     let dark = darkness / preset.dots.darkness.max(1e-3) * stage_factors(scene).1;
     preset.session_fraction(session) * local.density * dark * size * size

@@ -33,8 +33,9 @@ const CELL_MM: f32 = 0.25;
 const HERE_MM: f32 = 0.6;
 
 /// Share of the full treatment at the very edge of a bald or scar region that ends on bare
-/// skin: a soft edge, not a fade to nothing.
-const BARE_EDGE: f32 = 0.5;
+/// skin: a soft edge, not a fade to nothing, and not a step either (a fifth of a treatment as
+/// strong as healed SMP already reads as a margin).
+const BARE_EDGE: f32 = 0.1;
 
 /// Share of hair pixels beyond an edge from which it counts as native hair, not bare skin.
 const HAIR_PIXELS: f32 = 0.01;

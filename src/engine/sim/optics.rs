@@ -48,8 +48,10 @@ const WARM_YEARS: f32 = 2.0;
 /// most cases, neutral in the rest). Pigment is seen through the skin above it and takes on its
 /// warmth; a neutral absorber would drain the skin's colour with its light and read grey-green.
 const SPECK_WARMTH_LAB: (f32, f32) = (0.0, 0.0);
-/// The luminance a typical healed speck leaves of the skin's (ΔL* ≈ −19 on light skin).
-const SPECK_REMIT: f32 = 0.55;
+/// The luminance the darker specks leave of the skin around them, where their warmth is judged:
+/// the darkest tenth of a treated area's pixels leave about this, against the shadowed skin,
+/// on every skin.
+const SPECK_REMIT: f32 = 0.35;
 /// Most the absorbance may lean toward the skin's own: further, a dot's saturated core keeps
 /// only red light and reads as a red speck instead of a charcoal-brown one.
 const MAX_LEAN: f32 = 1.5;

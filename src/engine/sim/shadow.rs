@@ -30,8 +30,9 @@ const MAX_SHADOW: f32 = 0.8;
 
 /// The shadow of one render, in pixels.
 pub(super) struct Shadow {
-    /// Absorbance per channel where the dots stand at the preset's full density.
-    absorbance: [f32; 3],
+    /// Share of the light taken per channel where the dots stand at the preset's full density,
+    /// as it reaches the camera.
+    taken: [f32; 3],
     cell_px: f32,
     /// Share of the light the scattered pigment takes that reaches the camera: the veil of
     /// light remitted above it leaves the rest.
@@ -76,7 +77,9 @@ impl Shadow {
             (-radius..=radius).map(|k| (-0.5 * (k as f32 * cell_px / sigma_px).powi(2)).exp()).collect();
         let sum: f32 = kernel.iter().sum();
         kernel.iter_mut().for_each(|w| *w /= sum);
-        Some(Shadow { absorbance, cell_px, transmit: veil.map(|v| 1.0 - v), kernel })
+        let transmit = veil.map(|v| 1.0 - v);
+        let taken = std::array::from_fn(|c| transmit[c] * -(-absorbance[c]).exp_m1());
+        Some(Shadow { taken, cell_px, transmit, kernel })
     }
 
     fn radius_cells(&self) -> i64 {
@@ -147,10 +150,11 @@ impl Shadow {
                     continue;
                 }
                 let pixel = &mut left[row * w + col];
-                for ((l, &transmit), &absorbance) in
-                    pixel.iter_mut().zip(&self.transmit).zip(&self.absorbance)
-                {
-                    *l = 1.0 + transmit * (-absorbance * share).exp_m1();
+                // The light taken goes with the pigment's share, as the dots' does with their
+                // number: the blend at a region's edge, worked out in shares of the full
+                // treatment's darkening, holds for the shadow too.
+                for ((l, &transmit), &taken) in pixel.iter_mut().zip(&self.transmit).zip(&self.taken) {
+                    *l = 1.0 - (taken * share).min(transmit);
                 }
             }
         }
@@ -183,33 +187,6 @@ impl Shadow {
         };
         pass(&pass(grid, true), false)
     }
-}
-
-/// For each bundled preset (by name), the `optics.shadow` that brings it to the strength of
-/// healed SMP on real photos and generated scalps of its skin (after ÷ before 0.45–0.75). The
-/// presets ship with the shadow off until two things hold with it on: a region lassoed across
-/// sparse native stubble blends into it (it ends 0.05 darker than the stubble, twice the
-/// stubble's own variation), and the specks on the darkest skins keep their warmth against the
-/// shadowed skin (Δb* −2.2). A clinician can set it in Adjust preset.
-pub const CALIBRATED_SHADOW: [(&str, f32); 9] = [
-    ("Light skin · soft hairline", 0.55),
-    ("Dark skin · defined hairline", 0.5),
-    ("Very light skin · crown fill", 0.5),
-    ("Medium skin · diffuse thinning", 0.55),
-    ("Dark skin · broken hairline", 0.45),
-    ("FUT strip scar camouflage", 0.5),
-    ("FUE dot-scar camouflage", 0.5),
-    ("Brown skin · beard & moustache", 0.5),
-    ("Light skin · eyebrow", 0.5),
-];
-
-/// `preset` with its calibrated shadow (see [`CALIBRATED_SHADOW`]), where it has one.
-pub fn with_calibrated_shadow(preset: &crate::engine::preset::Preset) -> crate::engine::preset::Preset {
-    let mut preset = preset.clone();
-    if let Some((_, shadow)) = CALIBRATED_SHADOW.iter().find(|(name, _)| *name == preset.name) {
-        preset.optics.shadow = *shadow;
-    }
-    preset
 }
 
 /// The shades' absorbance mixed by their weights, as the dots mix them, scaled to a
