@@ -1083,6 +1083,33 @@ fn presenting_hides_the_tools_and_escape_brings_them_back() {
     assert_eq!(state(&harness).controls.split, None, "the view before presenting comes back");
 }
 
+/// Help holds a consultation from start to finish, each step naming its tools with their keys.
+#[test]
+fn help_walks_through_a_consultation_in_six_steps() {
+    let mut harness = harness();
+    harness.step();
+    harness.get_by_label("Help").click();
+    harness.run_steps(2);
+    harness.get_by_label("A consultation in six steps").click();
+    harness.run_steps(3);
+    assert!(state(&harness).show_guide);
+    for step in [
+        "1. Open the photo",
+        "2. Measure",
+        "3. Paint or design",
+        "4. Choose the preset",
+        "5. Show the patient",
+        "6. Save and hand out",
+    ] {
+        assert!(harness.query_by_label(step).is_some(), "no step {step:?}");
+    }
+    assert!(harness.query_all_by_label_contains("Measure (M)").next().is_some(), "the steps name their keys");
+    save_screen(&mut harness, "guide");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(!state(&harness).show_guide, "Esc did not close the guide");
+}
+
 #[test]
 fn the_shortcuts_sheet_lists_every_command_with_a_shortcut() {
     use smp_studio::app::commands::shortcut_text;

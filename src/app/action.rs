@@ -36,6 +36,7 @@ pub enum Action {
     SetImpressionsPerHour(f32),
     OpenRecent(PathBuf),
     CloseShortcuts,
+    CloseGuide,
     /// The next design click places the glabella (or not).
     PlaceGlabella(bool),
     SetCompare {

@@ -86,6 +86,7 @@ impl SmpApp {
                 }
             }
             Action::CloseShortcuts => self.state.show_shortcuts = false,
+            Action::CloseGuide => self.state.show_guide = false,
             Action::PlaceGlabella(on) => self.state.controls.placing_glabella = on,
             Action::SuggestRegions => match self.state.studio.suggest_regions() {
                 Ok(()) => self.info("Looking for bald and thinning scalp…"),
@@ -370,6 +371,7 @@ impl SmpApp {
                 }
             }
             Command::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
+            Command::ShowGuide => self.state.show_guide = !self.state.show_guide,
             Command::ZoomToFit => self.state.view.needs_fit = true,
             Command::ZoomActualSize => {
                 let ppp = ctx.pixels_per_point();

@@ -39,6 +39,7 @@ pub enum Command {
     ToolOutline,
     BrushSmaller,
     BrushLarger,
+    ShowGuide,
     ShowShortcuts,
 }
 
@@ -68,7 +69,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 34] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -101,6 +102,7 @@ impl Command {
         Command::ToolOutline,
         Command::BrushSmaller,
         Command::BrushLarger,
+        Command::ShowGuide,
         Command::ShowShortcuts,
     ];
 
@@ -115,6 +117,7 @@ impl Command {
             Command::ToggleMirror => "Mirror view",
             Command::TogglePresentation => "Present to the patient",
             Command::Compare => "Compare…",
+            Command::ShowGuide => "A consultation in six steps",
             Command::ShowShortcuts => "Keyboard shortcuts",
             Command::SaveConsultation => "Save consultation",
             Command::SaveConsultationAs => "Save consultation as…",
@@ -166,7 +169,7 @@ impl Command {
             | Command::ToolMatchStubble
             | Command::ToolOutline => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
-            Command::ShowShortcuts => (Menu::Help, 0),
+            Command::ShowGuide | Command::ShowShortcuts => (Menu::Help, 0),
         }
     }
 
@@ -243,6 +246,7 @@ impl Command {
             Command::TogglePresentation => {
                 "Full screen, tools hidden, before and after side by side for the patient (Esc leaves)"
             }
+            Command::ShowGuide => "Open, measure, paint, choose the preset, show, save and hand out",
             Command::ShowShortcuts => "Every keyboard shortcut on one sheet",
             Command::Compare => {
                 "Two to four presets, sessions or years side by side; click one to choose it (Esc or C leaves)"
@@ -295,6 +299,7 @@ impl Command {
             Command::Compare => plain(Key::C),
             Command::TogglePresentation => plain(Key::F11),
             Command::ShowShortcuts => plain(Key::F1),
+            Command::ShowGuide => vec![],
             Command::ZoomToFit => command(Key::Num0),
             Command::ZoomActualSize => command(Key::Num1),
         }

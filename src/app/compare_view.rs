@@ -2,7 +2,7 @@
 //! through one view so they zoom and pan together.
 
 use super::canvas::View;
-use super::overlays::{busy_badge, pill};
+use super::overlays::{busy_badge, hint_banner, pill};
 use super::textures::Tiled;
 use eframe::egui::{self, Color32, Rect, Sense, Stroke, Vec2, vec2};
 
@@ -24,8 +24,8 @@ pub fn compare_ui(
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Comparison"));
     let n = panes.len().max(1);
-    let (cols, rows) = if n == 4 { (2, 2) } else { (n, 1) };
     let gap = 6.0;
+    let (cols, rows) = grid(n, rect.size(), image_size, gap);
     let cell = vec2(
         (rect.width() - gap * (cols as f32 - 1.0)) / cols as f32,
         (rect.height() - gap * (rows as f32 - 1.0)) / rows as f32,
@@ -67,5 +67,41 @@ pub fn compare_ui(
             busy_badge(&cell_painter, cell_rect);
         }
     }
+    hint_banner(&painter, rect, "Click a result to keep its preset · Esc or C goes back without choosing");
     if response.clicked() { hovered } else { None }
+}
+
+/// Columns and rows for `n` panes in `area` that show the photo largest: side by side, one
+/// above the other, or two by two, whichever leaves the least black around it.
+fn grid(n: usize, area: Vec2, image_size: Vec2, gap: f32) -> (usize, usize) {
+    let zoom = |(cols, rows): (usize, usize)| {
+        let cell = vec2(
+            (area.x - gap * (cols as f32 - 1.0)) / cols as f32,
+            (area.y - gap * (rows as f32 - 1.0)) / rows as f32,
+        );
+        (cell.x / image_size.x.max(1.0)).min(cell.y / image_size.y.max(1.0))
+    };
+    let mut options = vec![(n, 1), (1, n)];
+    if n > 2 {
+        options.push((2, n.div_ceil(2)));
+        options.push((n.div_ceil(2), 2));
+    }
+    options.into_iter().max_by(|a, b| zoom(*a).total_cmp(&zoom(*b))).unwrap_or((n, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_are_laid_out_to_show_the_photo_largest() {
+        let landscape = vec2(1600.0, 1200.0);
+        // A wide canvas: two landscape photos side by side; three in a two-by-two grid
+        // rather than three narrow columns.
+        assert_eq!(grid(2, vec2(1800.0, 700.0), landscape, 6.0), (2, 1));
+        assert_eq!(grid(3, vec2(1100.0, 800.0), landscape, 6.0), (2, 2));
+        assert_eq!(grid(4, vec2(1100.0, 800.0), landscape, 6.0), (2, 2));
+        // A tall canvas stacks them.
+        assert_eq!(grid(2, vec2(700.0, 1200.0), landscape, 6.0), (1, 2));
+    }
 }

@@ -446,6 +446,96 @@ pub fn shortcuts_ui(ctx: &egui::Context, open: bool) -> Vec<Action> {
     actions
 }
 
+/// A consultation from start to finish, for a first one: each step names its tools and their
+/// keys from the command table.
+pub fn guide_ui(ctx: &egui::Context, open: bool) -> Vec<Action> {
+    use super::commands::{Command, shortcut_text};
+    let mut actions = Vec::new();
+    if !open {
+        return actions;
+    }
+    let name = |command: Command| -> String {
+        let keys: Vec<String> = command.shortcuts().iter().map(shortcut_text).collect();
+        if keys.is_empty() {
+            command.label().to_owned()
+        } else {
+            format!("{} ({})", command.label(), keys.join(" or "))
+        }
+    };
+    // Each step: its title, and its text with a `{}` for each command it names.
+    let steps: [(&str, &str, &[Command]); 6] = [
+        (
+            "Open the photo",
+            "{}, or drop the photo on the window. A phone photo of the area, top-down or from the front, in even light.",
+            &[Command::OpenPhoto],
+        ),
+        (
+            "Measure",
+            "{}: drag along something whose length you know (a ruler held to the head, or ear to ear over the crown) and type it in millimetres. Dot size and density follow this scale.",
+            &[Command::ToolMeasure],
+        ),
+        (
+            "Paint or design",
+            "{}, {} and {} paint the regions; {} draws the hairline as a curve with handles; {} takes paint away. Suggest regions proposes them for you to accept.",
+            &[
+                Command::ToolHairline,
+                Command::ToolBald,
+                Command::ToolScar,
+                Command::ToolDesign,
+                Command::ToolEraser,
+            ],
+        ),
+        (
+            "Choose the preset",
+            "Pick the preset for the patient's skin on the right. {} takes the patient's skin tone; {} matches the dots to their own buzzed hair; Adjust preset holds the rest.",
+            &[Command::ToolSampleSkin, Command::ToolMatchStubble],
+        ),
+        (
+            "Show the patient",
+            "{} and {} compare with the photo; {} fills the screen; {} shows presets, sessions or years side by side. Esc leaves either.",
+            &[
+                Command::ToggleBeforeAfter,
+                Command::ToggleSplit,
+                Command::TogglePresentation,
+                Command::Compare,
+            ],
+        ),
+        (
+            "Save and hand out",
+            "{} keeps the photo, the regions, the preset and your notes in one file; {} writes the result, a before/after sheet, the sessions or a PDF report for the patient.",
+            &[Command::SaveConsultation, Command::ExportPreview],
+        ),
+    ];
+    let text = |template: &str, commands: &[Command]| -> String {
+        let mut parts = template.split("{}");
+        let mut out = parts.next().unwrap_or_default().to_owned();
+        for (part, command) in parts.zip(commands) {
+            out.push_str(&name(*command));
+            out.push_str(part);
+        }
+        out
+    };
+    let mut still_open = true;
+    egui::Window::new(Command::ShowGuide.label())
+        .open(&mut still_open)
+        .collapsible(false)
+        .resizable(false)
+        .default_width(520.0)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            for (i, (title, template, commands)) in steps.iter().enumerate() {
+                ui.label(egui::RichText::new(format!("{}. {title}", i + 1)).strong());
+                ui.label(text(template, commands));
+                ui.add_space(6.0);
+            }
+        });
+    if !still_open || ctx.input(|i| i.key_pressed(Key::Escape)) {
+        actions.push(Action::CloseGuide);
+    }
+    actions
+}
+
 fn parent(path: &std::path::Path) -> String {
     path.parent().map(|p| p.display().to_string()).unwrap_or_default()
 }

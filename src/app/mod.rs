@@ -105,6 +105,7 @@ impl SmpApp {
                 close_confirmed: false,
                 presentation: None,
                 show_shortcuts: false,
+                show_guide: false,
                 export_setup: Default::default(),
             },
             textures,
@@ -355,7 +356,7 @@ fn controls_tool_is_design(controls: &Controls) -> bool {
 }
 
 /// Shown over the canvas until the first stroke ever.
-const HINT: &str = "Paint the hairline, bald spots and scars with the tools on the left. On a new photo, set the scale with Measure (M) first.";
+const HINT: &str = "Paint the hairline, bald spots and scars with the tools on the left. On a new photo, set the scale with Measure (M) first. The Help menu walks through a whole consultation in six steps.";
 
 impl SmpApp {
     /// The comparison in place of the canvas: panes that zoom and pan together.
@@ -449,6 +450,7 @@ impl eframe::App for SmpApp {
             actions.extend(panels::simulation::simulation_panel(state, &self.thumbnails, ui));
         }
         actions.extend(dialogs::shortcuts_ui(&ctx, state.show_shortcuts));
+        actions.extend(dialogs::guide_ui(&ctx, state.show_guide));
         actions.extend(dialogs::export_progress_ui(state, &ctx));
         self.actions.extend(actions);
         self.canvas(ui);

@@ -196,6 +196,8 @@ pub struct State {
     /// Presenting to the patient: full screen, tools hidden. Holds the split to go back to.
     pub presentation: Option<Option<f32>>,
     pub show_shortcuts: bool,
+    /// The six steps of a consultation, from Help.
+    pub show_guide: bool,
     /// The last export's choices, offered again.
     pub export_setup: HandoutSetup,
 }
