@@ -109,7 +109,7 @@ proptest! {
                         }
                     }
                     if let Some(patch) = MaskPatch::capture(kind, rect, &before, &masks) {
-                        history.push(Step::Masks(vec![patch]));
+                        history.push(Step::Masks(vec![patch]), "stroke");
                         states.truncate(cursor + 1);
                         states.push(masks.clone());
                         cursor += 1;

@@ -172,6 +172,33 @@ fn a_stroke_can_be_undone_and_redone() {
     assert_eq!(state(&harness).consultation().masks, after, "Ctrl+Y did not redo");
 }
 
+/// Edit ▸ Undo names the step it takes back, and the status line then says what went, not
+/// what the step had said.
+#[test]
+fn undo_names_its_step_and_says_what_went() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Scar").click();
+    harness.step();
+    drag_on_photo(&mut harness, egui::pos2(1200.0, 500.0), egui::pos2(1350.0, 700.0), 8);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Undo stroke").click();
+    harness.run_steps(2);
+    assert!(notice_starts_with(state(&harness), "Undid the stroke"), "{:?}", state(&harness).notice);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Redo stroke").is_some(), "Redo does not name the stroke");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    // A setting is named too.
+    harness.get_by_label("1 · 30 %").click();
+    harness.run_steps(2);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Undo session").is_some(), "Undo does not name the session");
+}
+
 #[test]
 fn brackets_change_the_brush_size() {
     let mut harness = harness();
@@ -1081,6 +1108,42 @@ fn presenting_hides_the_tools_and_escape_brings_them_back() {
         "Esc must restore the tools"
     );
     assert_eq!(state(&harness).controls.split, None, "the view before presenting comes back");
+}
+
+/// Opening Adjust preset keeps the right panel's content inside the panel: its sliders, their
+/// values and the buttons around them (the rows were wider than the panel and pushed it left,
+/// cutting "Preset" to "eset").
+#[test]
+fn adjust_preset_fits_the_right_panel() {
+    let mut harness = harness();
+    harness.step();
+    let before = harness.get_by_label("Adjust preset").rect();
+    harness.get_by_label("Adjust preset").click();
+    harness.run_steps(3);
+    save_screen(&mut harness, "adjust");
+    let after = harness.get_by_label("Adjust preset").rect();
+    assert!((after.left() - before.left()).abs() < 1.0, "the panel's content moved: {before:?} → {after:?}");
+    let panel_left = before.left() - 12.0;
+    let mut sliders = 0;
+    for slider in harness.query_all_by_role(Role::Slider) {
+        let rect = slider.rect();
+        if rect.left() < WINDOW.x / 2.0 {
+            continue;
+        }
+        sliders += 1;
+        assert!(
+            rect.left() >= panel_left && rect.right() <= WINDOW.x,
+            "a slider outside the panel: {rect:?}"
+        );
+    }
+    assert!(sliders >= 4, "only {sliders} sliders in Adjust preset");
+    for name in ["Dot size", "Darkness", "Density", "Shadow", "Hairline feather"] {
+        for node in harness.query_all_by_label(name) {
+            let rect = node.rect();
+            assert!(rect.right() <= WINDOW.x + 0.5, "{name} runs past the window's edge: {rect:?}");
+        }
+    }
+    assert!(harness.query_all_by_label("Shadow").next().is_some(), "the shadow is not adjustable");
 }
 
 /// Help holds a consultation from start to finish, each step naming its tools with their keys.

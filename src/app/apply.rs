@@ -295,8 +295,16 @@ impl SmpApp {
     pub(super) fn run_command_now(&mut self, ctx: &egui::Context, command: Command) {
         let controls = &mut self.state.controls;
         match command {
-            Command::Undo => self.edit(Edit::Undo),
-            Command::Redo => self.edit(Edit::Redo),
+            Command::Undo | Command::Redo => {
+                let redo = command == Command::Redo;
+                self.edit(if redo { Edit::Redo } else { Edit::Undo });
+                // Whatever the status line said of the step is no longer so: say what went.
+                let history = self.state.studio.document().history();
+                let name = if redo { history.undo_name() } else { history.redo_name() };
+                if let Some(name) = name.filter(|n| !n.is_empty()) {
+                    self.info(format!("{} the {name}.", if redo { "Redid" } else { "Undid" }));
+                }
+            }
             Command::OpenPhoto => self.ask_path(FilePurpose::OpenPhoto),
             Command::OpenConsultation => self.ask_path(FilePurpose::OpenConsultation),
             Command::OpenSample => match self.state.studio.open_sample() {

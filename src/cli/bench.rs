@@ -175,7 +175,7 @@ fn bench_large(
             &[(200.0, y), (3800.0, y + 200.0)],
         );
         if let Some(patch) = MaskPatch::capture(RegionKind::Hairline, rect, &before, &consultation.masks) {
-            history.push(Step::Masks(vec![patch]));
+            history.push(Step::Masks(vec![patch]), "stroke");
         }
     }
     println!(

@@ -124,8 +124,9 @@ pub struct Applied {
 }
 
 pub struct History {
-    done: Vec<Step>,
-    undone: Vec<Step>,
+    /// Each step with what it was, in words ("stroke", "preset"), for the Edit menu.
+    done: Vec<(Step, &'static str)>,
+    undone: Vec<(Step, &'static str)>,
     /// Memory the history may hold; the oldest edits go first, but never the last `min_steps`.
     budget_bytes: usize,
     min_steps: usize,
@@ -142,9 +143,10 @@ impl History {
         Self { done: Vec::new(), undone: Vec::new(), budget_bytes, min_steps }
     }
 
-    pub fn push(&mut self, edit: Step) {
+    /// Adds a step; `name` says what it was, as in "Undo stroke".
+    pub fn push(&mut self, edit: Step, name: &'static str) {
         self.undone.clear();
-        self.done.push(edit);
+        self.done.push((edit, name));
         while self.done.len() > self.min_steps && self.bytes() > self.budget_bytes {
             self.done.remove(0);
         }
@@ -158,26 +160,36 @@ impl History {
         !self.undone.is_empty()
     }
 
+    /// What undo would take back, in words.
+    pub fn undo_name(&self) -> Option<&'static str> {
+        self.done.last().map(|(_, name)| *name)
+    }
+
+    /// What redo would make again, in words.
+    pub fn redo_name(&self) -> Option<&'static str> {
+        self.undone.last().map(|(_, name)| *name)
+    }
+
     pub fn steps(&self) -> usize {
         self.done.len()
     }
 
     /// Memory held by every edit, undone ones included.
     pub fn bytes(&self) -> usize {
-        self.done.iter().chain(&self.undone).map(Step::bytes).sum()
+        self.done.iter().chain(&self.undone).map(|(step, _)| step.bytes()).sum()
     }
 
     pub fn undo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
-        let edit = self.done.pop()?;
+        let (edit, name) = self.done.pop()?;
         let applied = apply(&edit, masks, choices, false);
-        self.undone.push(edit);
+        self.undone.push((edit, name));
         Some(applied)
     }
 
     pub fn redo(&mut self, masks: &mut RegionMasks, choices: &mut Choices) -> Option<Applied> {
-        let edit = self.undone.pop()?;
+        let (edit, name) = self.undone.pop()?;
         let applied = apply(&edit, masks, choices, true);
-        self.done.push(edit);
+        self.done.push((edit, name));
         Some(applied)
     }
 
@@ -234,9 +246,10 @@ mod tests {
             let before = masks.get(RegionKind::Bald).clone();
             let y = 30.0 + i as f32 * 30.0;
             let rect = stroke(&brush, masks.get_mut(RegionKind::Bald), &[(20.0, y), (280.0, y + 10.0)]);
-            history.push(Step::Masks(vec![
-                MaskPatch::capture(RegionKind::Bald, rect, &before, &masks).unwrap(),
-            ]));
+            history.push(
+                Step::Masks(vec![MaskPatch::capture(RegionKind::Bald, rect, &before, &masks).unwrap()]),
+                "stroke",
+            );
             states.push(masks.clone());
         }
         for expected in states.iter().rev().skip(1) {
@@ -257,11 +270,17 @@ mod tests {
         let mut history = History::default();
         let changed =
             Choices { settings: SimSettings { session: 1, ..SimSettings::default() }, ..look.clone() };
-        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed.clone()) });
+        history.push(
+            Step::Choices { before: Box::new(look.clone()), after: Box::new(changed.clone()) },
+            "session",
+        );
+        assert_eq!(history.undo_name(), Some("session"));
         history.undo(&mut masks, &mut look);
         assert!(history.can_redo());
-        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed) });
+        assert_eq!((history.undo_name(), history.redo_name()), (None, Some("session")));
+        history.push(Step::Choices { before: Box::new(look.clone()), after: Box::new(changed) }, "preset");
         assert!(!history.can_redo());
+        assert_eq!((history.undo_name(), history.redo_name()), (Some("preset"), None));
     }
 
     #[test]
@@ -276,7 +295,7 @@ mod tests {
             let b = Brush { mode, ..brush };
             let rect = stroke(&b, masks.get_mut(RegionKind::Scar), &[(10.0, y), (390.0, 390.0 - y)]);
             if let Some(p) = MaskPatch::capture(RegionKind::Scar, rect, &before, &masks) {
-                history.push(Step::Masks(vec![p]));
+                history.push(Step::Masks(vec![p]), "stroke");
             }
         }
         assert!(history.steps() >= 100, "{} steps kept", history.steps());

@@ -57,8 +57,10 @@ pub struct Document {
     /// The revision a file on disk holds, if any does.
     saved_revision: Option<u64>,
     stroke: Option<Stroke>,
-    /// The choices before the slider drag (or other gesture) under way.
+    /// The choices before the slider drag (or other gesture) under way, and what the gesture
+    /// is, in words.
     gesture_from: Option<Box<Choices>>,
+    gesture_name: &'static str,
     /// The hairline layer before the curve drag under way, and the pixels it changed since.
     gesture_layer: Option<(Mask, PixelRect)>,
     /// The photo file this consultation was started from: never to be written over.
@@ -82,6 +84,7 @@ impl Document {
             saved_revision: (origin != Origin::Restored).then_some(0),
             stroke: None,
             gesture_from: None,
+            gesture_name: "",
             gesture_layer: None,
             photo_path,
             file,
@@ -250,7 +253,7 @@ impl Document {
             })
             .collect();
         if !patches.is_empty() {
-            self.history.push(Step::Masks(patches));
+            self.history.push(Step::Masks(patches), super::edit::stroke_name(stroke.mode));
         }
     }
 
@@ -267,7 +270,7 @@ impl Document {
             }
         }
         if !patches.is_empty() {
-            self.history.push(Step::Masks(patches));
+            self.history.push(Step::Masks(patches), super::edit::outline_name(mode));
         }
         change
     }
@@ -290,7 +293,7 @@ impl Document {
         }
         match MaskPatch::capture(kind, rect, &before, &self.consultation.masks) {
             Some(patch) => {
-                self.history.push(Step::Masks(vec![patch]));
+                self.history.push(Step::Masks(vec![patch]), "suggested region");
                 Change {
                     render: Some(mask_scope(kind == RegionKind::Scar, rect)),
                     tint: Some(rect),
@@ -304,6 +307,9 @@ impl Document {
     /// A change of the choices: one undo step per gesture (a slider drag is one step).
     fn choose(&mut self, edit: Edit) -> Change {
         let before = self.choices();
+        if self.gesture_from.is_none() {
+            self.gesture_name = edit.step_name();
+        }
         let c = &mut self.consultation;
         match edit {
             Edit::SetPreset(preset) => {
@@ -404,9 +410,9 @@ impl Document {
                 .into_iter()
                 .collect();
             if !patches.is_empty() {
-                self.history.push(Step::Both(patches, before, Box::new(after)));
+                self.history.push(Step::Both(patches, before, Box::new(after)), self.gesture_name);
             } else if *before != after {
-                self.history.push(Step::Choices { before, after: Box::new(after) });
+                self.history.push(Step::Choices { before, after: Box::new(after) }, self.gesture_name);
             }
         }
     }

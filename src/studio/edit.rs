@@ -73,6 +73,40 @@ pub enum Edit {
     Redo,
 }
 
+impl Edit {
+    /// What the undo step this edit makes is, in words, as the Edit menu says it ("Undo
+    /// stroke"). Undo, Redo and the end of a gesture make no step of their own.
+    pub fn step_name(&self) -> &'static str {
+        match self {
+            Edit::Paint { mode, .. } => stroke_name(*mode),
+            Edit::Fill { mode, .. } => outline_name(*mode),
+            Edit::Merge { .. } => "suggested region",
+            Edit::SetPreset(_) => "preset",
+            Edit::SetPresetField { .. } => "preset adjustment",
+            Edit::SetHairlineStyle(_) => "hairline style",
+            Edit::SetSession(_) => "session",
+            Edit::SetStage(_) => "healing stage",
+            Edit::SetPhotoSharpness(_) => "photo sharpness",
+            Edit::SetHeadOutline(_) => "head outline",
+            Edit::Calibrate { .. } => "scale",
+            Edit::ShowRegion { .. } | Edit::ShowRegions(_) => "region tint",
+            Edit::SetNotes(_) => "patient and notes",
+            Edit::SetHairlineDesign(_) => "hairline design",
+            Edit::EndGesture | Edit::Undo | Edit::Redo => "",
+        }
+    }
+}
+
+/// A brush stroke's undo step, in words.
+pub fn stroke_name(mode: BrushMode) -> &'static str {
+    if mode == BrushMode::Erase { "eraser stroke" } else { "stroke" }
+}
+
+/// A filled (or cleared) outline's undo step, in words.
+pub fn outline_name(mode: BrushMode) -> &'static str {
+    if mode == BrushMode::Erase { "erased outline" } else { "filled outline" }
+}
+
 /// What must be redrawn after an edit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Change {

@@ -20,7 +20,7 @@ pub fn menu_bar(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
                         group = Some(g);
                         let enabled = enabled(state, command);
                         ui.add_enabled_ui(enabled, |ui| {
-                            if menu_item(ui, command) {
+                            if menu_item(ui, command, &label(state, command)) {
                                 actions.push(Action::Command(command));
                             }
                         });
@@ -61,9 +61,24 @@ fn enabled(state: &State, command: Command) -> bool {
     }
 }
 
+/// The command's label, with what Undo and Redo would take back or make again ("Undo stroke").
+pub fn label(state: &State, command: Command) -> String {
+    let history = state.studio.document().history();
+    let step = match command {
+        Command::Undo if state.studio.document().stroke_open() => Some("stroke"),
+        Command::Undo => history.undo_name(),
+        Command::Redo => history.redo_name(),
+        _ => None,
+    };
+    match step.filter(|s| !s.is_empty()) {
+        Some(step) => format!("{} {step}", command.label()),
+        None => command.label().to_owned(),
+    }
+}
+
 /// A menu entry: label, shortcut and tooltip all come from the command. True when chosen.
-fn menu_item(ui: &mut egui::Ui, command: Command) -> bool {
-    let mut button = egui::Button::new(command.label());
+fn menu_item(ui: &mut egui::Ui, command: Command, label: &str) -> bool {
+    let mut button = egui::Button::new(label);
     if let Some(shortcut) = command.shortcut() {
         button = button.shortcut_text(shortcut_text(&shortcut));
     }

@@ -16,8 +16,13 @@ use std::collections::HashMap;
 pub type ThumbnailTextures = HashMap<PresetId, (u64, TextureHandle)>;
 
 /// The preset fields a clinician adjusts most, by their path in the limits table.
-const ADJUSTABLE: [&str; 4] =
-    ["dots.dot_diameter_mm", "dots.darkness", "density.target_dots_per_cm2", "hairline.feather_width_mm"];
+const ADJUSTABLE: [&str; 5] = [
+    "dots.dot_diameter_mm",
+    "dots.darkness",
+    "density.target_dots_per_cm2",
+    "optics.shadow",
+    "hairline.feather_width_mm",
+];
 
 fn color(c: Srgb) -> Color32 {
     let [r, g, b] = c.0;
@@ -172,17 +177,19 @@ fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui
     let mut actions = Vec::new();
     let preset = &state.consultation().preset;
     egui::CollapsingHeader::new("Adjust preset").default_open(false).show(ui, |ui| {
-        ui.spacing_mut().slider_width = 120.0;
+        // Each name above its slider, the slider as wide as the panel leaves beside its value:
+        // a name beside it pushed the row past the panel's edge.
+        ui.spacing_mut().slider_width = (ui.available_width() - 80.0).max(80.0);
         for path in ADJUSTABLE {
             let Some(limit) = limits::field(path) else { continue };
             let mut value = (limit.get)(preset);
             let suffix = if limit.unit.is_empty() { String::new() } else { format!(" {}", limit.unit) };
+            let name = ui.label(RichText::new(limit.label).small());
             let slider = egui::Slider::new(&mut value, limit.range())
                 .suffix(suffix)
-                .text(limit.label)
                 .max_decimals(readable_decimals(limit.range()))
                 .logarithmic(limit.path.ends_with("_mm") || limit.path.ends_with("cm2"));
-            if ui.add(slider).on_hover_text(limit.doc).changed() {
+            if ui.add(slider).labelled_by(name.id).on_hover_text(limit.doc).changed() {
                 actions.push(Action::Edit(Edit::SetPresetField { path: limit.path, value }));
             }
         }
