@@ -109,6 +109,15 @@ impl Document {
         self.saved_revision != Some(self.revision)
     }
 
+    /// What Undo would take back: the stroke being painted (its step is not recorded yet),
+    /// or the last recorded step, in words.
+    pub fn undo_name(&self) -> Option<&'static str> {
+        match &self.stroke {
+            Some(stroke) => Some(super::edit::stroke_name(stroke.mode)),
+            None => self.history.undo_name(),
+        }
+    }
+
     /// A stroke is being painted (its undo step is not recorded yet).
     pub fn stroke_open(&self) -> bool {
         self.stroke.is_some()

@@ -63,11 +63,10 @@ fn enabled(state: &State, command: Command) -> bool {
 
 /// The command's label, with what Undo and Redo would take back or make again ("Undo stroke").
 pub fn label(state: &State, command: Command) -> String {
-    let history = state.studio.document().history();
+    let document = state.studio.document();
     let step = match command {
-        Command::Undo if state.studio.document().stroke_open() => Some("stroke"),
-        Command::Undo => history.undo_name(),
-        Command::Redo => history.redo_name(),
+        Command::Undo => document.undo_name(),
+        Command::Redo => document.history().redo_name(),
         _ => None,
     };
     match step.filter(|s| !s.is_empty()) {
