@@ -52,6 +52,7 @@ fn scene(inputs: &Inputs) -> Scene<'_> {
         preset: &inputs.preset,
         settings: SimSettings { scale: SCALE, ..SimSettings::default() },
         analysis: Some(&inputs.analysis),
+        compression: None,
     }
 }
 

@@ -121,14 +121,7 @@ impl Setup {
     }
 
     fn scene(&self) -> Scene<'_> {
-        Scene {
-            photo: &self.photo,
-            hair: None,
-            masks: &self.masks,
-            preset: &self.preset,
-            settings: self.settings,
-            analysis: None,
-        }
+        Scene::new(&self.photo, &self.masks, &self.preset, self.settings)
     }
 }
 
@@ -336,6 +329,7 @@ fn the_outline_of_a_generated_head_is_found_and_followed() {
         preset: &preset,
         settings,
         analysis: Some(&analysis),
+        compression: None,
     };
     assert_eq!(scene.head_ellipse(), Some(found));
     let curved = sim::plan_dots(&scene);

@@ -89,7 +89,15 @@ fn simulate(photo: &RgbImage, px_per_mm: f32, masks: &RegionMasks, preset: &Pres
         analysis.psf.range_px()
     );
     let settings = SimSettings { scale, seed: 3, ..SimSettings::default() };
-    sim::render(&Scene { photo, hair: Some(&hair), masks, preset, settings, analysis: Some(&analysis) })
+    sim::render(&Scene {
+        photo,
+        hair: Some(&hair),
+        masks,
+        preset,
+        settings,
+        analysis: Some(&analysis),
+        compression: None,
+    })
 }
 
 /// What one camera shows of a treatment: the mean darkening inside the treated disc, the dot
@@ -249,6 +257,7 @@ fn the_treated_area_keeps_the_photos_grain() {
             preset: &preset,
             settings,
             analysis: Some(&analysis),
+            compression: None,
         })
         .image
     };

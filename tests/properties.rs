@@ -216,7 +216,7 @@ proptest! {
         let photo = photo(width, height, photo_seed);
         let hair = with_hair.then(|| hair::detect(&photo, settings.scale));
         let settings = SimSettings { session: settings.session.min(preset.session_count()), ..settings };
-        let scene = Scene { photo: &photo, hair: hair.as_ref(), masks: &masks, preset, settings, analysis: None };
+        let scene = Scene { photo: &photo, hair: hair.as_ref(), masks: &masks, preset, settings, analysis: None, compression: None };
         let result = sim::render(&scene);
         assert_untouched_outside(&photo, &masks, &result.image)?;
     }
@@ -281,7 +281,7 @@ proptest! {
         prop_assume!(preset.validate("generated").is_ok());
         let photo = photo(72, 54, 7);
         let settings = SimSettings { session: settings.session.min(preset.session_count()), ..settings };
-        let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+        let scene = Scene::new(&photo, &masks, &preset, settings);
         let result = sim::render(&scene);
         assert_untouched_outside(&photo, &masks, &result.image)?;
         for dot in &result.dots {

@@ -534,3 +534,71 @@ fn every_preset_darkens_a_bare_dome_as_healed_smp_does() {
     }
     assert!(failures.is_empty(), "after ÷ before outside 0.45–0.75: {failures:?}");
 }
+
+/// How blocky a photo is over an area: the mean luma step between neighbouring pixels across
+/// the 8×8 grid's edges over the mean step inside blocks (both pixels within the area). A
+/// JPEG's rounding makes its block edges stand out; 1 is a photo with no block structure.
+fn blockiness(image: &RgbImage, area: &GrayImage) -> f64 {
+    let luma = |x: u32, y: u32| {
+        let p = image.get_pixel(x, y).0;
+        0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
+    };
+    let within = |x: u32, y: u32| area.get_pixel(x, y).0[0] > 127;
+    let (mut edge, mut edges, mut inner, mut inners) = (0.0, 0.0, 0.0, 0.0);
+    for y in 0..image.height() - 1 {
+        for x in 0..image.width() - 1 {
+            if !within(x, y) {
+                continue;
+            }
+            for (nx, ny, across) in [(x + 1, y, x % 8 == 7), (x, y + 1, y % 8 == 7)] {
+                if !within(nx, ny) {
+                    continue;
+                }
+                let step = (luma(nx, ny) - luma(x, y)).abs();
+                if across {
+                    edge += step;
+                    edges += 1.0;
+                } else {
+                    inner += step;
+                    inners += 1.0;
+                }
+            }
+        }
+    }
+    (edge / edges) / (inner / inners).max(1e-9)
+}
+
+/// Issue 22, item 7: the treated area is as blocky as the photo was there, because the changed
+/// pixels go through the camera's own rounding on its grid. Without it the simulated area is
+/// the one place with no compression history.
+#[test]
+fn the_treated_area_carries_the_photos_compression() {
+    let mut failures = Vec::new();
+    // How far the treated area's blockiness is from the photo's, with and without the rounding.
+    let (mut off, mut plain_off) = (0.0f64, 0.0f64);
+    println!("photo            photo there  treated  without the photo's rounding");
+    for a in annotations().iter().filter(|a| a.bald.is_some()) {
+        let path = folder().join(&a.file);
+        let (bytes, loaded) = photo::open_with_bytes(&path, &PhotoLimits::DEFAULT).unwrap();
+        let zone = raster(a.bald.as_deref().expect("a bald area"), loaded.image.dimensions());
+        let mut c = Consultation::at_scale(a.file.clone(), loaded.image.clone(), preset_for(a), a.scale())
+            .with_photo_file(std::sync::Arc::from(bytes), "jpg");
+        c.masks.set(RegionKind::Bald, Mask::from_gray(zone.clone())).unwrap();
+        let scene = c.scene();
+        assert!(scene.compression.is_some(), "{}: the JPEG's history is read", a.file);
+        let treated = sim::render(&scene).image;
+        let plain = sim::render(&sim::Scene { compression: None, ..scene }).image;
+        let (before, after, without) =
+            (blockiness(&loaded.image, &zone), blockiness(&treated, &zone), blockiness(&plain, &zone));
+        println!("{:<16} {before:>11.3}  {after:>7.3}  {without:>7.3}", a.file);
+        if !(0.8..=1.2).contains(&(after / before)) {
+            failures.push(format!("{}: {after:.3} against {before:.3}", a.file));
+        }
+        off += (after / before - 1.0).abs();
+        plain_off += (without / before - 1.0).abs();
+    }
+    assert!(failures.is_empty(), "block edges within ±20 % of the photo's: {failures:?}");
+    // The measure sees what the rounding adds: without it the treated areas are too smooth.
+    println!("summed distance from the photo's blockiness: {off:.2} treated, {plain_off:.2} without");
+    assert!(off * 2.0 < plain_off, "{off:.2} with the rounding against {plain_off:.2} without");
+}

@@ -63,6 +63,7 @@ impl Case {
             preset: &self.preset,
             settings,
             analysis: None,
+            compression: None,
         })
     }
 }
@@ -451,6 +452,7 @@ fn healed_specks_sit_warm_against_the_skin_on_every_preset() {
                 preset: &preset,
                 settings,
                 analysis: Some(&analysis),
+                compression: None,
             };
             let out = sim::render(&scene).image;
             // The specks: the darkest tenth of the treated pixels, against the skin.

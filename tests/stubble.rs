@@ -36,8 +36,15 @@ fn match_and_render(photo: &RgbImage, scale: Scale, base: &str) -> (Look, Look, 
     }
     let analysis = PhotoAnalysis::new(photo, scale);
     let settings = SimSettings { scale, seed: 3, ..SimSettings::default() };
-    let scene =
-        Scene { photo, hair: None, masks: &masks, preset: &base, settings, analysis: Some(&analysis) };
+    let scene = Scene {
+        photo,
+        hair: None,
+        masks: &masks,
+        preset: &base,
+        settings,
+        analysis: Some(&analysis),
+        compression: None,
+    };
     let found = stubble::match_stubble(&scene, w as f32 / 4.0, h as f32 / 2.0, radius_mm).unwrap();
     let sessions = found.preset.density.session_fractions.len() as u32;
     let settings = SimSettings { session: sessions, stage: Stage::Healed { years: 0.0 }, ..settings };

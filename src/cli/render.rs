@@ -22,18 +22,29 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     let limits = PhotoLimits::from_env()?;
     // The photo's size before it was reduced to the working size, if it was.
     let mut reduced_from = None;
-    let mut open_photo = |path: &Path| -> anyhow::Result<RgbImage> {
-        let loaded = photo::open(path, &limits)?;
+    // The photo, and its file when the pixels are exactly its decoding (not reduced): a saved
+    // consultation keeps the file, and the render follows its compression.
+    let mut open_photo = |path: &Path| -> anyhow::Result<(RgbImage, Option<Vec<u8>>)> {
+        let (bytes, loaded) = photo::open_with_bytes(path, &limits)?;
+        let mut kept = Some(bytes);
         for notice in &loaded.notices {
             match notice {
                 PhotoNotice::Incomplete { .. } => super::warn(&format!("{notice}; rendering it anyway")),
                 PhotoNotice::Reduced { from, .. } => {
                     reduced_from = Some(*from);
+                    kept = None;
                     super::warn(&notice.to_string());
                 }
             }
         }
-        Ok(loaded.image)
+        Ok((loaded.image, kept))
+    };
+    let with_file = |consultation: Consultation, path: &Path, bytes: Option<Vec<u8>>| match bytes {
+        Some(bytes) => {
+            let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+            consultation.with_photo_file(std::sync::Arc::from(bytes), &extension)
+        }
+        None => consultation,
     };
     let mut consultation = if let Some(file) = &args.handout.consultation {
         Consultation::load(file)?
@@ -48,14 +59,16 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .next()
             .context("no bundled preset could be loaded; reinstall SMP Studio")?;
         let scale = args.px_per_mm.and_then(Scale::new).unwrap_or(Scale::DEFAULT);
-        Consultation::at_scale(file_name(path), open_photo(path)?, default_preset, scale)
+        let (image, bytes) = open_photo(path)?;
+        with_file(Consultation::at_scale(file_name(path), image, default_preset, scale), path, bytes)
     };
     if args.demo
         && let Some(path) = &args.photo
     {
         let masks = consultation.masks.clone();
         let sample_size = (masks.width(), masks.height());
-        consultation = Consultation::new(file_name(path), open_photo(path)?, consultation.preset);
+        let (image, bytes) = open_photo(path)?;
+        consultation = with_file(Consultation::new(file_name(path), image, consultation.preset), path, bytes);
         let size = (consultation.photo.width(), consultation.photo.height());
         if sample_size == size {
             consultation.masks = masks;

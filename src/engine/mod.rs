@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod brush;
 pub mod color;
+pub mod compression;
 pub mod consultation;
 pub mod design;
 pub mod export;

@@ -200,6 +200,13 @@ pub fn open_with_bytes(path: &Path, limits: &PhotoLimits) -> Result<(Vec<u8>, Lo
     let file = path.display().to_string();
     let io_err = |e: std::io::Error| PhotoError::Io { file: file.clone(), reason: os_error::describe(&e) };
     let size = regular_file_size(path, &file)?;
+    let mut reader = std::fs::File::open(path).map_err(io_err)?;
+    // What the file is, from its first bytes, before its size is held against it: a huge
+    // file that is no photo is named as such, and never read.
+    let mut head = [0u8; 32];
+    let got = read_up_to(&mut reader, &mut head).map_err(io_err)?;
+    identify(&head[..got], &file)?;
+    reader.rewind().map_err(io_err)?;
     if size > limits.max_decode_bytes {
         return Err(PhotoError::FileTooLarge {
             file,
@@ -209,11 +216,7 @@ pub fn open_with_bytes(path: &Path, limits: &PhotoLimits) -> Result<(Vec<u8>, Lo
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Bounded even if the file grows while it is read.
-    std::fs::File::open(path)
-        .map_err(io_err)?
-        .take(limits.max_decode_bytes)
-        .read_to_end(&mut bytes)
-        .map_err(io_err)?;
+    reader.take(limits.max_decode_bytes).read_to_end(&mut bytes).map_err(io_err)?;
     let loaded = decode_with(&bytes, &file, limits)?;
     Ok((bytes, loaded))
 }

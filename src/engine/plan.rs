@@ -131,8 +131,7 @@ mod tests {
         let mut masks = RegionMasks::new(400, 300);
         masks.get_mut(RegionKind::Bald).data_mut().fill(255);
         let settings = SimSettings { scale: Scale { px_per_mm: 10.0 }, ..SimSettings::default() };
-        let scene =
-            Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+        let scene = Scene::new(&photo, &masks, &preset, settings);
         let dots = sim::plan_dots(&scene);
         let stats = sim::stats(&scene, &dots);
         let plan = figures(&dots, &stats, &preset);

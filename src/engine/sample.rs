@@ -23,7 +23,7 @@ pub struct SampleError(String);
 pub fn load() -> Result<Consultation, SampleError> {
     let meta: ConsultationMeta = ron::de::from_str(META).map_err(|e| SampleError(e.to_string()))?;
     let photo = photo::decode(PHOTO, &meta.photo).map_err(|e| SampleError(e.to_string()))?;
-    let photo_file = PhotoFile { bytes: Arc::from(PHOTO), extension: "jpg".into() };
+    let photo_file = PhotoFile::new(Arc::from(PHOTO), "jpg");
     consultation::assemble(meta, photo, Some(photo_file), |name| {
         let bytes = MASKS
             .iter()

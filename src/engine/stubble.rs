@@ -371,7 +371,7 @@ impl Patch {
             photo_sharpness_mm: Some(sharpness_mm),
             head: crate::engine::head::OutlineChoice::Flat,
         };
-        let scene = Scene { photo: &photo, hair: None, masks: &masks, preset, settings, analysis: None };
+        let scene = Scene::new(&photo, &masks, preset, settings);
         let render = super::sim::render(&scene);
         let c = side as f32 / 2.0;
         measure(&render.image, scale, c, c, radius_px).unwrap_or(Look {

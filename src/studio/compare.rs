@@ -76,6 +76,7 @@ impl Variant {
             photo: c.photo.clone(),
             hair: c.hair.clone(),
             analysis: c.analysis.clone(),
+            compression: c.photo_file.as_ref().and_then(|f| f.compression.clone()),
             masks: Arc::new(c.masks.clone()),
             preset: Arc::new(preset),
             settings,

@@ -573,6 +573,7 @@ impl Studio {
                 photo: c.photo.clone(),
                 hair: c.hair.clone(),
                 analysis: c.analysis.clone(),
+                compression: c.photo_file.as_ref().and_then(|f| f.compression.clone()),
                 masks: Arc::new(c.masks.clone()),
                 preset: Arc::new(c.preset.clone()),
                 settings: c.settings,

@@ -3,6 +3,7 @@
 
 use super::edit::RenderScope;
 use crate::engine::analysis::PhotoAnalysis;
+use crate::engine::compression::Compression;
 use crate::engine::hair::{self, HairMap};
 use crate::engine::mask::{PixelRect, RegionMasks};
 use crate::engine::plan::{self, PlanFigures};
@@ -23,6 +24,8 @@ pub struct RenderJob {
     pub masks: Arc<RegionMasks>,
     pub preset: Arc<Preset>,
     pub settings: SimSettings,
+    /// How the camera compressed the photo, when it is a JPEG decoded as it is.
+    pub compression: Option<Arc<Compression>>,
     pub scope: RenderScope,
 }
 
@@ -148,6 +151,7 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             preset: &job.preset,
             settings: job.settings,
             analysis: Some(&analysis),
+            compression: job.compression.as_deref(),
         };
         let reusable = previous.take().filter(|p| {
             Arc::ptr_eq(&p.photo, &job.photo) && *p.preset == *job.preset && p.settings == job.settings

@@ -13,6 +13,7 @@ pub use file::{
 };
 
 use super::analysis::PhotoAnalysis;
+use super::compression::Compression;
 use super::design::HairlineDesign;
 use super::hair::{self, HairMap};
 use super::mask::RegionMasks;
@@ -24,11 +25,20 @@ use std::sync::Arc;
 
 /// The photo file as it came from the camera: saved consultations keep these bytes, so
 /// reopening one decodes exactly the pixels it was painted on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhotoFile {
     pub bytes: Arc<[u8]>,
     /// File extension naming the format (`jpg`, `png`), used for the member's name.
     pub extension: String,
+    /// How the camera compressed it, read from the bytes when it is a JPEG.
+    pub compression: Option<Arc<Compression>>,
+}
+
+impl PhotoFile {
+    pub fn new(bytes: Arc<[u8]>, extension: &str) -> Self {
+        let compression = Compression::read(&bytes).map(Arc::new);
+        Self { bytes, extension: extension.to_ascii_lowercase(), compression }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -106,7 +116,7 @@ impl Consultation {
 
     /// Keeps the encoded photo these pixels were decoded from, for saving it unchanged.
     pub fn with_photo_file(mut self, bytes: Arc<[u8]>, extension: &str) -> Self {
-        self.photo_file = Some(PhotoFile { bytes, extension: extension.to_ascii_lowercase() });
+        self.photo_file = Some(PhotoFile::new(bytes, extension));
         self
     }
 
@@ -151,6 +161,7 @@ impl Consultation {
             preset: &self.preset,
             settings: self.settings,
             analysis: Some(&self.analysis),
+            compression: self.photo_file.as_ref().and_then(|f| f.compression.as_deref()),
         }
     }
 }

@@ -240,7 +240,7 @@ fn read_parts(
             megapixels: (from.0 as u64 * from.1 as u64).div_ceil(1_000_000),
         });
     }
-    let photo_file = Some(super::PhotoFile { extension: extension_of(&meta.photo), bytes: photo_bytes });
+    let photo_file = Some(super::PhotoFile::new(photo_bytes, &extension_of(&meta.photo)));
     // Validation allows at most one layer of each kind, so at most three are held here.
     let mut layers = Vec::with_capacity(meta.masks.len());
     for (_, name) in &meta.masks {

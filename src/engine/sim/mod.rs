@@ -15,6 +15,7 @@ pub mod shadow;
 pub use dots::{Dot, place_dots};
 
 use crate::engine::analysis::PhotoAnalysis;
+use crate::engine::compression::Compression;
 use crate::engine::hair::HairMap;
 use crate::engine::head::{Dome, HeadEllipse, OutlineChoice, Patch};
 use crate::engine::mask::{PixelRect, RegionKind, RegionMasks};
@@ -93,9 +94,24 @@ pub struct Scene<'a> {
     /// and scale with [`PhotoAnalysis::new`]. Without it the photo is taken as sharp, matte
     /// and all skin.
     pub analysis: Option<&'a PhotoAnalysis>,
+    /// How the camera compressed the photo, when it is a JPEG decoded as it is: the pixels a
+    /// render changes go through the same rounding, so the treated area carries the photo's
+    /// compression like the rest of it. Ignored when it does not fit the photo.
+    pub compression: Option<&'a Compression>,
 }
 
-impl Scene<'_> {
+impl<'a> Scene<'a> {
+    /// A scene read from the photo alone: no hair found, no analysis (sharp, matte, all skin)
+    /// and no compression history.
+    pub fn new(
+        photo: &'a RgbImage,
+        masks: &'a RegionMasks,
+        preset: &'a Preset,
+        settings: SimSettings,
+    ) -> Self {
+        Self { photo, hair: None, masks, preset, settings, analysis: None, compression: None }
+    }
+
     /// The outline the render follows: the one set by hand, else the one found on the photo.
     pub fn head_ellipse(&self) -> Option<HeadEllipse> {
         match self.settings.head {
@@ -207,14 +223,24 @@ pub fn render_into(scene: &Scene, image: &mut RgbImage, dirty: PixelRect) -> Vec
     let tiles: Vec<PixelRect> = tiles_covering(dirty, bounds);
     let optics = optics::Optics::new(scene);
     let reach_px = optics::max_reach_px(scene, &optics);
+    let compression = scene.compression.filter(|c| c.fits(scene.photo));
     let rendered: Vec<(PixelRect, Vec<u8>)> = tiles
         .par_iter()
         .map(|&tile| {
             if !painted_within(scene.masks, tile) {
                 return (tile, photo_pixels(scene.photo, tile));
             }
-            let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
-            (tile, optics::render_tile(scene, &fields, &optics, tile, &near))
+            let Some(compression) = compression else {
+                let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(tile, reach_px)).collect();
+                return (tile, optics::render_tile(scene, &fields, &optics, tile, &near));
+            };
+            // The camera's blocks that the tile cuts are rendered whole, so that each block is
+            // rounded from all its pixels whichever tile it is rendered for.
+            let whole = compression.snap(tile);
+            let near: Vec<&Dot> = dots.iter().filter(|d| d.touches(whole, reach_px)).collect();
+            let mut pixels = optics::render_tile(scene, &fields, &optics, whole, &near);
+            compression.apply(whole, &photo_pixels(scene.photo, whole), &mut pixels);
+            (tile, crop(&pixels, whole, tile))
         })
         .collect();
     let stride = width as usize * 3;
@@ -258,6 +284,20 @@ fn photo_pixels(photo: &RgbImage, tile: PixelRect) -> Vec<u8> {
     out
 }
 
+/// The pixels of `inner` out of `pixels`, which hold `outer` (row-major RGB).
+fn crop(pixels: &[u8], outer: PixelRect, inner: PixelRect) -> Vec<u8> {
+    let stride = (outer.x1 - outer.x0) as usize * 3;
+    let row_bytes = (inner.x1 - inner.x0) as usize * 3;
+    let mut out = Vec::with_capacity(row_bytes * (inner.y1 - inner.y0) as usize);
+    for y in inner.y0..inner.y1 {
+        let start = (y - outer.y0) as usize * stride + (inner.x0 - outer.x0) as usize * 3;
+        if let Some(row) = pixels.get(start..start + row_bytes) {
+            out.extend_from_slice(row);
+        }
+    }
+    out
+}
+
 /// A small picture of what a preset looks like: a bald patch of the preset's own skin tone,
 /// fully treated, at 10 px/mm (so `width_px` 80 shows 8 mm of scalp).
 pub fn thumbnail(preset: &Preset, width_px: u32, height_px: u32) -> RgbImage {
@@ -270,7 +310,7 @@ pub fn thumbnail(preset: &Preset, width_px: u32, height_px: u32) -> RgbImage {
     let mut masks = RegionMasks::new(width_px, height_px);
     masks.get_mut(RegionKind::Bald).data_mut().fill(255);
     let settings = SimSettings { scale: Scale { px_per_mm: 10.0 }, ..SimSettings::default() };
-    render(&Scene { photo: &photo, hair: None, masks: &masks, preset, settings, analysis: None }).image
+    render(&Scene::new(&photo, &masks, preset, settings)).image
 }
 
 /// How far (in pixels) a change of the region masks at one pixel can change the result: a dot's

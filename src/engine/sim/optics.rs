@@ -812,8 +812,7 @@ mod tests {
         let photo = image::RgbImage::new(side, side);
         let masks = RegionMasks::new(side, side);
         let settings = SimSettings { scale: Scale { px_per_mm }, ..SimSettings::default() };
-        let scene =
-            Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+        let scene = Scene::new(&photo, &masks, &preset, settings);
         let o = Optics::new(&scene);
         let centre = side as f32 * 0.5 + 0.37;
         let dot = Dot {

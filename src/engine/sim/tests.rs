@@ -23,14 +23,7 @@ fn pixels_outside_every_region_are_untouched() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Bald, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene = Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings: SimSettings::default(),
-        analysis: None,
-    };
+    let scene = Scene::new(&photo, &masks, &preset, SimSettings::default());
     let result = render(&scene);
     let mut changed_inside = 0;
     for (x, y, p) in result.image.enumerate_pixels() {
@@ -50,22 +43,8 @@ fn same_seed_same_bytes_other_seed_other_dots() {
     let masks = painted(256, 256, RegionKind::Bald, (128.0, 128.0), 100.0);
     let preset = preset();
     let settings = SimSettings { seed: 42, ..SimSettings::default() };
-    let a = render(&Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings,
-        analysis: None,
-    });
-    let b = render(&Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings,
-        analysis: None,
-    });
+    let a = render(&Scene::new(&photo, &masks, &preset, settings));
+    let b = render(&Scene::new(&photo, &masks, &preset, settings));
     assert_eq!(a.image, b.image);
     let c = render(&Scene {
         hair: None,
@@ -74,6 +53,7 @@ fn same_seed_same_bytes_other_seed_other_dots() {
         preset: &preset,
         settings: SimSettings { seed: 43, ..settings },
         analysis: None,
+        compression: None,
     });
     assert_ne!(a.image, c.image);
 }
@@ -83,14 +63,7 @@ fn dots_darken_the_skin_they_sit_in() {
     let photo = skin_photo(200, 200);
     let masks = painted(200, 200, RegionKind::Bald, (100.0, 100.0), 90.0);
     let preset = preset();
-    let scene = Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings: SimSettings::default(),
-        analysis: None,
-    };
+    let scene = Scene::new(&photo, &masks, &preset, SimSettings::default());
     let result = render(&scene);
     for dot in result.dots.iter().take(50) {
         let (x, y) = (dot.x_px as u32, dot.y_px as u32);
@@ -105,24 +78,35 @@ fn thread_count_does_not_change_the_result() {
     let photo = skin_photo(400, 300);
     let masks = painted(400, 300, RegionKind::Scar, (200.0, 150.0), 120.0);
     let preset = preset();
-    let scene = Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings: SimSettings::default(),
-        analysis: None,
-    };
+    let scene = Scene::new(&photo, &masks, &preset, SimSettings::default());
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| render(&scene));
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap().install(|| render(&scene));
     assert_eq!(one.image, two.image);
     assert_eq!(one.dots, two.dots);
 }
 
+/// With the photo's JPEG history, a block cut by a tile's edge is still rounded from all its
+/// pixels: the render equals the plain render rounded over the whole photo at once, and a
+/// partial render equals the full one, on a grid that starts mid-tile (a photo turned upright
+/// from a file whose sides are not whole blocks).
 #[test]
-fn a_partial_render_equals_the_full_render() {
-    let photo = skin_photo(400, 300);
-    let masks = painted(400, 300, RegionKind::Bald, (200.0, 150.0), 120.0);
+fn a_partial_render_through_the_photos_compression_equals_the_full_render() {
+    use crate::engine::compression::Compression;
+    let (width, height) = (403, 301);
+    let mut jpeg = Vec::new();
+    skin_photo(width, height)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 70))
+        .unwrap();
+    // The same file as a phone held upside down writes it (EXIF orientation 3).
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x03\0\0\0\0\0\0".to_vec();
+    let mut turned = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, (exif.len() + 2) as u8];
+    turned.append(&mut exif);
+    turned.extend_from_slice(&jpeg[2..]);
+    let limits = crate::engine::photo::PhotoLimits::default();
+    let photo = crate::engine::photo::decode_with(&turned, "turned.jpg", &limits).unwrap().image;
+    let compression = Compression::read(&turned).unwrap();
+    assert!(compression.fits(&photo));
+    let masks = painted(width, height, RegionKind::Bald, (200.0, 150.0), 120.0);
     let preset = preset();
     let scene = Scene {
         photo: &photo,
@@ -131,7 +115,28 @@ fn a_partial_render_equals_the_full_render() {
         preset: &preset,
         settings: SimSettings::default(),
         analysis: None,
+        compression: Some(&compression),
     };
+    let full = render(&scene);
+    let plain = render(&Scene { compression: None, ..scene });
+    assert_ne!(full.image, plain.image, "the rounding changes the treated pixels");
+    let mut whole = plain.image.clone().into_raw();
+    compression.apply(PixelRect::full(width, height), photo.as_raw(), &mut whole);
+    assert!(full.image.as_raw() == &whole, "tiles round the camera's blocks as the whole photo does");
+    let mut image = full.image.clone();
+    for p in image.pixels_mut().skip(width as usize * 140).take(width as usize * 40) {
+        *p = image::Rgb([0, 255, 0]);
+    }
+    render_into(&scene, &mut image, PixelRect { x0: 0, y0: 100, x1: width, y1: 180 });
+    assert!(image == full.image, "the partial render differs from the full one");
+}
+
+#[test]
+fn a_partial_render_equals_the_full_render() {
+    let photo = skin_photo(400, 300);
+    let masks = painted(400, 300, RegionKind::Bald, (200.0, 150.0), 120.0);
+    let preset = preset();
+    let scene = Scene::new(&photo, &masks, &preset, SimSettings::default());
     let full = render(&scene);
     let mut image = full.image.clone();
     // Scribble over one area, then re-render only there.
@@ -148,14 +153,7 @@ fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
     let mut masks = painted(500, 360, RegionKind::Hairline, (250.0, 120.0), 110.0);
     let preset = preset();
     let settings = SimSettings::default();
-    let before = render(&Scene {
-        photo: &photo,
-        hair: None,
-        masks: &masks,
-        preset: &preset,
-        settings,
-        analysis: None,
-    });
+    let before = render(&Scene::new(&photo, &masks, &preset, settings));
 
     // A new stroke of another region that overlaps the hairline's back edge.
     let brush = Brush { radius_px: 40.0, hardness: 0.5, mode: BrushMode::Paint };
@@ -164,7 +162,7 @@ fn re_rendering_only_around_a_new_stroke_matches_a_full_render() {
         masks.get_mut(RegionKind::Bald),
         &[(200.0, 230.0), (320.0, 250.0), (380.0, 300.0)],
     );
-    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+    let scene = Scene::new(&photo, &masks, &preset, settings);
     let full = render(&scene);
     let mut incremental = before.image.clone();
     let grown = dirty.expand(influence_px(&scene), PixelRect::full(500, 360));
@@ -221,8 +219,7 @@ fn every_preset_darkens_its_skin_as_healed_smp_does() {
         let ratio = |session: u32, stage: Stage| {
             let settings =
                 SimSettings { scale: Scale { px_per_mm: 6.0 }, session, stage, ..SimSettings::default() };
-            let scene =
-                Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+            let scene = Scene::new(&photo, &masks, &preset, settings);
             mean_luminance(&render(&scene).image, inner) / mean_luminance(&photo, inner)
         };
         let last = preset.session_count();
@@ -248,7 +245,7 @@ fn the_treated_zone_is_an_even_shadow_with_grain() {
     masks.get_mut(RegionKind::Bald).data_mut().fill(255);
     let preset = preset();
     let settings = SimSettings { scale: Scale { px_per_mm: 5.0 }, ..SimSettings::default() };
-    let scene = Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+    let scene = Scene::new(&photo, &masks, &preset, settings);
     let image = render(&scene).image;
     let lum = |x: u32, y: u32| {
         let [r, g, b] = image.get_pixel(x, y).0.map(crate::engine::color::srgb8_to_linear);
@@ -295,8 +292,7 @@ fn the_treated_zone_keeps_the_skins_hue() {
     for preset in preset::bundled() {
         let photo = RgbImage::from_pixel(w, h, image::Rgb(preset.skin.srgb.0));
         let settings = SimSettings { scale: Scale { px_per_mm: 6.0 }, ..SimSettings::default() };
-        let scene =
-            Scene { photo: &photo, hair: None, masks: &masks, preset: &preset, settings, analysis: None };
+        let scene = Scene::new(&photo, &masks, &preset, settings);
         let out = render(&scene).image;
         let mut sum = [0.0f64; 3];
         let mut n = 0.0;
