@@ -265,6 +265,17 @@ fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup
                 });
                 ui.end_row();
             }
+            if edited.kind == HandoutKind::Preview
+                && edited.format == ImageFormat::Jpeg
+                && edited.width_px.is_none()
+                && state.consultation().compression().is_some()
+            {
+                ui.label("");
+                ui.weak(
+                    "At full resolution the picture is compressed as the photo was, whatever the quality.",
+                );
+                ui.end_row();
+            }
             if edited.kind == HandoutKind::BeforeAfter {
                 ui.label("Layout");
                 ui.horizontal(|ui| {

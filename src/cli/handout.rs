@@ -243,7 +243,7 @@ pub fn run(args: &RenderArgs, consultation: &Consultation) -> anyhow::Result<()>
         };
         let drawn = start.elapsed();
         let start = Instant::now();
-        export::save_with(&image, out, &options)?;
+        export::save_like(&image, out, &options, consultation.compression())?;
         let (w, h) = export::resized(&image, options.size).dimensions();
         writeln!(
             log,

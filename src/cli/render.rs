@@ -233,7 +233,8 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let result = pool.install(|| sim::render(&scene));
     let elapsed = start.elapsed();
-    export::save_with(&result.image, out, &super::handout::export_options(&args.handout, out)?)?;
+    let options = super::handout::export_options(&args.handout, out)?;
+    export::save_like(&result.image, out, &options, consultation.compression())?;
     if let Some(path) = &args.hair_map {
         save_map(&consultation.hair.to_gray(), path, "hair map")?;
     }

@@ -32,6 +32,16 @@ pub struct Compression {
     chroma_origin: (u32, u32),
 }
 
+/// Quantisation tables as an encoder takes them (whole steps, natural order, upright).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tables {
+    pub luma: [u16; 64],
+    /// `None` for a grey photo.
+    pub chroma: Option<[u16; 64]>,
+    /// How many luma pixels one chroma sample spans, across and down.
+    pub sampling: (u32, u32),
+}
+
 /// How the stored image maps onto the upright one, per upright axis: the stored axis it came
 /// from (`false` for stored x) and whether it runs backwards.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -109,6 +119,25 @@ impl Compression {
     /// Whether `photo` can be the upright decoding of the file this was read from.
     pub fn fits(&self, photo: &RgbImage) -> bool {
         photo.dimensions() == (self.width, self.height)
+    }
+
+    /// Whether `image` is a picture of the photo at its own size, perhaps with a caption strip
+    /// under it: the same width and at least its height, so the photo's blocks sit where they
+    /// were.
+    pub fn frames(&self, image: &RgbImage) -> bool {
+        image.width() == self.width && image.height() >= self.height
+    }
+
+    /// The luma table, and the chroma table with the chroma sampling (how many luma pixels one
+    /// chroma sample spans, across and down), as an encoder takes them: whole steps in natural
+    /// order, for the upright photo.
+    pub fn tables(&self) -> Tables {
+        let whole = |t: &[f32; 64]| -> [u16; 64] { std::array::from_fn(|i| t[i].round() as u16) };
+        Tables {
+            luma: whole(&self.luma),
+            chroma: self.chroma.as_ref().map(|(t, _)| whole(t)),
+            sampling: self.chroma.map_or((1, 1), |(_, (w, h))| (w / BLOCK as u32, h / BLOCK as u32)),
+        }
     }
 
     /// The side of the unit the history is applied in (a chroma block holds whole luma

@@ -4,6 +4,7 @@
 //! Patient photos are health data, so only pixels are written: no EXIF, no location, no camera
 //! data. A PNG carries one text chunk saying the image is a simulation.
 
+use super::compression::Compression;
 use image::RgbImage;
 use std::io::Write;
 use std::path::Path;
@@ -148,12 +149,23 @@ pub fn save(image: &RgbImage, path: &Path) -> Result<(), ExportError> {
 /// Written beside and renamed: an export that fails never leaves half a file. The encoder
 /// writes straight to the file, so no second copy of a photo-sized file is held in memory.
 pub fn save_with(image: &RgbImage, path: &Path, options: &ExportOptions) -> Result<(), ExportError> {
+    save_like(image, path, options, None)
+}
+
+/// [`save_with`] for a picture of the photo: a JPEG at the photo's own size is compressed as the
+/// photo was (see [`write_encoded`]).
+pub fn save_like(
+    image: &RgbImage,
+    path: &Path,
+    options: &ExportOptions,
+    photo: Option<&Compression>,
+) -> Result<(), ExportError> {
     options.check_size(image.dimensions())?;
     let file = path.display().to_string();
     let image = resized(image, options.size);
     super::files::replace(path, |file| -> std::io::Result<()> {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        write_encoded(&image, options, &mut out).map_err(|e| match e {
+        write_encoded(&image, options, photo, &mut out).map_err(|e| match e {
             image::ImageError::IoError(io) => io,
             other => std::io::Error::other(other.to_string()),
         })?;
@@ -178,11 +190,18 @@ pub fn save_gray_png(map: &image::GrayImage, path: &Path) -> std::io::Result<()>
 }
 
 /// The file bytes of `image` at the size and in the format `options` ask for, for a caller that
-/// checks something (a Cancel) between encoding and [`write`].
-pub fn encode_sized(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+/// checks something (a Cancel) between encoding and [`write`]. `photo` is the photo's own
+/// compression, for a picture of the photo (see [`write_encoded`]).
+pub fn encode_sized(
+    image: &RgbImage,
+    options: &ExportOptions,
+    photo: Option<&Compression>,
+) -> Result<Vec<u8>, ExportError> {
     options.validate()?;
-    encode(&resized(image, options.size), options)
-        .map_err(|e| ExportError::Write { file: "the image".into(), reason: e.to_string() })
+    let mut bytes = Vec::new();
+    write_encoded(&resized(image, options.size), options, photo, &mut bytes)
+        .map_err(|e| ExportError::Write { file: "the image".into(), reason: e.to_string() })?;
+    Ok(bytes)
 }
 
 /// Writes encoded bytes to `path` whole or not at all (a partial file, then a rename).
@@ -195,22 +214,31 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// The image's file bytes (see [`write_encoded`]).
 pub fn encode(image: &RgbImage, options: &ExportOptions) -> Result<Vec<u8>, image::ImageError> {
     let mut bytes = Vec::new();
-    write_encoded(image, options, &mut bytes)?;
+    write_encoded(image, options, None, &mut bytes)?;
     Ok(bytes)
 }
 
 /// Encodes the image into `out`. PNG uses the `png` crate's fast level: on a 12 MP scalp photo
 /// about 20 times faster than its balanced level (0.25 s against 5 s) for a file a tenth larger.
+///
+/// A JPEG of the photo at its own size (a caption strip under it allowed), where the photo was
+/// a JPEG (`photo`), is compressed as the photo was: its quantisation tables and chroma sampling, on the same block grid, so the
+/// untreated skin comes out as it went in and the treated skin has the same history; the
+/// quality setting is for other pictures.
 pub fn write_encoded(
     image: &RgbImage,
     options: &ExportOptions,
+    photo: Option<&Compression>,
     out: &mut impl Write,
 ) -> Result<(), image::ImageError> {
     match options.format {
-        ImageFormat::Jpeg => image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-            out,
-            options.jpeg_quality.clamp(1, 100),
-        ))?,
+        ImageFormat::Jpeg => match photo.filter(|c| c.frames(image)) {
+            Some(photo) => encode_like(image, photo, out)?,
+            None => image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                out,
+                options.jpeg_quality.clamp(1, 100),
+            ))?,
+        },
         ImageFormat::Png => {
             let mut encoder = png::Encoder::new(out, image.width(), image.height());
             encoder.set_color(png::ColorType::Rgb);
@@ -223,6 +251,45 @@ pub fn write_encoded(
         }
     }
     Ok(())
+}
+
+/// A JPEG with the photo's own tables and chroma sampling.
+fn encode_like(image: &RgbImage, photo: &Compression, out: &mut impl Write) -> Result<(), image::ImageError> {
+    use jpeg_encoder::{ColorType, Encoder, QuantizationTableType, SamplingFactor};
+    let failed =
+        |e: jpeg_encoder::EncodingError| image::ImageError::IoError(std::io::Error::other(e.to_string()));
+    let (Ok(width), Ok(height)) = (u16::try_from(image.width()), u16::try_from(image.height())) else {
+        return Err(image::ImageError::IoError(std::io::Error::other("the image is too large for a JPEG")));
+    };
+    let tables = photo.tables();
+    let luma = tables.luma;
+    let mut encoder = Encoder::new(out, 100);
+    match tables.chroma {
+        Some(chroma) => {
+            encoder.set_quantization_tables(
+                QuantizationTableType::Custom(Box::new(luma)),
+                QuantizationTableType::Custom(Box::new(chroma)),
+            );
+            encoder.set_sampling_factor(match tables.sampling {
+                (2, 2) => SamplingFactor::F_2_2,
+                (2, 1) => SamplingFactor::F_2_1,
+                (1, 2) => SamplingFactor::F_1_2,
+                (4, 1) => SamplingFactor::F_4_1,
+                (1, 4) => SamplingFactor::F_1_4,
+                _ => SamplingFactor::F_1_1,
+            });
+            encoder.encode(image.as_raw(), width, height, ColorType::Rgb).map_err(failed)
+        }
+        None => {
+            // A grey photo: one channel, as it was.
+            encoder.set_quantization_tables(
+                QuantizationTableType::Custom(Box::new(luma)),
+                QuantizationTableType::Custom(Box::new(luma)),
+            );
+            let grey: Vec<u8> = image.pixels().map(|p| p.0[1]).collect();
+            encoder.encode(&grey, width, height, ColorType::Luma).map_err(failed)
+        }
+    }
 }
 
 fn png_error(e: png::EncodingError) -> image::ImageError {

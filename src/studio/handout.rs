@@ -204,7 +204,7 @@ fn make(
         HandoutKind::Sessions => handout::sessions(c, &sheet, progress)?,
         HandoutKind::Compare => handout::compare(c, compare, &sheet, progress)?,
     };
-    let bytes = export::encode_sized(&image, &options)?;
+    let bytes = export::encode_sized(&image, &options, c.compression())?;
     // Cancel pressed while the file was being encoded still writes nothing.
     progress.step(1.0)?;
     export::write(path, &bytes)?;

@@ -128,3 +128,26 @@ fn a_change_is_recorded_as_the_camera_would() {
     assert!((changed_mean[0] / n - changed_mean[1] / n).abs() < 1.0, "mean {changed_mean:?}");
     assert_ne!(recorded, rendered, "the rounding changes the specks");
 }
+
+/// A JPEG of the photo at its own size is compressed as the photo was: the same tables and
+/// sampling, so its untreated pixels come back as they went in. Other sizes take the quality.
+#[test]
+fn a_jpeg_export_of_the_photo_is_compressed_as_the_photo_was() {
+    use crate::engine::export::{ExportOptions, ExportSize, ImageFormat, encode_sized};
+    let jpeg = encode(&textured(480, 320), 60);
+    let photo = decode_with(&jpeg, "p.jpg", &PhotoLimits::default()).unwrap().image;
+    let history = Compression::read(&jpeg).unwrap();
+    let options = ExportOptions { format: ImageFormat::Jpeg, ..ExportOptions::default() };
+    let exported = encode_sized(&photo, &options, Some(&history)).unwrap();
+    let again = Compression::read(&exported).unwrap();
+    assert_eq!(again.tables(), history.tables());
+    let back = decode_with(&exported, "e.jpg", &PhotoLimits::default()).unwrap().image;
+    let mean_error =
+        photo.as_raw().iter().zip(back.as_raw()).map(|(&a, &b)| (a as f64 - b as f64).abs()).sum::<f64>()
+            / photo.as_raw().len() as f64;
+    assert!(mean_error < 1.0, "re-encoded as it was, the photo moves {mean_error:.2} levels on average");
+    // Smaller, it is another picture: the chosen quality holds.
+    let smaller = ExportOptions { size: ExportSize::Width(400), ..options };
+    let resized = encode_sized(&photo, &smaller, Some(&history)).unwrap();
+    assert_ne!(Compression::read(&resized).unwrap().tables(), history.tables());
+}

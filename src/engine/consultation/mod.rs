@@ -153,6 +153,11 @@ impl Consultation {
         }
     }
 
+    /// How the camera compressed the photo, when it is a JPEG kept as it came.
+    pub fn compression(&self) -> Option<&Compression> {
+        self.photo_file.as_ref().and_then(|f| f.compression.as_deref())
+    }
+
     pub fn scene(&self) -> Scene<'_> {
         Scene {
             photo: &self.photo,
@@ -161,7 +166,7 @@ impl Consultation {
             preset: &self.preset,
             settings: self.settings,
             analysis: Some(&self.analysis),
-            compression: self.photo_file.as_ref().and_then(|f| f.compression.as_deref()),
+            compression: self.compression(),
         }
     }
 }
