@@ -63,7 +63,6 @@ fn look() -> Choices {
         preset: Preset::default(),
         settings: SimSettings::default(),
         calibrated: false,
-        show_regions: [true; 3],
         notes: Default::default(),
         hairline_design: None,
     }

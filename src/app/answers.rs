@@ -6,7 +6,7 @@ use super::{Action, Command, SmpApp};
 use crate::engine::photo_check;
 use crate::engine::preset::Preset;
 use crate::studio::compare::Variant;
-use crate::studio::{Edit, Event, Origin, PresetOp};
+use crate::studio::{Edit, Event, Origin, PresetOp, Reading};
 use eframe::egui;
 
 impl SmpApp {
@@ -232,7 +232,7 @@ impl SmpApp {
                 }
             }
             Event::StubbleMatched(Some((said, preset))) => {
-                self.edit(Edit::SetPreset(preset));
+                self.edit(Edit::ReadPreset { preset, from: Reading::Stubble });
                 self.info(said);
             }
             Event::StubbleMatched(None) => {

@@ -9,8 +9,8 @@ use crate::engine::design::HairlineDesign;
 use crate::engine::head::{HeadEllipse, OutlineChoice};
 use crate::engine::mask::RegionKind;
 use crate::engine::sampling;
-use crate::studio::Edit;
 use crate::studio::settings::IMPRESSIONS_PER_HOUR;
+use crate::studio::{Edit, Reading};
 use eframe::egui;
 
 /// The skin eyedropper reads a disc this wide around the click.
@@ -236,7 +236,7 @@ impl SmpApp {
                 let mut preset = consultation.preset.clone();
                 preset.skin.srgb = sample.srgb;
                 preset.skin.fitzpatrick = sample.fitzpatrick;
-                self.edit(Edit::SetPreset(Box::new(preset)));
+                self.edit(Edit::ReadPreset { preset: Box::new(preset), from: Reading::Skin });
                 let roman =
                     ["I", "II", "III", "IV", "V", "VI"][usize::from(sample.fitzpatrick.clamp(1, 6) - 1)];
                 self.info(format!(

@@ -20,13 +20,13 @@ pub struct MaskPatch {
 }
 
 /// Everything of a consultation but its photo and its regions: the preset, the render
-/// settings, whether the scale was measured, which tints show, and the patient's notes.
+/// settings, whether the scale was measured, and the patient's notes. Which region tints show
+/// is how the photo is looked at, like the zoom, and no undo step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choices {
     pub preset: Preset,
     pub settings: SimSettings,
     pub calibrated: bool,
-    pub show_regions: [bool; 3],
     pub notes: PatientNotes,
     pub hairline_design: Option<HairlineDesign>,
 }
@@ -229,7 +229,6 @@ mod tests {
             preset: Preset::default(),
             settings: SimSettings::default(),
             calibrated: false,
-            show_regions: [true; 3],
             notes: PatientNotes::default(),
             hairline_design: None,
         }

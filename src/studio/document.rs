@@ -152,7 +152,6 @@ impl Document {
             preset: c.preset.clone(),
             settings: c.settings,
             calibrated: c.calibrated,
-            show_regions: c.show_regions,
             notes: c.notes.clone(),
             hairline_design: c.hairline_design.clone(),
         }
@@ -163,7 +162,6 @@ impl Document {
         c.preset = choices.preset;
         c.settings = choices.settings;
         c.calibrated = choices.calibrated;
-        c.show_regions = choices.show_regions;
         c.notes = choices.notes;
         c.hairline_design = choices.hairline_design;
     }
@@ -212,6 +210,12 @@ impl Document {
                 self.end_gesture();
                 self.undo_redo(edit == Edit::Redo)
             }
+            Edit::ShowRegion { kind, shown } => {
+                let mut tints = self.consultation.show_regions;
+                tints[kind.index()] = shown;
+                self.show_tints(tints)
+            }
+            Edit::ShowRegions(shown) => self.show_tints([shown; 3]),
             choice => {
                 self.end_stroke();
                 self.choose(choice)
@@ -313,6 +317,16 @@ impl Document {
         }
     }
 
+    /// Which region tints show over the photo: a way of looking, as the zoom is, so no undo
+    /// step and nothing to save for.
+    fn show_tints(&mut self, tints: [bool; 3]) -> Change {
+        if self.consultation.show_regions == tints {
+            return Change::NONE;
+        }
+        self.consultation.show_regions = tints;
+        Change { render: None, tint: Some(self.full()), edited: false }
+    }
+
     /// A change of the choices: one undo step per gesture (a slider drag is one step).
     fn choose(&mut self, edit: Edit) -> Change {
         let before = self.choices();
@@ -321,7 +335,7 @@ impl Document {
         }
         let c = &mut self.consultation;
         match edit {
-            Edit::SetPreset(preset) => {
+            Edit::SetPreset(preset) | Edit::ReadPreset { preset, .. } => {
                 c.preset = *preset;
                 c.settings.session = c.settings.session.clamp(1, c.preset.session_count());
             }
@@ -350,11 +364,11 @@ impl Document {
                     c.set_scale(scale, true);
                 }
             }
-            Edit::ShowRegion { kind, shown } => c.show_regions[kind.index()] = shown,
-            Edit::ShowRegions(shown) => c.show_regions = [shown; 3],
             Edit::SetNotes(notes) => c.notes = notes,
             Edit::SetHairlineDesign(design) => return self.design(before, design),
             Edit::Paint { .. }
+            | Edit::ShowRegion { .. }
+            | Edit::ShowRegions(_)
             | Edit::Fill { .. }
             | Edit::Merge { .. }
             | Edit::EndGesture
@@ -365,7 +379,7 @@ impl Document {
         if after == before {
             return Change::NONE;
         }
-        let change = choices_change(&before, &after, self.full());
+        let change = choices_change(&before, &after);
         self.gesture_from.get_or_insert_with(|| Box::new(before));
         change
     }
@@ -441,7 +455,7 @@ impl Document {
             change.merge(Change { render: Some(scope), tint: Some(rect), edited: true })
         });
         if choices_changed {
-            change = change.merge(choices_change(&before, &choices, self.full()));
+            change = change.merge(choices_change(&before, &choices));
             self.set_choices(choices);
         }
         Change { edited: true, ..change }
@@ -458,13 +472,9 @@ fn mask_scope(scar: bool, rect: PixelRect) -> RenderScope {
     if scar { RenderScope::Everything } else { RenderScope::Region(rect) }
 }
 
-fn choices_change(before: &Choices, after: &Choices, full: PixelRect) -> Change {
+fn choices_change(before: &Choices, after: &Choices) -> Change {
     let look_changed = before.preset != after.preset || before.settings != after.settings;
-    Change {
-        render: look_changed.then_some(RenderScope::Everything),
-        tint: (before.show_regions != after.show_regions).then_some(full),
-        edited: true,
-    }
+    Change { render: look_changed.then_some(RenderScope::Everything), tint: None, edited: true }
 }
 
 #[cfg(test)]

@@ -60,6 +60,14 @@ pub enum Edit {
     Calibrate {
         px_per_mm: f32,
     },
+    /// Shows or hides one region's tint: how the photo is looked at, so no undo step and
+    /// nothing unsaved.
+    /// A preset read off the photo: the skin sampled, or the dots matched to the patient's own
+    /// stubble. One undo step, named for what was read.
+    ReadPreset {
+        preset: Box<Preset>,
+        from: Reading,
+    },
     ShowRegion {
         kind: RegionKind,
         shown: bool,
@@ -73,6 +81,15 @@ pub enum Edit {
     Redo,
 }
 
+/// What a preset was read from on the photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Sample skin: the skin's colour and type.
+    Skin,
+    /// Match stubble: the dots from the patient's own short hair.
+    Stubble,
+}
+
 impl Edit {
     /// What the undo step this edit makes is, in words, as the Edit menu says it ("Undo
     /// stroke"). Undo, Redo and the end of a gesture make no step of their own.
@@ -82,6 +99,8 @@ impl Edit {
             Edit::Fill { mode, .. } => outline_name(*mode),
             Edit::Merge { .. } => "suggested region",
             Edit::SetPreset(_) => "preset",
+            Edit::ReadPreset { from: Reading::Skin, .. } => "skin sample",
+            Edit::ReadPreset { from: Reading::Stubble, .. } => "stubble match",
             Edit::SetPresetField { .. } => "preset adjustment",
             Edit::SetHairlineStyle(_) => "hairline style",
             Edit::SetSession(_) => "session",
@@ -89,10 +108,10 @@ impl Edit {
             Edit::SetPhotoSharpness(_) => "photo sharpness",
             Edit::SetHeadOutline(_) => "head outline",
             Edit::Calibrate { .. } => "scale",
-            Edit::ShowRegion { .. } | Edit::ShowRegions(_) => "region tint",
             Edit::SetNotes(_) => "patient and notes",
             Edit::SetHairlineDesign(_) => "hairline design",
-            Edit::EndGesture | Edit::Undo | Edit::Redo => "",
+            // Tints are a way of looking, not an edit: no step.
+            Edit::ShowRegion { .. } | Edit::ShowRegions(_) | Edit::EndGesture | Edit::Undo | Edit::Redo => "",
         }
     }
 }

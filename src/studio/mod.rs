@@ -20,7 +20,7 @@ pub mod worker;
 use background::Done;
 pub use background::{Target, consultation_path};
 pub use document::{Document, Origin};
-pub use edit::{Change, Edit, RenderScope};
+pub use edit::{Change, Edit, Reading, RenderScope};
 pub use error::StudioError;
 pub use presets::PresetOp;
 pub use thumbnails::Thumbnails;

@@ -50,8 +50,6 @@ fn every_edit() -> Vec<Vec<Edit>> {
         vec![Edit::SetStage(Stage::Fresh)],
         vec![Edit::SetPhotoSharpness(Some(0.2)), Edit::SetPhotoSharpness(Some(0.3))],
         vec![Edit::Calibrate { px_per_mm: 7.25 }],
-        vec![Edit::ShowRegion { kind: RegionKind::Scar, shown: false }],
-        vec![Edit::ShowRegions(false)],
         vec![Edit::SetNotes(PatientNotes {
             label: "J. D.".into(),
             date: "today".into(),
@@ -165,8 +163,7 @@ fn redrawing_follows_what_changed() {
     let change = doc.apply(Edit::SetPresetField { path: "dots.dot_diameter_mm", value: 0.3 });
     assert_eq!((change.render, change.tint), (Some(RenderScope::Everything), None));
     let change = doc.apply(Edit::ShowRegions(false));
-    assert_eq!(change.render, None);
-    assert_eq!(change.tint, Some(PixelRect::full(200, 150)));
+    assert_eq!((change.render, change.tint, change.edited), (None, Some(PixelRect::full(200, 150)), false));
     let change = doc.apply(Edit::SetNotes(PatientNotes { notes: "x".into(), ..Default::default() }));
     assert_eq!((change.render, change.tint, change.edited), (None, None, true));
 }
@@ -263,4 +260,45 @@ fn restored_work_starts_unsaved_and_everything_else_saved() {
     let d = Document::new(c, Origin::Photo(PathBuf::from("/photos/p.jpg")));
     assert_eq!(d.photo_path(), Some(Path::new("/photos/p.jpg")));
     assert_eq!(d.file_path(), None);
+}
+
+/// Showing or hiding a region's tint is how the photo is looked at: Undo passes over it to the
+/// last edit, and it leaves nothing unsaved.
+#[test]
+fn a_tint_shown_or_hidden_is_no_undo_step() {
+    let mut doc = document();
+    doc.apply(paint(RegionKind::Bald, (20.0, 20.0), (60.0, 20.0)));
+    doc.apply(Edit::EndGesture);
+    let painted = doc.consultation().masks.clone();
+    let revision = doc.revision();
+    doc.apply(Edit::ShowRegion { kind: RegionKind::Bald, shown: false });
+    doc.apply(Edit::ShowRegions(false));
+    assert_eq!(doc.revision(), revision, "a tint is nothing to save");
+    assert_eq!(doc.consultation().show_regions, [false; 3]);
+    assert_eq!(doc.undo_name(), Some("stroke"));
+    doc.apply(Edit::Undo);
+    assert_ne!(doc.consultation().masks, painted, "undo takes back the stroke");
+    assert_eq!(doc.consultation().show_regions, [false; 3], "and leaves the tints as they are");
+    doc.apply(Edit::ShowRegions(true));
+    doc.apply(Edit::Redo);
+    assert_eq!(doc.consultation().masks, painted);
+    assert_eq!(doc.consultation().show_regions, [true; 3]);
+}
+
+/// A preset read off the photo undoes under the name of what read it, not as "preset".
+#[test]
+fn a_preset_read_off_the_photo_undoes_by_its_name() {
+    let mut doc = document();
+    let mut matched = doc.consultation().preset.clone();
+    matched.dots.darkness = 0.33;
+    doc.apply(Edit::ReadPreset { preset: Box::new(matched.clone()), from: crate::studio::Reading::Stubble });
+    doc.apply(Edit::EndGesture);
+    assert_eq!(doc.undo_name(), Some("stubble match"));
+    matched.skin.fitzpatrick = 5;
+    doc.apply(Edit::ReadPreset { preset: Box::new(matched), from: crate::studio::Reading::Skin });
+    doc.apply(Edit::EndGesture);
+    assert_eq!(doc.undo_name(), Some("skin sample"));
+    doc.apply(Edit::Undo);
+    assert_eq!(doc.consultation().preset.dots.darkness, 0.33);
+    assert_eq!(doc.history().redo_name(), Some("skin sample"));
 }
