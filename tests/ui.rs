@@ -1390,11 +1390,23 @@ fn the_hairline_designer_measures_from_the_glabella_and_mirrors_its_handles() {
     settle(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Design hairline").click();
     harness.run_steps(2);
+    // Its controls are in view without scrolling the tools panel, down to the last one.
+    let last = harness.get_by_label("Clear the design").rect();
+    assert!(last.bottom() < WINDOW.y - 30.0, "the designer's controls end below the fold: {last:?}");
     // The sample is 10 px/mm: a glabella 850 px below the mid-frontal point is 8.5 cm.
     harness.get_by_label("Place glabella").click();
     harness.step();
     click_on_photo(&mut harness, egui::pos2(800.0, 1150.0));
     click_on_photo(&mut harness, egui::pos2(500.0, 400.0));
+    // The first handle and its mirror image draw a line: it takes the sample's painted hairline's
+    // place, and says so.
+    assert!(
+        notice_starts_with(state(&harness), "The designed hairline took the place of the painted one"),
+        "{:?}",
+        state(&harness).notice
+    );
+    // The notice's line narrows the canvas, and the fitted photo follows it.
+    harness.run_steps(2);
     click_on_photo(&mut harness, egui::pos2(800.0, 300.0));
     let design = state(&harness).consultation().hairline_design.clone().unwrap();
     assert_eq!(design.glabella, Some([800.0, 1150.0]));

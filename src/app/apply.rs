@@ -265,7 +265,13 @@ impl SmpApp {
         let mut design = self.state.consultation().hairline_design.clone().unwrap_or_default();
         change(&mut design);
         let design = (!design.handles.is_empty() || design.glabella.is_some()).then_some(design);
+        let replaces = self.state.studio.document().design_replaces_painting(design.as_ref());
         self.edit(Edit::SetHairlineDesign(design));
+        if replaces {
+            self.info(
+                "The designed hairline took the place of the painted one; Undo brings the painted one back.",
+            );
+        }
     }
 
     /// The layers the current tool changes and how, or `None` for tools that do not paint.

@@ -66,6 +66,11 @@ fn length(a: Point) -> f32 {
 }
 
 impl HairlineDesign {
+    /// Whether the design draws a line yet (two handles at least), and so makes a region.
+    pub fn draws(&self) -> bool {
+        self.handles.len() >= 2
+    }
+
     /// The axis: a point on it and its unit direction (up the forehead).
     pub fn axis(&self) -> Option<(Point, Point)> {
         let origin = self.glabella.or_else(|| self.midpoint())?;

@@ -18,6 +18,9 @@ use crate::engine::units::Scale;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The undo step of a designed hairline that took the place of a brushed one.
+pub const REPLACED_PAINTED_HAIRLINE: &str = "hairline design over the painted one";
+
 /// Where a document came from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
@@ -384,13 +387,22 @@ impl Document {
         change
     }
 
+    /// Whether the hairline design replacing `current` with `next` would replace a brushed
+    /// hairline: the first line drawn over a painted hairline layer.
+    pub fn design_replaces_painting(&self, next: Option<&HairlineDesign>) -> bool {
+        let c = &self.consultation;
+        !c.hairline_design.as_ref().is_some_and(HairlineDesign::draws)
+            && next.is_some_and(HairlineDesign::draws)
+            && !c.masks.get(RegionKind::Hairline).painted_bounds().is_empty()
+    }
+
     /// A new hairline curve: its region replaces the hairline layer, and both are one undo
     /// step per gesture (a handle drag is one step).
     fn design(&mut self, before: Choices, design: Option<HairlineDesign>) -> Change {
         if self.consultation.hairline_design == design {
             return Change::NONE;
         }
-        let draws = |d: &Option<HairlineDesign>| d.as_ref().is_some_and(|d| d.handles.len() >= 2);
+        let draws = |d: &Option<HairlineDesign>| d.as_ref().is_some_and(HairlineDesign::draws);
         if !draws(&self.consultation.hairline_design) && !draws(&design) {
             // A glabella or a first handle: no line yet, so the hairline layer stays as it is.
             self.consultation.hairline_design = design;
@@ -413,6 +425,11 @@ impl Document {
             Some(old) => old.union(rect).intersect(full),
             None => layer.painted_bounds().union(rect),
         };
+        if old.is_none() && !layer.painted_bounds().is_empty() && self.gesture_layer.is_none() {
+            // The step says what it took away: the Edit menu reads "Undo hairline design over
+            // the painted one".
+            self.gesture_name = REPLACED_PAINTED_HAIRLINE;
+        }
         let gesture = self.gesture_layer.get_or_insert_with(|| (layer.clone(), EMPTY));
         gesture.1 = gesture.1.union(changed);
         self.consultation.masks.set(RegionKind::Hairline, region).ok();

@@ -68,6 +68,12 @@ fn tools_ui(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             .response
             .on_disabled_hover_text("Choose the Eraser to erase from one region");
         });
+        // Right under the tools, so they are in view without scrolling while the designer is
+        // in use (the brush does not draw a designed line); below the tool buttons, so choosing
+        // the tool moves nothing under the pointer.
+        if controls.tool == Tool::Design {
+            actions.extend(design_ui(state, ui));
+        }
 
         section(ui, "BRUSH");
         let mut diameter = controls.brush_diameter_mm;
@@ -156,10 +162,6 @@ fn tools_ui(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             .changed()
         {
             actions.push(Action::SetTintOpacity(opacity_pct / 100.0));
-        }
-        // Below everything else, so choosing the tool moves nothing under the pointer.
-        if controls.tool == Tool::Design {
-            actions.extend(design_ui(state, ui));
         }
     }
 }

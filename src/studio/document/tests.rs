@@ -102,11 +102,14 @@ fn a_designed_hairline_makes_its_region_and_one_undo_restores_the_brushed_one() 
     // A first handle draws nothing yet.
     doc.apply(Edit::SetHairlineDesign(Some(HairlineDesign { handles: vec![[20.0, 60.0]], ..arc() })));
     assert_eq!(doc.consultation().masks, brushed.0);
+    assert!(doc.design_replaces_painting(Some(&arc())), "the first line would replace the brushed one");
     // Dragging through several shapes is one step; the layer is the last shape's band.
     doc.apply(Edit::SetHairlineDesign(Some(arc())));
     let moved = HairlineDesign { handles: vec![[20.0, 70.0], [100.0, 50.0], [180.0, 70.0]], ..arc() };
     doc.apply(Edit::SetHairlineDesign(Some(moved.clone())));
     doc.apply(Edit::EndGesture);
+    assert_eq!(doc.undo_name(), Some(REPLACED_PAINTED_HAIRLINE), "the step says what it replaced");
+    assert!(!doc.design_replaces_painting(Some(&arc())), "moving the designed line replaces no painting");
     let layer = doc.consultation().masks.get(RegionKind::Hairline);
     assert_eq!(layer.get(100, 45), 255, "2 mm behind the mid-frontal point (glabella below)");
     assert_eq!(layer.get(100, 55), 0, "in front of the line");
