@@ -607,6 +607,46 @@ fn export_as(harness: &mut Harness<'static, SmpApp>, kind: &str, path: &std::pat
     answer_path_prompt(harness, path, "Export");
 }
 
+/// The export dialog stays where it first shows: neither its second frame nor a choice that
+/// changes its height moves the controls from under the pointer (it jumped about 90 px, so
+/// the first click missed).
+#[test]
+fn the_export_dialog_holds_still() {
+    let mut harness = harness();
+    settle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    let mut first = None;
+    for _ in 0..10 {
+        harness.step();
+        if let Some(node) = harness.query_by_label("PDF report") {
+            first = Some(node.rect());
+            break;
+        }
+    }
+    let first = first.expect("the export dialog shows");
+    let place = |harness: &Harness<'static, SmpApp>| harness.get_by_label("PDF report").rect();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        harness.step();
+        seen.push(place(&harness));
+    }
+    // A report has no format or size: the dialog gets shorter, and must not move up.
+    harness.get_by_label("PDF report").click();
+    for _ in 0..3 {
+        harness.step();
+        seen.push(place(&harness));
+    }
+    harness.get_by_label("Preview image").click();
+    for _ in 0..3 {
+        harness.step();
+        seen.push(place(&harness));
+    }
+    save_screen(&mut harness, "export-dialog");
+    for rect in seen {
+        assert!((rect.min - first.min).length() < 1.0, "moved from {first:?} to {rect:?}");
+    }
+}
+
 #[test]
 fn the_preview_exports_to_a_typed_path() {
     let dir = std::env::temp_dir().join(format!("smp-ui-export-{}", std::process::id()));

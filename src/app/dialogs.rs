@@ -200,11 +200,21 @@ fn focus_once(ui: &egui::Ui, id: egui::Id, field: &egui::Response) -> bool {
 }
 
 /// What to export for the patient, and how.
+/// About the export dialog's width with its widest rows, px.
+const EXPORT_DIALOG_WIDTH: f32 = 500.0;
+
 fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup) -> Vec<Action> {
     let mut actions = Vec::new();
     let mut edited = setup.clone();
     let comparing = !state.compared_presets().is_empty();
-    egui::Modal::new(id.with("export")).show(ctx, |ui| {
+    // Hung from a fixed top-left corner rather than centred: its size changes with what is
+    // exported (a report has no format or size; JPEG adds a quality slider), and a centred
+    // dialog moved its controls from under the pointer each time, and once more after its
+    // first frame.
+    let left = ((ctx.content_rect().width() - EXPORT_DIALOG_WIDTH) / 2.0).max(8.0);
+    let area =
+        egui::Modal::default_area(id.with("export")).anchor(egui::Align2::LEFT_TOP, egui::vec2(left, 72.0));
+    egui::Modal::new(id.with("export")).area(area).show(ctx, |ui| {
         ui.set_width(480.0);
         ui.heading("Export for the patient");
         ui.label("Made from this consultation as it is now; nothing from the photo's file goes with it.");
@@ -271,9 +281,7 @@ fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup
                 && state.consultation().compression().is_some()
             {
                 ui.label("");
-                ui.weak(
-                    "At full resolution the picture is compressed as the photo was, whatever the quality.",
-                );
+                ui.weak("At full resolution it is compressed as the photo was.");
                 ui.end_row();
             }
             if edited.kind == HandoutKind::BeforeAfter {
