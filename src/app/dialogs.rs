@@ -200,8 +200,8 @@ fn focus_once(ui: &egui::Ui, id: egui::Id, field: &egui::Response) -> bool {
 }
 
 /// What to export for the patient, and how.
-/// About the export dialog's width with its widest rows, px.
-const EXPORT_DIALOG_WIDTH: f32 = 500.0;
+/// The export dialog's width, px.
+const EXPORT_DIALOG_WIDTH: f32 = 480.0;
 
 fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -215,7 +215,7 @@ fn export(ctx: &egui::Context, id: egui::Id, state: &State, setup: &HandoutSetup
     let area =
         egui::Modal::default_area(id.with("export")).anchor(egui::Align2::LEFT_TOP, egui::vec2(left, 72.0));
     egui::Modal::new(id.with("export")).area(area).show(ctx, |ui| {
-        ui.set_width(480.0);
+        ui.set_width(EXPORT_DIALOG_WIDTH);
         ui.heading("Export for the patient");
         ui.label("Made from this consultation as it is now; nothing from the photo's file goes with it.");
         ui.add_space(4.0);

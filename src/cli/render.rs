@@ -2,7 +2,7 @@
 
 use super::RenderArgs;
 use crate::engine::analysis::PhotoAnalysis;
-use crate::engine::consultation::Consultation;
+use crate::engine::consultation::{Consultation, PhotoFile};
 use crate::engine::mask::{Mask, MaskError, RegionKind};
 use crate::engine::photo::{PhotoLimits, PhotoNotice};
 use crate::engine::sim::{self, Scene, Stage};
@@ -24,27 +24,19 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
     let mut reduced_from = None;
     // The photo, and its file when the pixels are exactly its decoding (not reduced): a saved
     // consultation keeps the file, and the render follows its compression.
-    let mut open_photo = |path: &Path| -> anyhow::Result<(RgbImage, Option<Vec<u8>>)> {
+    let mut open_photo = |path: &Path| -> anyhow::Result<(RgbImage, Option<PhotoFile>)> {
         let (bytes, loaded) = photo::open_with_bytes(path, &limits)?;
-        let mut kept = Some(bytes);
         for notice in &loaded.notices {
             match notice {
                 PhotoNotice::Incomplete { .. } => super::warn(&format!("{notice}; rendering it anyway")),
                 PhotoNotice::Reduced { from, .. } => {
                     reduced_from = Some(*from);
-                    kept = None;
                     super::warn(&notice.to_string());
                 }
             }
         }
-        Ok((loaded.image, kept))
-    };
-    let with_file = |consultation: Consultation, path: &Path, bytes: Option<Vec<u8>>| match bytes {
-        Some(bytes) => {
-            let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-            consultation.with_photo_file(std::sync::Arc::from(bytes), &extension)
-        }
-        None => consultation,
+        let file = PhotoFile::opened(path, bytes, &loaded);
+        Ok((loaded.image, file))
     };
     let mut consultation = if let Some(file) = &args.handout.consultation {
         Consultation::load(file)?
@@ -59,16 +51,16 @@ fn consultation(args: &RenderArgs) -> anyhow::Result<Consultation> {
             .next()
             .context("no bundled preset could be loaded; reinstall SMP Studio")?;
         let scale = args.px_per_mm.and_then(Scale::new).unwrap_or(Scale::DEFAULT);
-        let (image, bytes) = open_photo(path)?;
-        with_file(Consultation::at_scale(file_name(path), image, default_preset, scale), path, bytes)
+        let (image, file) = open_photo(path)?;
+        Consultation::at_scale(file_name(path), image, default_preset, scale).keeping(file)
     };
     if args.demo
         && let Some(path) = &args.photo
     {
         let masks = consultation.masks.clone();
         let sample_size = (masks.width(), masks.height());
-        let (image, bytes) = open_photo(path)?;
-        consultation = with_file(Consultation::new(file_name(path), image, consultation.preset), path, bytes);
+        let (image, file) = open_photo(path)?;
+        consultation = Consultation::new(file_name(path), image, consultation.preset).keeping(file);
         let size = (consultation.photo.width(), consultation.photo.height());
         if sample_size == size {
             consultation.masks = masks;

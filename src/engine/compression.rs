@@ -341,34 +341,26 @@ fn requantise(
 /// A block through the forward DCT, rounded to the table's steps, and back.
 fn quantised(block: &[f32; 64], table: &[f32; 64]) -> [f32; 64] {
     let c = cosines();
-    // Rows, then columns: F = C · f · Cᵀ.
-    let mut tmp = [0.0f32; 64];
+    // F = C · f · Cᵀ, rounded to the steps, and back: f = Cᵀ · F · C.
+    let mut coeff = sandwich(|u, x| c[u * BLOCK + x], block);
+    for (f, q) in coeff.iter_mut().zip(table) {
+        *f = (*f / q).round() * q;
+    }
+    sandwich(|x, u| c[u * BLOCK + x], &coeff)
+}
+
+/// M · X · Mᵀ for an 8×8 `X`, with M given by its entries `m(row, column)`: rows, then columns.
+fn sandwich(m: impl Fn(usize, usize) -> f32, x: &[f32; 64]) -> [f32; 64] {
+    let mut rows = [0.0f32; 64];
     for y in 0..BLOCK {
         for u in 0..BLOCK {
-            tmp[y * BLOCK + u] = (0..BLOCK).map(|x| c[u * BLOCK + x] * block[y * BLOCK + x]).sum();
+            rows[y * BLOCK + u] = (0..BLOCK).map(|k| m(u, k) * x[y * BLOCK + k]).sum();
         }
     }
-    let mut coeff = [0.0f32; 64];
-    for v in 0..BLOCK {
-        for u in 0..BLOCK {
-            let f: f32 = (0..BLOCK).map(|y| c[v * BLOCK + y] * tmp[y * BLOCK + u]).sum();
-            let q = table[v * BLOCK + u];
-            coeff[v * BLOCK + u] = (f / q).round() * q;
-        }
-    }
-    // And back: f = Cᵀ · F · C.
-    for v in 0..BLOCK {
-        for x in 0..BLOCK {
-            tmp[v * BLOCK + x] = (0..BLOCK).map(|u| c[u * BLOCK + x] * coeff[v * BLOCK + u]).sum();
-        }
-    }
-    let mut out = [0.0f32; 64];
-    for y in 0..BLOCK {
-        for x in 0..BLOCK {
-            out[y * BLOCK + x] = (0..BLOCK).map(|v| c[v * BLOCK + y] * tmp[v * BLOCK + x]).sum();
-        }
-    }
-    out
+    std::array::from_fn(|i| {
+        let (v, u) = (i / BLOCK, i % BLOCK);
+        (0..BLOCK).map(|k| m(v, k) * rows[k * BLOCK + u]).sum()
+    })
 }
 
 /// The orthonormal 8-point DCT-II matrix, `c[u·8 + x]`.

@@ -206,15 +206,11 @@ pub fn consultation_path(path: &Path) -> PathBuf {
 fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<PhotoNotice>), StudioError> {
     let limits = photo::PhotoLimits::from_env()?;
     let (bytes, loaded) = photo::open_with_bytes(path, &limits)?;
-    let reduced = loaded.notices.iter().any(|n| matches!(n, PhotoNotice::Reduced { .. }));
+    let file = crate::engine::consultation::PhotoFile::opened(path, bytes, &loaded);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
     // Shown at once; the first render measures the photo (seconds on a 24 MP photo).
-    let mut consultation = Consultation::unmeasured(name, loaded.image, preset);
+    let mut consultation = Consultation::unmeasured(name, loaded.image, preset).keeping(file);
     // A new consultation is dated today; the clinician can change it under Patient and notes.
     consultation.notes.date = crate::engine::consultation::PatientNotes::today();
-    if !reduced {
-        consultation = consultation.with_photo_file(Arc::from(bytes), &extension);
-    }
     Ok((consultation, Origin::Photo(path.to_path_buf()), loaded.notices))
 }

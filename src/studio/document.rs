@@ -402,6 +402,11 @@ impl Document {
         if self.consultation.hairline_design == design {
             return Change::NONE;
         }
+        if self.design_replaces_painting(design.as_ref()) {
+            // The step says what it took away: the Edit menu reads "Undo hairline design over
+            // the painted one".
+            self.gesture_name = REPLACED_PAINTED_HAIRLINE;
+        }
         let draws = |d: &Option<HairlineDesign>| d.as_ref().is_some_and(HairlineDesign::draws);
         if !draws(&self.consultation.hairline_design) && !draws(&design) {
             // A glabella or a first handle: no line yet, so the hairline layer stays as it is.
@@ -425,11 +430,7 @@ impl Document {
             Some(old) => old.union(rect).intersect(full),
             None => layer.painted_bounds().union(rect),
         };
-        if old.is_none() && !layer.painted_bounds().is_empty() && self.gesture_layer.is_none() {
-            // The step says what it took away: the Edit menu reads "Undo hairline design over
-            // the painted one".
-            self.gesture_name = REPLACED_PAINTED_HAIRLINE;
-        }
+
         let gesture = self.gesture_layer.get_or_insert_with(|| (layer.clone(), EMPTY));
         gesture.1 = gesture.1.union(changed);
         self.consultation.masks.set(RegionKind::Hairline, region).ok();

@@ -39,6 +39,18 @@ impl PhotoFile {
         let compression = Compression::read(&bytes).map(Arc::new);
         Self { bytes, extension: extension.to_ascii_lowercase(), compression }
     }
+
+    /// The file of a photo just opened from `path`, to keep with its consultation; `None` when
+    /// the photo was reduced on opening, so its pixels are not the file's decoding.
+    pub fn opened(
+        path: &std::path::Path,
+        bytes: Vec<u8>,
+        loaded: &super::photo::LoadedPhoto,
+    ) -> Option<Self> {
+        let reduced = loaded.notices.iter().any(|n| matches!(n, super::photo::PhotoNotice::Reduced { .. }));
+        let extension = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        (!reduced).then(|| Self::new(Arc::from(bytes), &extension))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -115,8 +127,13 @@ impl Consultation {
     }
 
     /// Keeps the encoded photo these pixels were decoded from, for saving it unchanged.
-    pub fn with_photo_file(mut self, bytes: Arc<[u8]>, extension: &str) -> Self {
-        self.photo_file = Some(PhotoFile::new(bytes, extension));
+    pub fn with_photo_file(self, bytes: Arc<[u8]>, extension: &str) -> Self {
+        self.keeping(Some(PhotoFile::new(bytes, extension)))
+    }
+
+    /// Keeps `file` as the photo's file (see [`PhotoFile::opened`]), or none.
+    pub fn keeping(mut self, file: Option<PhotoFile>) -> Self {
+        self.photo_file = file;
         self
     }
 
