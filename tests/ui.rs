@@ -33,7 +33,7 @@ fn step_until(harness: &mut Harness<'static, SmpApp>, what: &str, done: impl Fn(
         if done(state(harness)) {
             return;
         }
-        assert!(Instant::now() < deadline, "{what} never happened: {:?}", state(harness).notice);
+        assert!(Instant::now() < deadline, "{what} never happened: {:?}", state(harness).notice());
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -47,7 +47,7 @@ fn settle(harness: &mut Harness<'static, SmpApp>) {
 }
 
 fn notice_starts_with(app: &State, text: &str) -> bool {
-    app.notice.as_ref().is_some_and(|n| n.text.starts_with(text))
+    app.notice().is_some_and(|n| n.text.starts_with(text))
 }
 
 fn screen_from_image(harness: &Harness<'static, SmpApp>, p: egui::Pos2) -> egui::Pos2 {
@@ -185,7 +185,7 @@ fn undo_names_its_step_and_says_what_went() {
     harness.run_steps(2);
     harness.get_by_label_contains("Undo stroke").click();
     harness.run_steps(2);
-    assert!(notice_starts_with(state(&harness), "Undid the stroke"), "{:?}", state(&harness).notice);
+    assert!(notice_starts_with(state(&harness), "Undid the stroke"), "{:?}", state(&harness).notice());
     harness.get_by_label("Edit").click();
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("Redo stroke").is_some(), "Redo does not name the stroke");
@@ -393,10 +393,8 @@ fn a_photo_opens_from_a_typed_path_and_bad_paths_get_a_sentence() {
     harness.get_all_by_role(Role::TextInput).last().unwrap().type_text("/no/such/photo.jpg");
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Open").click();
-    step_until(&mut harness, "an error for a missing photo", |app| {
-        app.notice.as_ref().is_some_and(|n| n.is_error)
-    });
-    let error = state(&harness).notice.clone().unwrap().text;
+    step_until(&mut harness, "an error for a missing photo", |app| app.notice().is_some_and(|n| n.is_error));
+    let error = state(&harness).notice().cloned().unwrap().text;
     assert!(error.contains("/no/such/photo.jpg"), "{error}");
     assert_eq!(state(&harness).consultation().photo_name, "scalp.jpg", "the sample must stay open");
 
@@ -527,8 +525,8 @@ fn presets_are_saved_renamed_applied_and_deleted_on_disk() {
     assert!(state(&harness).store().find("Clinic vertex").is_none());
     // The patient's consultation keeps the preset it was shown with, and says so.
     assert_eq!(applied(&harness), "Clinic vertex");
-    assert!(notice_starts_with(state(&harness), "Deleted “Clinic vertex”"), "{:?}", state(&harness).notice);
-    assert!(state(&harness).notice.as_ref().is_some_and(|n| n.text.contains("keeps its copy")));
+    assert!(notice_starts_with(state(&harness), "Deleted “Clinic vertex”"), "{:?}", state(&harness).notice());
+    assert!(state(&harness).notice().is_some_and(|n| n.text.contains("keeps its copy")));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -723,7 +721,11 @@ fn a_long_export_can_be_cancelled_and_writes_nothing() {
     harness.get_by_label("Making the sessions…");
     click_when_shown(&mut harness, "Cancel");
     step_until(&mut harness, "the cancel", |app| app.studio.export_running().is_none());
-    assert!(notice_starts_with(state(&harness), "The export was cancelled"), "{:?}", state(&harness).notice);
+    assert!(
+        notice_starts_with(state(&harness), "The export was cancelled"),
+        "{:?}",
+        state(&harness).notice()
+    );
     assert!(!sessions.exists(), "a cancelled export writes nothing");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -948,8 +950,8 @@ fn work_that_cannot_be_restored_stays_where_it_is() {
     let mut harness = harness_keeping_work_in(&dir);
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Restore").click();
-    step_until(&mut harness, "the failure", |app| app.notice.as_ref().is_some_and(|n| n.is_error));
-    let error = state(&harness).notice.clone().unwrap().text;
+    step_until(&mut harness, "the failure", |app| app.notice().is_some_and(|n| n.is_error));
+    let error = state(&harness).notice().cloned().unwrap().text;
     assert!(
         error.contains("could not be restored") && error.contains(&folder.display().to_string()),
         "{error}"
@@ -1059,7 +1061,7 @@ fn the_photo_is_never_written_over_and_other_files_only_when_asked() {
     // Export onto the photo itself: refused, the photo untouched.
     export_as(&mut harness, "Preview image", &photo);
     harness.run_steps(2);
-    let notice = state(&harness).notice.clone().unwrap();
+    let notice = state(&harness).notice().cloned().unwrap();
     assert!(notice.is_error && notice.text.contains("never overwrites a photo"), "{notice:?}");
     assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes);
 
@@ -1443,10 +1445,8 @@ fn the_hairline_designer_measures_from_the_glabella_and_mirrors_its_handles() {
     assert!(
         notice_starts_with(state(&harness), "The designed hairline took the place of the painted one"),
         "{:?}",
-        state(&harness).notice
+        state(&harness).notice()
     );
-    // The notice's line narrows the canvas, and the fitted photo follows it.
-    harness.run_steps(2);
     click_on_photo(&mut harness, egui::pos2(800.0, 300.0));
     let design = state(&harness).consultation().hairline_design.clone().unwrap();
     assert_eq!(design.glabella, Some([800.0, 1150.0]));
@@ -1577,7 +1577,11 @@ fn the_skin_eyedropper_sets_the_presets_skin_tone_in_one_undoable_step() {
     assert_eq!(skin.srgb.to_hex(), "#8d5a3f");
     let expected = smp_studio::engine::sampling::fitzpatrick_for_ita(skin.srgb.ita_degrees());
     assert_eq!(skin.fitzpatrick, expected);
-    assert!(notice_starts_with(state(&harness), "Skin tone set to #8d5a3f"), "{:?}", state(&harness).notice);
+    assert!(
+        notice_starts_with(state(&harness), "Skin tone set to #8d5a3f"),
+        "{:?}",
+        state(&harness).notice()
+    );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run_steps(2);
     assert_eq!(state(&harness).consultation().preset.skin, before);
@@ -1671,7 +1675,7 @@ fn a_photo_too_coarse_for_single_dots_is_named_once_calibrated() {
     harness.step();
     harness.key_press(egui::Key::Enter);
     harness.run_steps(2);
-    let notice = state(&harness).notice.clone().unwrap().text;
+    let notice = state(&harness).notice().cloned().unwrap().text;
     assert!(notice.contains("too few to show single dots") && notice.contains("closer photo"), "{notice}");
 }
 
@@ -1721,7 +1725,7 @@ fn match_stubble_tunes_the_preset_to_the_patients_own_hair_in_one_undoable_step(
     click_on_photo(&mut harness, egui::pos2(150.0, 150.0));
     // Measured in the background; the window stays live meanwhile.
     step_until(&mut harness, "the match", |app| notice_starts_with(app, "Matched the stubble"));
-    let notice = state(&harness).notice.clone();
+    let notice = state(&harness).notice().cloned();
     assert!(notice_starts_with(state(&harness), "Matched the stubble (blobs 0."), "{notice:?}");
     let matched = state(&harness).consultation().preset.clone();
     assert_eq!(matched.pigment.shades.len(), 1);
@@ -1733,5 +1737,73 @@ fn match_stubble_tunes_the_preset_to_the_patients_own_hair_in_one_undoable_step(
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run_steps(2);
     assert!(state(&harness).consultation().preset == before, "one undo restores the preset");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Folders the app asked the file manager to show.
+static SHOWN_FOLDERS: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_folder(folder: &std::path::Path) -> std::io::Result<()> {
+    SHOWN_FOLDERS.lock().unwrap().push(folder.to_path_buf());
+    Ok(())
+}
+
+/// Every notice of the session is kept in a list the status bar opens and written to a log in
+/// the data folder that Help ▸ Open log folder shows; a notice arriving or leaving never moves
+/// the photo under the pointer.
+#[test]
+fn notices_are_listed_logged_and_never_move_the_photo() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-log-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let logs = dir.clone();
+    let mut harness =
+        Harness::builder().with_size(WINDOW).with_theme(egui::Theme::Dark).wgpu().build_eframe(move |cc| {
+            SmpApp::new(cc, None, Folders { logs: Some(logs), ..Folders::default() })
+                .with_folder_shown_by(remember_folder)
+        });
+    harness.run_steps(3);
+    let canvas = state(&harness).canvas_rect;
+    assert!(state(&harness).notice().is_none());
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Open sample consultation").click();
+    step_until(&mut harness, "the sample", |app| notice_starts_with(app, "Opened the sample"));
+    harness.run_steps(2);
+    assert_eq!(state(&harness).canvas_rect, canvas, "the canvas moved when a notice came");
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(state(&harness).notice().is_none());
+    assert_eq!(state(&harness).canvas_rect, canvas, "the canvas moved when the notice went");
+
+    harness.get_by_label("Help").click();
+    harness.run_steps(3);
+    harness.get_by_label("Open log folder").click();
+    harness.run_steps(2);
+    assert_eq!(SHOWN_FOLDERS.lock().unwrap().as_slice(), std::slice::from_ref(&dir));
+    assert!(notice_starts_with(state(&harness), "Opened the log folder"), "{:?}", state(&harness).notice());
+
+    // The status bar lists both, newest first, and says where the log is.
+    harness.get_by_label_contains("Notices (").click();
+    harness.run_steps(5);
+    save_screen(&mut harness, "notices");
+    let listed: Vec<f32> = ["Opened the log folder", "Opened the sample consultation"]
+        .iter()
+        .map(|text| {
+            let nodes = harness.query_all_by_label_contains(text).collect::<Vec<_>>();
+            assert!(!nodes.is_empty(), "{text} is not listed");
+            nodes.iter().map(|n| n.rect().top()).fold(f32::MAX, f32::min)
+        })
+        .collect();
+    assert!(listed[0] < listed[1], "the newest is not first: {listed:?}");
+    assert!(harness.query_by_label_contains("Also written to").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(!state(&harness).show_notices, "Esc does not close the list");
+
+    let log = std::fs::read_to_string(dir.join("smp-studio.log")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[0].contains("start  SMP Studio"), "{log}");
+    assert!(lines.iter().any(|l| l.contains("info   Opened the sample consultation.")), "{log}");
+    assert!(lines.last().is_some_and(|l| l.contains("info   Opened the log folder")), "{log}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -60,4 +60,6 @@ pub enum Action {
     Restore,
     DiscardRestore,
     DismissNotice,
+    /// Opens or closes the list of this session's notices.
+    ToggleNotices,
 }

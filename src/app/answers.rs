@@ -73,19 +73,13 @@ impl SmpApp {
                 }
                 Ok(mm) => {
                     self.state.dialog = Some(Dialog::Measure { length_px, text });
-                    self.state.notice = Some(super::Notice {
-                        text: format!(
-                            "{mm} mm over {length_px:.0} px is not a usable scale; measure a longer line."
-                        ),
-                        is_error: true,
-                    });
+                    self.state.notices.error(format!(
+                        "{mm} mm over {length_px:.0} px is not a usable scale; measure a longer line."
+                    ));
                 }
                 Err(_) => {
                     self.state.dialog = Some(Dialog::Measure { length_px, text });
-                    self.state.notice = Some(super::Notice {
-                        text: "Type the length in millimetres, e.g. 20 or 12.5.".into(),
-                        is_error: true,
-                    });
+                    self.state.notices.error("Type the length in millimetres, e.g. 20 or 12.5.");
                 }
             },
             Dialog::PresetName { rename, text } => {
@@ -204,7 +198,7 @@ impl SmpApp {
                     // An incomplete or reduced photo is said first, plainly.
                     Some(notice) => {
                         let text = format!("{} {text}", super::sentence(&notice.to_string()));
-                        self.state.notice = Some(super::Notice { text, is_error: true });
+                        self.state.notices.error(text);
                     }
                     None => self.info(text),
                 }
@@ -220,13 +214,10 @@ impl SmpApp {
             Event::Measured => {
                 if let Some(check) = self.blur_check() {
                     // Said with the opening notice, where that is still shown.
-                    match &self.state.notice {
+                    match self.state.notice() {
                         // An error stays until it is dismissed.
                         Some(n) if n.is_error => {}
-                        Some(n) if n.text.starts_with("Opened") => {
-                            let text = format!("{} {check}", n.text);
-                            self.info(text);
-                        }
+                        Some(n) if n.text.starts_with("Opened") => self.state.notices.extend_current(&check),
                         _ => self.info(check),
                     }
                 }

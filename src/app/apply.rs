@@ -77,10 +77,9 @@ impl SmpApp {
                     self.state.studio.change_settings(|s| {
                         s.prune();
                     });
-                    self.state.notice = Some(super::Notice {
-                        text: format!("{} is no longer there; it was moved or deleted.", path.display()),
-                        is_error: true,
-                    });
+                    self.state
+                        .notices
+                        .error(format!("{} is no longer there; it was moved or deleted.", path.display()));
                 } else if !self.stops_to_ask(Leave::Open(path.clone())) {
                     self.open_dropped(&path);
                 }
@@ -150,7 +149,8 @@ impl SmpApp {
                 }
             }
             Action::DiscardRestore => self.state.studio.discard_restore(),
-            Action::DismissNotice => self.state.notice = None,
+            Action::DismissNotice => self.state.notices.dismiss(),
+            Action::ToggleNotices => self.state.show_notices = !self.state.show_notices,
         }
     }
 
@@ -386,6 +386,7 @@ impl SmpApp {
             }
             Command::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
             Command::ShowGuide => self.state.show_guide = !self.state.show_guide,
+            Command::OpenLogFolder => self.open_log_folder(),
             Command::ZoomToFit => self.state.view.needs_fit = true,
             Command::ZoomActualSize => {
                 let ppp = ctx.pixels_per_point();

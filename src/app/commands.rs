@@ -41,6 +41,7 @@ pub enum Command {
     BrushLarger,
     ShowGuide,
     ShowShortcuts,
+    OpenLogFolder,
 }
 
 /// The menus of the menu bar, in order.
@@ -69,7 +70,7 @@ impl Menu {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 34] = [
+    pub const ALL: [Command; 35] = [
         Command::OpenPhoto,
         Command::OpenConsultation,
         Command::OpenSample,
@@ -104,6 +105,7 @@ impl Command {
         Command::BrushLarger,
         Command::ShowGuide,
         Command::ShowShortcuts,
+        Command::OpenLogFolder,
     ];
 
     pub fn label(self) -> &'static str {
@@ -119,6 +121,7 @@ impl Command {
             Command::Compare => "Compare…",
             Command::ShowGuide => "A consultation in six steps",
             Command::ShowShortcuts => "Keyboard shortcuts",
+            Command::OpenLogFolder => "Open log folder",
             Command::SaveConsultation => "Save consultation",
             Command::SaveConsultationAs => "Save consultation as…",
             Command::ExportPreview => "Export for the patient…",
@@ -170,6 +173,7 @@ impl Command {
             | Command::ToolOutline => (Menu::Tools, 0),
             Command::BrushSmaller | Command::BrushLarger => (Menu::Tools, 1),
             Command::ShowGuide | Command::ShowShortcuts => (Menu::Help, 0),
+            Command::OpenLogFolder => (Menu::Help, 1),
         }
     }
 
@@ -248,6 +252,9 @@ impl Command {
             }
             Command::ShowGuide => "Open, measure, paint, choose the preset, show, save and hand out",
             Command::ShowShortcuts => "Every keyboard shortcut on one sheet",
+            Command::OpenLogFolder => {
+                "The folder holding the log of every notice: what support asks for when something went wrong"
+            }
             Command::Compare => {
                 "Two to four presets, sessions or years side by side; click one to choose it (Esc or C leaves)"
             }
@@ -299,7 +306,7 @@ impl Command {
             Command::Compare => plain(Key::C),
             Command::TogglePresentation => plain(Key::F11),
             Command::ShowShortcuts => plain(Key::F1),
-            Command::ShowGuide => vec![],
+            Command::ShowGuide | Command::OpenLogFolder => vec![],
             Command::ZoomToFit => command(Key::Num0),
             Command::ZoomActualSize => command(Key::Num1),
         }

@@ -208,3 +208,35 @@ impl SmpApp {
         self.use_path(purpose, path);
     }
 }
+
+/// Shows `folder` in the system's file manager, without waiting for it.
+pub fn show_in_file_manager(folder: &Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(program).arg(folder).spawn()?;
+    // Reaped in the background, so no finished process is left behind.
+    let _ = std::thread::Builder::new().name("smp-show-folder".into()).spawn(move || child.wait());
+    Ok(())
+}
+
+impl SmpApp {
+    /// Help ▸ Open log folder: the folder support asks for, in the file manager.
+    pub(super) fn open_log_folder(&mut self) {
+        let Some(folder) = self.state.notices.folder().map(Path::to_path_buf) else {
+            self.state.notices.error("No log is kept in this session, so there is no folder to show.");
+            return;
+        };
+        match std::fs::create_dir_all(&folder).and_then(|()| (self.show_folder)(&folder)) {
+            Ok(()) => self.info(format!("Opened the log folder, {}.", folder.display())),
+            Err(e) => self.state.notices.error(format!(
+                "No file manager could show the log folder ({e}); it is {}.",
+                folder.display()
+            )),
+        }
+    }
+}

@@ -21,6 +21,7 @@ pub use commands::Command;
 pub use state::{Controls, Dialog, FilePurpose, Leave, Notice, State, Tool};
 
 use crate::engine::mask::PixelRect;
+use crate::studio::notices::Notices;
 use crate::studio::{Folders, Studio, StudioError};
 use canvas::{CanvasInput, DragMode, View};
 use eframe::egui::{self, ColorImage, TextureOptions};
@@ -77,6 +78,8 @@ pub struct SmpApp {
     title: String,
     /// How long closing waits for saves and the recovery copy.
     pub finish_limit: Duration,
+    /// Shows a folder in the file manager (tests watch instead).
+    show_folder: fn(&Path) -> std::io::Result<()>,
     ctx: egui::Context,
 }
 
@@ -86,6 +89,7 @@ impl SmpApp {
         let ctx = cc.egui_ctx.clone();
         style(&ctx);
         let wake_ctx = ctx.clone();
+        let notices = Notices::new(folders.logs.clone());
         let (studio, problems) = Studio::new(folders, move || wake_ctx.request_repaint());
         let textures = document_textures(&ctx, &studio);
         let mut app = SmpApp {
@@ -95,7 +99,8 @@ impl SmpApp {
                 view: View::default(),
                 dialog: None,
                 dialog_serial: 0,
-                notice: None,
+                notices,
+                show_notices: false,
                 preset_search: String::new(),
                 lasso: Vec::new(),
                 measure_line: None,
@@ -116,6 +121,7 @@ impl SmpApp {
             picks: channel(),
             title: String::new(),
             finish_limit: Duration::from_secs(10),
+            show_folder: files::show_in_file_manager,
             ctx,
         };
         for problem in problems {
@@ -129,7 +135,7 @@ impl SmpApp {
                 String::new()
             };
             let text = format!("Some presets in your folder were not read: {first}{more}");
-            app.state.notice = Some(Notice { text, is_error: true });
+            app.state.notices.error(text);
         }
         if let Some(path) = photo {
             app.actions.push(Action::UsePath(FilePurpose::OpenPhoto, path.to_path_buf()));
@@ -143,17 +149,23 @@ impl SmpApp {
         self
     }
 
+    /// Shows folders with `show` instead of the file manager.
+    pub fn with_folder_shown_by(mut self, show: fn(&Path) -> std::io::Result<()>) -> Self {
+        self.show_folder = show;
+        self
+    }
+
     /// What the window shows, for tests and tools.
     pub fn state(&self) -> &State {
         &self.state
     }
 
     fn error(&mut self, error: &StudioError) {
-        self.state.notice = Some(Notice { text: sentence(&error.to_string()), is_error: true });
+        self.state.notices.error(sentence(&error.to_string()));
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.state.notice = Some(Notice { text: text.into(), is_error: false });
+        self.state.notices.info(text);
     }
 
     /// Takes in what background work finished.
@@ -451,6 +463,7 @@ impl eframe::App for SmpApp {
         }
         actions.extend(dialogs::shortcuts_ui(&ctx, state.show_shortcuts));
         actions.extend(dialogs::guide_ui(&ctx, state.show_guide));
+        actions.extend(panels::status::notices_window(state, &ctx));
         actions.extend(dialogs::export_progress_ui(state, &ctx));
         self.actions.extend(actions);
         self.canvas(ui);

@@ -11,6 +11,8 @@ use crate::engine::sim::Stats;
 use crate::engine::store::PresetStore;
 use crate::studio::Studio;
 use crate::studio::handout::HandoutSetup;
+pub use crate::studio::notices::Notice;
+use crate::studio::notices::Notices;
 use eframe::egui;
 use image::RgbImage;
 use std::path::PathBuf;
@@ -167,13 +169,6 @@ impl Dialog {
     }
 }
 
-/// A line shown in the status bar after something happened.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notice {
-    pub text: String,
-    pub is_error: bool,
-}
-
 pub struct State {
     pub studio: Studio,
     pub controls: Controls,
@@ -181,7 +176,10 @@ pub struct State {
     pub dialog: Option<Dialog>,
     /// Counts dialogs opened, so each gets fresh widget state (a new caret at the end).
     pub dialog_serial: u64,
-    pub notice: Option<Notice>,
+    /// What the app said: the latest on show, the earlier ones listed, all logged.
+    pub notices: Notices,
+    /// The status bar's list of earlier notices is open.
+    pub show_notices: bool,
     pub preset_search: String,
     /// The lasso outline being drawn, in photo pixels.
     pub lasso: Vec<egui::Pos2>,
@@ -203,6 +201,11 @@ pub struct State {
 }
 
 impl State {
+    /// The notice on show in the status bar.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notices.current()
+    }
+
     pub fn consultation(&self) -> &Consultation {
         self.studio.consultation()
     }

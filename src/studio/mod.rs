@@ -11,6 +11,7 @@ pub mod document;
 pub mod edit;
 pub mod error;
 pub mod handout;
+pub mod notices;
 mod presets;
 pub mod recovery;
 pub mod settings;
@@ -55,6 +56,8 @@ pub struct Folders {
     pub recovery: Option<PathBuf>,
     /// The settings file (recent files, the clinic's pace); `None` keeps them for this session.
     pub settings: Option<PathBuf>,
+    /// The log of notices, for support; `None` keeps none.
+    pub logs: Option<PathBuf>,
 }
 
 impl Folders {
@@ -64,6 +67,7 @@ impl Folders {
             presets: PresetStore::default_dir(),
             recovery: Recovery::default_dir(),
             settings: Settings::default_path(),
+            logs: notices::default_dir(),
         }
     }
 }

@@ -85,7 +85,7 @@ impl PatientNotes {
 }
 
 /// The civil date of a day counted from 1970-01-01, as `YYYY-MM-DD`.
-fn iso_date(days: i64) -> String {
+pub fn iso_date(days: i64) -> String {
     // Days to year, month and day in the proleptic Gregorian calendar, by 400-year eras.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

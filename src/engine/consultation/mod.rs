@@ -9,7 +9,7 @@ mod read;
 pub(crate) use file::assemble;
 pub use file::{
     CONSULTATION_EXTENSION, ConsultationError, ConsultationMeta, META_FILE, PatientNotes,
-    is_consultation_path,
+    is_consultation_path, iso_date,
 };
 
 use super::analysis::PhotoAnalysis;
