@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use smp_studio::app::{Command, Dialog, SmpApp, State};
 use smp_studio::engine::consultation::Consultation;
-use smp_studio::engine::mask::RegionKind;
+use smp_studio::engine::mask::{RegionKind, RegionMasks};
 use smp_studio::studio::Folders;
 use std::time::{Duration, Instant};
 
@@ -1805,5 +1805,27 @@ fn notices_are_listed_logged_and_never_move_the_photo() {
     assert!(lines[0].contains("start  SMP Studio"), "{log}");
     assert!(lines.iter().any(|l| l.contains("info   Opened the sample consultation.")), "{log}");
     assert!(lines.last().is_some_and(|l| l.contains("info   Opened the log folder")), "{log}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A consultation given to the program (as a double-click on a .smpc file does) opens as a
+/// consultation, not as a photo that is "not a photo".
+#[test]
+fn a_consultation_given_at_start_opens_as_one() {
+    let dir = std::env::temp_dir().join(format!("smp-ui-argument-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("given.smpc");
+    let mut saved = smp_studio::engine::sample::load().unwrap();
+    saved.masks = RegionMasks::new(saved.photo.width(), saved.photo.height());
+    saved.save(&file).unwrap();
+    let given = file.clone();
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_theme(egui::Theme::Dark)
+        .build_eframe(move |cc| SmpApp::new(cc, Some(&given), Folders::default()));
+    step_until(&mut harness, "opening", |app| notice_starts_with(app, "Opened the consultation"));
+    assert!(!state(&harness).notice().is_some_and(|n| n.is_error), "{:?}", state(&harness).notice());
+    assert_eq!(state(&harness).consultation().masks.get(RegionKind::Bald).painted_pixels(), 0);
     std::fs::remove_dir_all(&dir).ok();
 }

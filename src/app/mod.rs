@@ -84,8 +84,9 @@ pub struct SmpApp {
 }
 
 impl SmpApp {
-    /// Opens on `photo` (or the sample), keeping presets and autosaves in `folders`.
-    pub fn new(cc: &eframe::CreationContext<'_>, photo: Option<&Path>, folders: Folders) -> Self {
+    /// Opens on `file`, a photo or a saved consultation (or on the sample), keeping presets and
+    /// autosaves in `folders`.
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<&Path>, folders: Folders) -> Self {
         let ctx = cc.egui_ctx.clone();
         style(&ctx);
         let wake_ctx = ctx.clone();
@@ -137,8 +138,14 @@ impl SmpApp {
             let text = format!("Some presets in your folder were not read: {first}{more}");
             app.state.notices.error(text);
         }
-        if let Some(path) = photo {
-            app.actions.push(Action::UsePath(FilePurpose::OpenPhoto, path.to_path_buf()));
+        if let Some(path) = file {
+            // A consultation given to the program (a double-clicked .smpc) opens as one.
+            let purpose = if crate::engine::consultation::is_consultation_path(path) {
+                FilePurpose::OpenConsultation
+            } else {
+                FilePurpose::OpenPhoto
+            };
+            app.actions.push(Action::UsePath(purpose, path.to_path_buf()));
         }
         app
     }

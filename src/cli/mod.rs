@@ -181,7 +181,9 @@ pub fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// A scalp photo (JPEG or PNG) to open in the window; without one, the sample consultation opens.
+    /// A scalp photo (JPEG or PNG) or a saved consultation (.smpc) to open in the window; without
+    /// one, the sample consultation opens.
+    #[arg(value_name = "PHOTO_OR_CONSULTATION")]
     pub photo: Option<PathBuf>,
 }
 
