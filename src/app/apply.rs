@@ -173,7 +173,7 @@ impl SmpApp {
 
     fn canvas_action(&mut self, action: CanvasAction) {
         match action {
-            CanvasAction::Paint { points_image, started: _, erase_all } => {
+            CanvasAction::Paint { points_image, erase_all } => {
                 let Some((layers, mode)) = self.brush_targets(erase_all) else { return };
                 let points_px = points_image.iter().map(|p| (p.x, p.y)).collect();
                 let radius_px = self.state.brush_radius_px();

@@ -122,7 +122,6 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
         if (response.drag_started_by(primary) || response.clicked_by(primary) || response.dragged_by(primary))
             && let Some(pos) = response.interact_pointer_pos()
         {
-            let started = response.drag_started_by(primary) || response.clicked_by(primary);
             let mut points_screen = Vec::new();
             if response.drag_started_by(primary)
                 && let Some(origin) = press_origin
@@ -136,7 +135,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, input: CanvasInput<'_>) -> CanvasOutput {
                 points_screen.push(pos);
             }
             let points_image = points_screen.iter().map(|&p| view.image_from_screen(rect, p)).collect();
-            actions.push(CanvasAction::Paint { points_image, started, erase_all: shift });
+            actions.push(CanvasAction::Paint { points_image, erase_all: shift });
         }
         if response.drag_stopped_by(primary) || response.clicked_by(primary) {
             actions.push(CanvasAction::StrokeEnded);

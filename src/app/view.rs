@@ -118,7 +118,7 @@ impl View {
 pub enum CanvasAction {
     /// The primary button went down or moved while painting: photo-pixel positions, in order.
     /// `erase_all` is set while Shift is held.
-    Paint { points_image: Vec<Pos2>, started: bool, erase_all: bool },
+    Paint { points_image: Vec<Pos2>, erase_all: bool },
     /// The painting button was released.
     StrokeEnded,
     /// The before/after divider moved to this share of the canvas width.
