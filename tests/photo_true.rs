@@ -433,3 +433,80 @@ fn a_region_blends_into_the_native_hair_at_its_edge() {
         );
     }
 }
+
+/// Smooths a photo as a phone's noise reduction does: each pixel takes the mean of its 3 × 3
+/// neighbours that are close to it in value, so flat skin loses its grain and edges stay.
+fn denoise(photo: &RgbImage) -> RgbImage {
+    let (w, h) = photo.dimensions();
+    RgbImage::from_fn(w, h, |x, y| {
+        let centre = photo.get_pixel(x, y).0;
+        let (mut sum, mut n) = ([0u32; 3], 0u32);
+        for dy in -1i64..=1 {
+            for dx in -1i64..=1 {
+                let (xx, yy) =
+                    ((x as i64 + dx).clamp(0, w as i64 - 1), (y as i64 + dy).clamp(0, h as i64 - 1));
+                let p = photo.get_pixel(xx as u32, yy as u32).0;
+                if (0..3).all(|c| (p[c] as i32 - centre[c] as i32).abs() <= 6) {
+                    (0..3).for_each(|c| sum[c] += p[c] as u32);
+                    n += 1;
+                }
+            }
+        }
+        image::Rgb(std::array::from_fn(|c| ((sum[c] + n / 2) / n) as u8))
+    })
+}
+
+/// The photo's sharpness is read without bias: a camera of known blur, over a scalp with hair
+/// shafts, stubble and the head's silhouette, compressed or denoised as phones do, is read
+/// within ±10 % (a blur read low renders dots sharper than the photo, the first tell).
+///
+/// Not met yet: on this scalp the lossless photos give the estimate almost nothing to measure
+/// (0–8 structures), and the compressed ones read 19–21 % high at 0.1 mm (−35 % once) and 13–58 %
+/// low from 0.2 mm up, worse the blurrier the camera. Taking the median instead of the sharp end
+/// of the measured spread only halves the low bias. Run it with `--ignored --nocapture` for the
+/// table.
+#[test]
+#[ignore = "the sharpness estimate is still biased low on compressed photos (issue: the look, item 3)"]
+fn the_photos_sharpness_is_read_without_bias() {
+    const SHARP_PX_PER_MM: f32 = 20.0;
+    let layout = HairLayout::Patch { centre_mm: CENTRE_MM, radius_mm: 13.0, fu_per_mm2: 0.8 };
+    let params = ScalpParams { px_per_mm: SHARP_PX_PER_MM, ..ScalpParams::sample() }
+        .with_size(1200, 1200)
+        .with_skin(LIGHT)
+        .with_layout(layout);
+    let sharp = synth::generate(&params).photo;
+    let mut failures = Vec::new();
+    for px_per_mm in [3.5f32, 5.0] {
+        for blur_mm in [0.1f32, 0.2, 0.3, 0.4] {
+            for (finish, quality) in
+                [("lossless", None), ("JPEG q85", Some(85)), ("denoised JPEG q90", Some(90))]
+            {
+                let camera = Camera {
+                    blur_mm,
+                    px_per_mm,
+                    highlight: None,
+                    read_noise: 0.003,
+                    shot_noise: 0.0005,
+                    jpeg_quality: quality,
+                    seed: 5,
+                };
+                let mut photo = camera.photograph(&sharp, SHARP_PX_PER_MM);
+                if finish.starts_with("denoised") {
+                    photo = denoise(&photo);
+                }
+                let analysis = PhotoAnalysis::new(&photo, Scale { px_per_mm });
+                let found = analysis.sharpness_mm();
+                let line = format!(
+                    "{blur_mm} mm at {px_per_mm} px/mm, {finish}: read {found:.3} mm ({:+.0} %, {} structures)",
+                    (found / blur_mm - 1.0) * 100.0,
+                    analysis.psf.measured()
+                );
+                eprintln!("{line}");
+                if (found / blur_mm - 1.0).abs() > 0.10 {
+                    failures.push(line);
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "the photo's sharpness is read with a bias:\n{}", failures.join("\n"));
+}
