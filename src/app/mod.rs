@@ -31,17 +31,22 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 use textures::Tiled;
 
+/// The window's icon: a scalp from above with a stippled hairline (`assets/icons/`).
+const WINDOW_ICON: &[u8] = include_bytes!("../../assets/icons/smp-studio-256.png");
+
 /// Opens the window on `photo`, or on the sample consultation.
 pub fn run(photo: Option<&Path>) -> anyhow::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("SMP Studio")
-            .with_app_id("smp-studio")
-            .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([960.0, 600.0])
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("SMP Studio")
+        .with_app_id("smp-studio")
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([960.0, 600.0])
+        .with_drag_and_drop(true);
+    // The same picture as the desktop entry's; a window without it still opens.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(WINDOW_ICON) {
+        viewport = viewport.with_icon(std::sync::Arc::new(icon));
+    }
+    let options = eframe::NativeOptions { viewport, ..Default::default() };
     let photo = photo.map(Path::to_path_buf);
     eframe::run_native(
         "SMP Studio",
@@ -498,5 +503,17 @@ impl eframe::App for SmpApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
+    }
+}
+
+#[cfg(test)]
+mod icon_tests {
+    /// The window's icon reads as the picture it is: square, its full size, not blank.
+    #[test]
+    fn the_window_icon_is_the_full_size_picture() {
+        let icon = eframe::icon_data::from_png_bytes(super::WINDOW_ICON).unwrap();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        let opaque = icon.rgba.chunks_exact(4).filter(|p| p[3] == 255).count();
+        assert!(opaque > 256 * 256 / 2, "only {opaque} opaque pixels");
     }
 }
