@@ -84,7 +84,7 @@ fn simulate(photo: &RgbImage, px_per_mm: f32, masks: &RegionMasks, preset: &Pres
     let hair = hair::detect(photo, scale);
     eprintln!(
         "  sharpness {:.3} mm at {px_per_mm} px/mm from {} ({:?})",
-        analysis.sharpness_mm(),
+        analysis.sharpness_mm().unwrap_or(f32::NAN),
         analysis.psf.measured(),
         analysis.psf.range_px()
     );
@@ -495,7 +495,7 @@ fn the_photos_sharpness_is_read_without_bias() {
                     photo = denoise(&photo);
                 }
                 let analysis = PhotoAnalysis::new(&photo, Scale { px_per_mm });
-                let found = analysis.sharpness_mm();
+                let found = analysis.sharpness_mm().unwrap_or(f32::NAN);
                 let line = format!(
                     "{blur_mm} mm at {px_per_mm} px/mm, {finish}: read {found:.3} mm ({:+.0} %, {} structures)",
                     (found / blur_mm - 1.0) * 100.0,

@@ -299,7 +299,7 @@ fn even_skin_case(tone_blend: f32) -> Case {
     Case {
         photo: RgbImage::from_pixel(width, height, image::Rgb(LIGHT)),
         truth: image::GrayImage::new(width, height),
-        hair: HairMap::empty(width, height, Scale { px_per_mm: PX_PER_MM }),
+        hair: HairMap::empty(width, height, Some(Scale { px_per_mm: PX_PER_MM })),
         masks: RegionMasks::new(width, height),
         preset,
     }

@@ -362,7 +362,7 @@ fn measuring_a_line_calibrates_the_scale() {
     settle(&mut harness);
     let c = state(&harness).consultation();
     assert!(c.analysis.fits(&c.photo, c.settings.scale), "the photo's analysis is still at the old scale");
-    assert_eq!(c.hair.scale, c.settings.scale, "the hair map is still at the old scale");
+    assert_eq!(c.hair.scale, Some(c.settings.scale), "the hair map is still at the old scale");
 }
 
 #[test]
@@ -1548,7 +1548,7 @@ fn a_photo_is_shown_before_it_is_measured_and_measured_by_its_first_render() {
     settle(&mut harness);
     let c = state(&harness).consultation();
     assert!(c.analysis.fits(&c.photo, c.settings.scale), "the first render's measures were not kept");
-    assert_eq!(c.hair.scale, c.settings.scale);
+    assert_eq!(c.hair.scale, Some(c.settings.scale));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -79,7 +79,8 @@ pub fn analyse(args: &AnalyseArgs) -> anyhow::Result<()> {
         height_px: h,
         px_per_mm: scale.px_per_mm,
         scale_given: args.px_per_mm.is_some(),
-        sharpness_mm: analysis.sharpness_mm(),
+        // Measured just above, at `scale`.
+        sharpness_mm: analysis.sharpness_mm().unwrap_or_default(),
         sharpness_from: analysis.psf.measured(),
         head: analysis.head,
         skin_share: (skin_px as f64 / pixels) as f32,

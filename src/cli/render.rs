@@ -320,7 +320,7 @@ fn save_map(map: &image::GrayImage, path: &Path, what: &str) -> anyhow::Result<(
 fn sharpness_line(scene: &Scene, analysis: &PhotoAnalysis) -> String {
     let scale = scene.settings.scale;
     let (mm, by_hand) = sim::photo_sharpness_mm(scene);
-    let estimate = analysis.sharpness_mm();
+    let estimate = analysis.sharpness_mm().unwrap_or(mm);
     if by_hand {
         format!("photo sharpness {mm:.3} mm (set by hand; estimated {estimate:.3} mm)")
     } else if analysis.psf.measured() == 0 {

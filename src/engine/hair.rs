@@ -41,8 +41,9 @@ pub const FULL_COVERAGE: f32 = 0.22;
 /// Where the photo shows hair.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HairMap {
-    /// The photo scale the map was made for (kernel sizes are in mm).
-    pub scale: Scale,
+    /// The photo scale the map was made for (kernel sizes are in mm); `None` for a photo not
+    /// looked at yet, which every scale finds anew.
+    pub scale: Option<Scale>,
     width: u32,
     height: u32,
     /// 255 on hair pixels, 0 elsewhere.
@@ -107,7 +108,7 @@ impl HairMap {
     }
 
     /// A map with no hair, for photos where detection is not wanted.
-    pub fn empty(width: u32, height: u32, scale: Scale) -> Self {
+    pub fn empty(width: u32, height: u32, scale: Option<Scale>) -> Self {
         let n = width as usize * height as usize;
         Self { scale, width, height, mask: vec![0; n], coverage: vec![0; n], darkening: vec![0; n] }
     }
@@ -122,7 +123,7 @@ pub fn detect(photo: &RgbImage, scale: Scale) -> HairMap {
     let w = width as usize;
     let h = height as usize;
     if w == 0 || h == 0 {
-        return HairMap::empty(width, height, scale);
+        return HairMap::empty(width, height, Some(scale));
     }
     let rows = || photo.as_raw().par_chunks(w * 3);
     let mut closed = vec![0u16; w * h];
@@ -161,7 +162,7 @@ pub fn detect(photo: &RgbImage, scale: Scale) -> HairMap {
     let coverage = morphology::box_share(&hair, w, h, coverage_radius(scale));
     let darkening_radius = scale.px(DARKENING_RADIUS_MM).round().max(1.0) as usize;
     let darkening = morphology::box_mean(&lost, w, h, darkening_radius);
-    HairMap { scale, width, height, mask: hair, coverage, darkening }
+    HairMap { scale: Some(scale), width, height, mask: hair, coverage, darkening }
 }
 
 /// Clears the dark specks too small to be a hair shaft (a pore, a fleck of skin): connected

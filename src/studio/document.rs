@@ -175,7 +175,7 @@ impl Document {
     /// Says whether the photo had not been measured before.
     pub(super) fn adopt_measurements(&mut self, hair: Arc<HairMap>, analysis: Arc<PhotoAnalysis>) -> bool {
         let c = &mut self.consultation;
-        if hair.scale == c.settings.scale && (hair.width(), hair.height()) == c.photo.dimensions() {
+        if hair.scale == Some(c.settings.scale) && (hair.width(), hair.height()) == c.photo.dimensions() {
             c.hair = hair;
         }
         let first = !c.analysis.is_measured();

@@ -341,8 +341,11 @@ impl Studio {
         let (photo, hair, scale) = (c.photo.clone(), c.hair.clone(), c.settings.scale);
         let analysis = c.analysis.clone();
         self.spawn("suggest", move || {
-            let hair =
-                if hair.scale == scale { hair } else { Arc::new(crate::engine::hair::detect(&photo, scale)) };
+            let hair = if hair.scale == Some(scale) {
+                hair
+            } else {
+                Arc::new(crate::engine::hair::detect(&photo, scale))
+            };
             // Only the skin is suggested: the photo's own analysis, measured now if it was not.
             let analysis = if analysis.fits(&photo, scale) {
                 analysis

@@ -129,11 +129,11 @@ fn run(jobs: Receiver<RenderJob>, results: Sender<RenderOutput>, wake: impl Fn()
             job = RenderJob { scope, ..newer };
         }
         let start = Instant::now();
-        let hair = if job.hair.scale == job.settings.scale {
+        let hair = if job.hair.scale == Some(job.settings.scale) {
             job.hair.clone()
         } else {
             let cached = hair_cache.take().filter(|h| {
-                h.scale == job.settings.scale && (h.width(), h.height()) == job.photo.dimensions()
+                h.scale == Some(job.settings.scale) && (h.width(), h.height()) == job.photo.dimensions()
             });
             cached.unwrap_or_else(|| Arc::new(hair::detect(&job.photo, job.settings.scale)))
         };

@@ -20,8 +20,9 @@ pub use surface::{Reflection, Surface};
 /// Everything measured on one photo at one scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoAnalysis {
-    /// The scale the analysis was made for (skin and surface measures are in mm).
-    pub scale: Scale,
+    /// The scale the analysis was made for (skin and surface measures are in mm); `None` for a
+    /// photo not measured yet.
+    pub scale: Option<Scale>,
     width: u32,
     height: u32,
     /// The photo's blur.
@@ -46,7 +47,7 @@ impl PhotoAnalysis {
             },
         );
         let head = skin.outline().and_then(HeadEllipse::fit);
-        Self { scale, width: photo.width(), height: photo.height(), psf, surface, skin, head }
+        Self { scale: Some(scale), width: photo.width(), height: photo.height(), psf, surface, skin, head }
     }
 
     /// A stand-in for a photo not measured yet: sharp, matte, all skin, no outline. It fits no
@@ -54,7 +55,7 @@ impl PhotoAnalysis {
     pub fn unmeasured(photo: &RgbImage) -> Self {
         let (width, height) = photo.dimensions();
         Self {
-            scale: Scale { px_per_mm: 0.0 },
+            scale: None,
             width,
             height,
             psf: PsfMap::uniform(psf::FALLBACK_SIGMA_PX),
@@ -66,16 +67,16 @@ impl PhotoAnalysis {
 
     /// Whether this analysis was measured at all (see [`PhotoAnalysis::unmeasured`]).
     pub fn is_measured(&self) -> bool {
-        self.scale.px_per_mm > 0.0
+        self.scale.is_some()
     }
 
     /// Whether this analysis was made for a photo of this size at this scale.
     pub fn fits(&self, photo: &RgbImage, scale: Scale) -> bool {
-        self.scale == scale && (self.width, self.height) == photo.dimensions()
+        self.scale == Some(scale) && (self.width, self.height) == photo.dimensions()
     }
 
-    /// The photo's blur as one figure: σ of its PSF in mm on the scalp.
-    pub fn sharpness_mm(&self) -> f32 {
-        self.scale.mm(self.psf.summary_px())
+    /// The photo's blur as one figure: σ of its PSF in mm on the scalp, once measured.
+    pub fn sharpness_mm(&self) -> Option<f32> {
+        self.scale.map(|scale| scale.mm(self.psf.summary_px()))
     }
 }

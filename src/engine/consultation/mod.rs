@@ -95,9 +95,8 @@ impl Consultation {
     /// opens at once, and the first render measures the photo at the scale then in use. For
     /// the window, where a large photo would otherwise wait seconds to be shown.
     pub fn unmeasured(photo_name: String, photo: RgbImage, preset: Preset) -> Self {
-        // A scale no render uses: the worker finds the hairs anew.
-        let unset = Scale { px_per_mm: 0.0 };
-        let hair = Arc::new(HairMap::empty(photo.width(), photo.height(), unset));
+        // Made at no scale: the worker finds the hairs anew.
+        let hair = Arc::new(HairMap::empty(photo.width(), photo.height(), None));
         let analysis = Arc::new(PhotoAnalysis::unmeasured(&photo));
         Self::with_measures(photo_name, photo, preset, SimSettings::default().scale, hair, analysis)
     }
@@ -139,7 +138,7 @@ impl Consultation {
 
     /// Measures the hairs and the photo again if the scale changed since they were measured.
     pub fn refresh_for_scale(&mut self) {
-        if self.hair.scale != self.settings.scale {
+        if self.hair.scale != Some(self.settings.scale) {
             self.hair = Arc::new(hair::detect(&self.photo, self.settings.scale));
         }
         if !self.analysis.fits(&self.photo, self.settings.scale) {
