@@ -200,12 +200,7 @@ impl SmpApp {
 
     /// Opens a dropped file: a consultation or a photo, told apart by its name.
     pub(super) fn open_dropped(&mut self, path: &Path) {
-        let purpose = if crate::engine::consultation::is_consultation_path(path) {
-            FilePurpose::OpenConsultation
-        } else {
-            FilePurpose::OpenPhoto
-        };
-        self.use_path(purpose, path);
+        self.use_path(FilePurpose::opening(path), path);
     }
 }
 

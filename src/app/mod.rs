@@ -145,12 +145,7 @@ impl SmpApp {
         }
         if let Some(path) = file {
             // A consultation given to the program (a double-clicked .smpc) opens as one.
-            let purpose = if crate::engine::consultation::is_consultation_path(path) {
-                FilePurpose::OpenConsultation
-            } else {
-                FilePurpose::OpenPhoto
-            };
-            app.actions.push(Action::UsePath(purpose, path.to_path_buf()));
+            app.actions.push(Action::UsePath(FilePurpose::opening(path), path.to_path_buf()));
         }
         app
     }

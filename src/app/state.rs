@@ -83,6 +83,18 @@ pub enum FilePurpose {
     SaveConsultation,
 }
 
+impl FilePurpose {
+    /// How a file handed to the app (dropped, or given at start) opens: a consultation as one,
+    /// anything else as a photo.
+    pub fn opening(path: &std::path::Path) -> Self {
+        if crate::engine::consultation::is_consultation_path(path) {
+            FilePurpose::OpenConsultation
+        } else {
+            FilePurpose::OpenPhoto
+        }
+    }
+}
+
 /// An action that replaces or closes the consultation on screen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Leave {

@@ -52,7 +52,7 @@ impl Notices {
     pub fn new(folder: Option<PathBuf>) -> Self {
         let mut notices = Self { folder, ..Self::default() };
         let version = env!("CARGO_PKG_VERSION");
-        notices.write(&format!("{}  start  SMP Studio {version}", timestamp(SystemTime::now())));
+        notices.log("start", &format!("SMP Studio {version}"));
         notices
     }
 
@@ -72,9 +72,7 @@ impl Notices {
         if text.trim().is_empty() {
             return;
         }
-        let at = timestamp(SystemTime::now());
-        let kind = if is_error { "error" } else { "info " };
-        self.write(&format!("{at}  {kind}  {}", text.replace('\n', " ")));
+        let at = self.log(if is_error { "error" } else { "info " }, &text);
         self.list.push_back(Notice { text, is_error, at });
         while self.list.len() > KEPT {
             self.list.pop_front();
@@ -119,11 +117,17 @@ impl Notices {
         match (self.dismissed, self.list.back_mut()) {
             (false, Some(last)) => {
                 last.text = format!("{} {addition}", last.text);
-                let line = format!("{}  info   {addition}", timestamp(SystemTime::now()));
-                self.write(&line);
+                self.log("info ", addition);
             }
             _ => self.info(addition),
         }
+    }
+
+    /// Appends "TIME  KIND  TEXT" to the log, on one line; returns the time written.
+    fn log(&mut self, kind: &str, text: &str) -> String {
+        let at = timestamp(SystemTime::now());
+        self.write(&format!("{at}  {kind}  {}", text.replace('\n', " ")));
+        at
     }
 
     fn write(&mut self, line: &str) {

@@ -4,7 +4,7 @@
 
 use super::super::action::Action;
 use super::super::commands::Command;
-use super::super::state::State;
+use super::super::state::{Notice, State};
 use super::{region_color, swatch};
 use crate::engine::mask::RegionKind;
 use eframe::egui::{self, RichText};
@@ -36,10 +36,7 @@ pub fn status_bar(state: &State, ui: &mut egui::Ui) -> Vec<Action> {
                     if ui.small_button("Dismiss").clicked() {
                         actions.push(Action::DismissNotice);
                     }
-                    let color =
-                        if notice.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                    ui.add(egui::Label::new(RichText::new(&notice.text).color(color)).truncate())
-                        .on_hover_text(&notice.text);
+                    ui.add(egui::Label::new(notice_text(ui, notice)).truncate()).on_hover_text(&notice.text);
                 }
             });
         });
@@ -102,12 +99,7 @@ pub fn notices_window(state: &State, ctx: &egui::Context) -> Vec<Action> {
                         // The time of day; the log has the date.
                         let time = notice.at.split(' ').nth(1).unwrap_or_default();
                         ui.label(RichText::new(time).weak().monospace());
-                        let color = if notice.is_error {
-                            ui.visuals().error_fg_color
-                        } else {
-                            ui.visuals().text_color()
-                        };
-                        ui.add(egui::Label::new(RichText::new(&notice.text).color(color)).wrap());
+                        ui.add(egui::Label::new(notice_text(ui, notice)).wrap());
                     });
                 }
             });
@@ -132,4 +124,10 @@ pub fn notices_window(state: &State, ctx: &egui::Context) -> Vec<Action> {
         actions.push(Action::ToggleNotices);
     }
     actions
+}
+
+/// A notice's words, in the error colour when it reports one.
+fn notice_text(ui: &egui::Ui, notice: &Notice) -> RichText {
+    let color = if notice.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+    RichText::new(&notice.text).color(color)
 }
