@@ -47,3 +47,55 @@ fn the_desktop_entry_the_file_type_and_the_icon_agree_with_the_app() {
         assert_eq!((png.width(), png.height()), (size, size));
     }
 }
+
+/// The AppStream metadata describes this version of this program: its release is the crate's
+/// version, it launches the desktop entry that is shipped, and it claims the consultation type.
+#[test]
+fn the_software_centre_metadata_agrees_with_the_app() {
+    let meta = read("packaging/smp-studio.metainfo.xml");
+    let desktop = read("packaging/smp-studio.desktop");
+    let mime = read("packaging/smp-studio.xml");
+    let between = |text: &str, open: &str, close: &str| -> Vec<String> {
+        text.split(open).skip(1).filter_map(|rest| rest.split(close).next()).map(str::to_owned).collect()
+    };
+    let latest = between(&meta, "<release version=\"", "\"");
+    assert_eq!(
+        latest.first().map(String::as_str),
+        Some(env!("CARGO_PKG_VERSION")),
+        "the newest release listed"
+    );
+    let launched = between(&meta, "<launchable type=\"desktop-id\">", "</launchable>");
+    assert_eq!(launched, ["smp-studio.desktop"]);
+    let declared = between(&mime, "<mime-type type=\"", "\"");
+    assert_eq!(between(&meta, "<mediatype>", "</mediatype>"), declared);
+    let categories: Vec<String> = between(&meta, "<category>", "</category>");
+    assert_eq!(format!("{};", categories.join(";")), entry(&desktop, "Categories"));
+    assert_eq!(between(&meta, "<binary>", "</binary>"), [env!("CARGO_PKG_NAME")]);
+}
+
+/// Every file the Debian package takes from the source tree is there (the generated man pages
+/// and completions come from `examples/package_docs.rs`, whose own test covers them).
+#[test]
+fn the_package_names_only_files_that_exist() {
+    let manifest = read("Cargo.toml");
+    let deb = manifest.split("[package.metadata.deb]").nth(1).expect("Cargo.toml describes the package");
+    let deb = deb.split("\n[").next().unwrap_or(deb);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources: Vec<&str> = deb
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("[\"")?.split('"').next())
+        .filter(|source| !source.starts_with("target/"))
+        .collect();
+    assert!(sources.len() >= 10, "{sources:?}");
+    for source in sources {
+        match source.strip_suffix("*.ron") {
+            Some(folder) => assert!(std::fs::read_dir(root.join(folder)).unwrap().count() >= 9, "{source}"),
+            None => assert!(root.join(source).is_file(), "the package names {source}, which is missing"),
+        }
+    }
+    for shipped in
+        ["packaging/smp-studio.desktop", "packaging/smp-studio.xml", "packaging/smp-studio.metainfo.xml"]
+    {
+        assert!(deb.contains(shipped), "the package leaves out {shipped}");
+    }
+}
