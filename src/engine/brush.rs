@@ -39,6 +39,19 @@ impl Brush {
 
     /// Applies one dab centred at `(cx, cy)` and returns the pixels it may have changed.
     pub fn dab(&self, mask: &mut Mask, cx: f32, cy: f32) -> PixelRect {
+        self.dab_with(mask, None, cx, cy)
+    }
+
+    /// Applies one dab of a stroke that began on `before` (the layer as it was when the stroke
+    /// started). Within a stroke the dabs overlap by their maximum, so dragging slowly paints no
+    /// darker than dragging fast; the stroke as a whole adds to what was there. Two soft strokes
+    /// side by side, whose edges cross at half coverage each, thus meet at full coverage: no
+    /// lighter seam where they join.
+    pub fn dab_over(&self, mask: &mut Mask, before: &Mask, cx: f32, cy: f32) -> PixelRect {
+        self.dab_with(mask, Some(before), cx, cy)
+    }
+
+    fn dab_with(&self, mask: &mut Mask, before: Option<&Mask>, cx: f32, cy: f32) -> PixelRect {
         let r = self.radius_px.max(0.5);
         let rect = PixelRect::around(cx, cy, r, mask.bounds());
         if rect.is_empty() {
@@ -54,7 +67,10 @@ impl Brush {
                 }
                 let old = mask.get(x, y) as f32;
                 let new = match self.mode {
-                    BrushMode::Paint => old.max(cov * 255.0),
+                    BrushMode::Paint => {
+                        let under = before.map_or(0.0, |b| b.get(x, y) as f32);
+                        old.max((under + cov * 255.0).min(255.0))
+                    }
                     BrushMode::Erase => old * (1.0 - cov),
                 };
                 mask.set(x, y, new.round().clamp(0.0, 255.0) as u8);
@@ -106,9 +122,10 @@ impl StrokeInterpolator {
 pub fn stroke(brush: &Brush, mask: &mut Mask, points: &[(f32, f32)]) -> PixelRect {
     let mut interp = StrokeInterpolator::default();
     let mut dirty = PixelRect { x0: 0, y0: 0, x1: 0, y1: 0 };
+    let before = mask.clone();
     for &p in points {
         for (x, y) in interp.to(p, brush.spacing_px()) {
-            dirty = dirty.union(brush.dab(mask, x, y));
+            dirty = dirty.union(brush.dab_over(mask, &before, x, y));
         }
     }
     dirty
@@ -185,6 +202,27 @@ mod tests {
         assert!(brush.coverage(0.0) > brush.coverage(5.0));
         assert!(brush.coverage(5.0) > brush.coverage(9.0));
         assert_eq!(brush.coverage(10.0), 0.0);
+    }
+
+    /// Two soft strokes laid side by side, their edges crossing at half coverage, join at full
+    /// coverage; with each stroke's own coverage kept by maximum they met at half (a pale seam
+    /// of half the dots between them).
+    #[test]
+    fn soft_strokes_side_by_side_leave_no_seam() {
+        let soft = Brush { radius_px: 40.0, hardness: 0.0, mode: BrushMode::Paint };
+        let mut mask = Mask::new(300, 200);
+        stroke(&soft, &mut mask, &[(20.0, 80.0), (280.0, 80.0)]);
+        let alone = mask.get(150, 100);
+        assert!((100..=160).contains(&alone), "one stroke's edge between them: {alone}");
+        stroke(&soft, &mut mask, &[(20.0, 120.0), (280.0, 120.0)]);
+        let seam = (80..=120).map(|y| mask.get(150, y)).min().unwrap_or(0);
+        assert!(seam >= 242, "the coverage between the strokes dips to {seam}");
+        // Within one stroke, dabs do not build up: a slow drag is no stronger than one dab.
+        let mut once = Mask::new(100, 100);
+        soft.dab(&mut once, 50.0, 50.0);
+        let mut slow = Mask::new(100, 100);
+        stroke(&soft, &mut slow, &[(50.0, 50.0), (50.2, 50.0), (50.0, 50.0), (50.1, 50.1)]);
+        assert!((0..100).all(|x| slow.get(x, 70).abs_diff(once.get(x, 70)) <= 3), "a slow drag built up");
     }
 
     #[test]

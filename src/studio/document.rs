@@ -245,8 +245,8 @@ impl Document {
         let mut dirty = EMPTY;
         for &p in points_px {
             for (x, y) in stroke.interpolator.to(p, brush.spacing_px()) {
-                for &kind in &stroke.layers {
-                    dirty = dirty.union(brush.dab(self.consultation.masks.get_mut(kind), x, y));
+                for (kind, before) in &stroke.before {
+                    dirty = dirty.union(brush.dab_over(self.consultation.masks.get_mut(*kind), before, x, y));
                 }
             }
         }

@@ -305,3 +305,29 @@ fn a_preset_read_off_the_photo_undoes_by_its_name() {
     assert_eq!(doc.consultation().preset.dots.darkness, 0.33);
     assert_eq!(doc.history().redo_name(), Some("skin sample"));
 }
+
+/// Two soft strokes side by side, each a separate gesture, join without a paler seam: the
+/// second adds to the first's fading edge rather than keeping the larger of the two.
+#[test]
+fn soft_strokes_painted_one_after_the_other_join_without_a_seam() {
+    let mut doc = document();
+    let soft = |y: f32| Edit::Paint {
+        layers: vec![RegionKind::Bald],
+        mode: BrushMode::Paint,
+        radius_px: 20.0,
+        hardness: 0.0,
+        points_px: vec![(10.0, y), (190.0, y)],
+    };
+    doc.apply(soft(55.0));
+    doc.apply(Edit::EndGesture);
+    doc.apply(soft(75.0));
+    doc.apply(Edit::EndGesture);
+    let bald = doc.consultation().masks.get(RegionKind::Bald);
+    let seam = (55..=75).map(|y| bald.get(100, y)).min().unwrap_or(0);
+    assert!(seam >= 242, "coverage between the strokes dips to {seam}");
+    doc.apply(Edit::Undo);
+    assert!(
+        doc.consultation().masks.get(RegionKind::Bald).get(100, 65) < 160,
+        "undo takes the second stroke back"
+    );
+}
