@@ -483,3 +483,69 @@ fn healed_specks_sit_warm_against_the_skin_on_every_preset() {
     println!("{report:#?}");
     assert!(failures.is_empty(), "{failures:#?} in {report:#?}");
 }
+
+/// A healed 6 mm FUT strip, paler than the skin, under a scar region painted 2 mm wider than it
+/// each side, with the donor area around it treated as a bald region: at arm's length (the mean
+/// over the band, which is what a fit-to-window view averages) the strip is camouflaged, within
+/// 5 % of the treated skin beside it, with no dark rim along its edges.
+#[test]
+fn a_strip_scar_under_a_scar_region_disappears_into_the_treated_skin() {
+    let preset = preset::resolve("FUT strip scar camouflage").unwrap();
+    let mut case = Case::new(600, 400, LIGHT, HairLayout::Bald, preset);
+    // Evenly lit skin with a fine grain, so that rows compare with rows.
+    case.photo = RgbImage::from_fn(600, 400, |x, y| {
+        let grain = ((x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 7) as i16 - 3;
+        image::Rgb(LIGHT.map(|v| (v as i16 + grain) as u8))
+    });
+    let (y0, y1) = (170u32, 230u32);
+    for (_, y, p) in case.photo.enumerate_pixels_mut() {
+        if (y0..y1).contains(&y) {
+            p.0 = std::array::from_fn(|c| (p.0[c] as f32 + 0.45 * (250.0 - p.0[c] as f32)) as u8);
+        }
+    }
+    case.fill(RegionKind::Bald, 0, 0, 600, 400);
+    case.fill(RegionKind::Scar, 0, y0 - 20, 600, y1 + 20);
+    let result = case.render(settings()).image;
+    if let Ok(dir) = std::env::var("SMP_SHOTS") {
+        result.save(format!("{dir}/fut.png")).unwrap();
+    }
+    let mean = |image: &RgbImage, ys: std::ops::Range<u32>| {
+        let lin = smp_studio::engine::color::srgb8_to_linear;
+        let luminance = |p: [u8; 3]| 0.2126 * lin(p[0]) + 0.7152 * lin(p[1]) + 0.0722 * lin(p[2]);
+        let n = ys.len() as f64 * 500.0;
+        ys.flat_map(|y| (50..550).map(move |x| (x, y)))
+            .map(|(x, y)| luminance(image.get_pixel(x, y).0) as f64)
+            .sum::<f64>()
+            / n
+    };
+    // Beside the scar, above and below, so the head's shading evens out.
+    let beside = |image: &RgbImage| (mean(image, 60..120) + mean(image, 280..340)) / 2.0;
+    let band = |image: &RgbImage| mean(image, y0..y1);
+    let before = band(&case.photo) / beside(&case.photo) - 1.0;
+    let after = band(&result) / beside(&result) - 1.0;
+    eprintln!(
+        "strip {:+.1} % before, {:+.1} % after; treated skin {:.3} of the photo's",
+        before * 100.0,
+        after * 100.0,
+        beside(&result) / beside(&case.photo)
+    );
+    for (name, ys) in [("upper margin", y0 - 20..y0), ("lower margin", y1..y1 + 20)] {
+        eprintln!("{name} {:+.1} %", (mean(&result, ys) / beside(&result) - 1.0) * 100.0);
+    }
+    let rows: Vec<f64> = (y0 - 30..y1 + 30)
+        .step_by(5)
+        .map(|y| (mean(&result, y..y + 5) / beside(&result) - 1.0) * 100.0)
+        .collect();
+    eprintln!("{rows:.1?}");
+    assert!(before > 0.15, "the generated strip is {:.0} % paler", before * 100.0);
+    assert!(after.abs() <= 0.05, "the strip is {:+.1} % against the treated skin beside it", after * 100.0);
+    // Row by row at a fit view's resolution (1 mm), so a dark rim or a pale seam shows.
+    for y in (y0 - 30..y1 + 30).step_by(10) {
+        let row = mean(&result, y..y + 10) / beside(&result) - 1.0;
+        assert!(
+            row.abs() <= 0.06,
+            "the millimetre from row {y} is {:+.1} % against the treated skin",
+            row * 100.0
+        );
+    }
+}

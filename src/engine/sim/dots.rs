@@ -109,7 +109,8 @@ fn local_at(scene: &Scene, fields: &Fields, x: u32, y: u32) -> Option<Local> {
             _ => (1.0, 1.0),
         };
         let density = coverage * factor;
-        if best.is_none_or(|b| density > b.density) {
+        // A scar painted over another region is the more particular intent: it wins a tie.
+        if best.is_none_or(|b| density > b.density || (kind == RegionKind::Scar && density >= b.density)) {
             best = Some(Local { density, region: kind, hairline_t, edge: 1.0 });
         }
     }
@@ -309,7 +310,11 @@ pub(super) fn pigment_share(scene: &Scene, fields: &Fields, x: u32, y: u32) -> f
     let session = scene.settings.session.clamp(1, preset.session_count());
     // A region's edge keeps a share of the whole treatment's darkening (see `edges`); the
     // shadow gives its part of it with the dots' number, whatever their lightness there.
-    let (diameter_mm, darkness) = nominal_dot(preset, &Local { edge: 1.0, ..local });
+    // Scar tissue's lower retention shows in its dots; the pigment scattered between them runs
+    // on across a scar region's edge as it does in the skin beside it, so the shadow has no
+    // step there (`scar_tone` evens out what the lighter dots leave).
+    let region = if local.region == RegionKind::Scar { RegionKind::Bald } else { local.region };
+    let (diameter_mm, darkness) = nominal_dot(preset, &Local { edge: 1.0, region, ..local });
     let size = diameter_mm / preset.dots.dot_diameter_mm.max(1e-3);
     let dark = darkness / preset.dots.darkness.max(1e-3) * stage_factors(scene).1;
     preset.session_fraction(session) * local.density * dark * size * size

@@ -58,10 +58,11 @@ pub struct Fields {
 
 impl Fields {
     pub fn compute(scene: &Scene) -> Fields {
-        let full_darkening = super::optics::full_density_darkening(scene);
+        let full = super::optics::full_density_darkening(scene);
+        let full_darkening = full.total();
         Fields {
             hairline: hairline_depth(scene),
-            scar_tone: ScarTone::compute(scene),
+            scar_tone: ScarTone::compute(scene, full.dots),
             edges: EdgeBlend::compute(scene, full_darkening),
             full_darkening,
         }

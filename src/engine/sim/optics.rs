@@ -227,10 +227,11 @@ pub(super) fn max_reach_px(scene: &Scene, optics: &Optics) -> f32 {
     (optics.reach_px().powi(2) + (REACH_SIGMAS * blur).powi(2)).sqrt() + optics.stamp_px + 2.0
 }
 
-/// Share of the skin's light (luminance) the preset's dots take away at full density, for a healed dot of the bulk's nominal size and darkness: the yardstick native
+/// The share of the skin's light (luminance) the preset's dots and their shadow take away at full
+/// density, for a healed dot of the bulk's nominal size and darkness: the yardstick native
 /// hair's look is measured with. Healed, whatever the stage shown, so a fresh result places the
 /// very dots that will heal.
-pub(super) fn full_density_darkening(scene: &Scene) -> f32 {
+pub(super) fn full_density_darkening(scene: &Scene) -> FullDensity {
     let preset = scene.preset;
     let healed = super::SimSettings { stage: Stage::Healed { years: 0.0 }, ..scene.settings };
     let o = Optics::new(&Scene { settings: healed, ..*scene });
@@ -269,7 +270,22 @@ pub(super) fn full_density_darkening(scene: &Scene) -> f32 {
     let per_mm2 = preset.density.target_dots_per_cm2 / 100.0;
     let dots = (light_px2 / (px_per_mm * px_per_mm) * per_mm2).clamp(0.0, 1.0);
     let shadow = o.shadow.as_ref().map_or(0.0, |s| s.full_density_share(scene));
-    1.0 - (1.0 - dots) * (1.0 - shadow)
+    FullDensity { dots, shadow }
+}
+
+/// The share of the skin's light the preset's treatment takes away at full density, healed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct FullDensity {
+    /// What the dots themselves take.
+    pub dots: f32,
+    /// What the pigment scattered between them takes.
+    pub shadow: f32,
+}
+
+impl FullDensity {
+    pub fn total(self) -> f32 {
+        1.0 - (1.0 - self.dots) * (1.0 - self.shadow)
+    }
 }
 
 /// Complementary error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
