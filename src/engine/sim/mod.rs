@@ -182,10 +182,6 @@ impl Stats {
     pub fn region(&self, kind: RegionKind) -> RegionStats {
         self.regions[kind.index()]
     }
-
-    pub fn total_dots(&self) -> usize {
-        self.regions.iter().map(|r| r.dots).sum()
-    }
 }
 
 /// A finished simulation.
