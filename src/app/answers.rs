@@ -6,6 +6,7 @@ use super::{Action, Command, SmpApp};
 use crate::engine::photo_check;
 use crate::engine::preset::Preset;
 use crate::studio::compare::Variant;
+use crate::studio::notices::Topic;
 use crate::studio::{Edit, Event, Origin, PresetOp, Reading};
 use eframe::egui;
 
@@ -173,6 +174,8 @@ impl SmpApp {
         match event {
             Event::Opened { origin, name, notices } => {
                 self.state.controls.show_before = false;
+                // Restored work is not a fresh opening: news about the photo is said apart.
+                let topic = if origin == Origin::Restored { Topic::Other } else { Topic::Opening };
                 let text = match origin {
                     Origin::Photo(_) => {
                         format!(
@@ -198,9 +201,9 @@ impl SmpApp {
                     // An incomplete or reduced photo is said first, plainly.
                     Some(notice) => {
                         let text = format!("{} {text}", super::sentence(&notice.to_string()));
-                        self.state.notices.error(text);
+                        self.state.notices.push_about(topic, text, true);
                     }
-                    None => self.info(text),
+                    None => self.state.notices.push_about(topic, text, false),
                 }
             }
             Event::Saved { path, revision } => {
@@ -217,7 +220,7 @@ impl SmpApp {
                     match self.state.notice() {
                         // An error stays until it is dismissed.
                         Some(n) if n.is_error => {}
-                        Some(n) if n.text.starts_with("Opened") => self.state.notices.extend_current(&check),
+                        Some(n) if n.topic == Topic::Opening => self.state.notices.extend_current(&check),
                         _ => self.info(check),
                     }
                 }

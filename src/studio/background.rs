@@ -17,6 +17,43 @@ pub enum Target {
     Refused(StudioError),
 }
 
+/// What a background job is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Opening a photo, a consultation, the sample or restored work.
+    Open,
+    Save,
+    Export,
+    /// A change to the preset library.
+    Presets,
+    Settings,
+    Suggest,
+    Stubble,
+}
+
+impl JobKind {
+    /// The job's name, for its thread and for a sentence about it.
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::Open => "open",
+            JobKind::Save => "save",
+            JobKind::Export => "export",
+            JobKind::Presets => "presets",
+            JobKind::Settings => "settings",
+            JobKind::Suggest => "suggest",
+            JobKind::Stubble => "stubble",
+        }
+    }
+
+    /// Whether the job writes files: the window shows it and, closing, waits for it.
+    pub fn writes_files(self) -> bool {
+        match self {
+            JobKind::Save | JobKind::Export | JobKind::Presets | JobKind::Settings => true,
+            JobKind::Open | JobKind::Suggest | JobKind::Stubble => false,
+        }
+    }
+}
+
 /// What a finished background job hands back.
 pub(super) enum Done {
     Opened(Result<Box<(Consultation, Origin, Vec<PhotoNotice>)>, StudioError>),
@@ -34,11 +71,12 @@ impl Studio {
     /// Runs `job` on a thread of its own; its result comes back through [`Studio::poll`].
     pub(super) fn spawn(
         &mut self,
-        what: &'static str,
+        kind: JobKind,
         job: impl FnOnce() -> Done + Send + 'static,
     ) -> Result<(), StudioError> {
         let (tx, rx) = channel();
         let wake = self.wake.clone();
+        let what = kind.name();
         std::thread::Builder::new()
             .name(format!("smp-{what}"))
             .spawn(move || {
@@ -47,7 +85,7 @@ impl Studio {
                 wake();
             })
             .map_err(|e| StudioError::Thread { what, reason: e.to_string() })?;
-        self.jobs.push((what, rx));
+        self.jobs.push((kind, rx));
         Ok(())
     }
 
@@ -55,7 +93,7 @@ impl Studio {
     pub fn open_photo(&mut self, path: &Path) -> Result<(), StudioError> {
         let path = path.to_path_buf();
         let preset = self.consultation().preset.clone();
-        self.spawn("open", move || {
+        self.spawn(JobKind::Open, move || {
             Done::Opened(open_photo(&path, preset).map(|(c, origin, notices)| Box::new((c, origin, notices))))
         })?;
         self.loading = true;
@@ -65,7 +103,7 @@ impl Studio {
     /// Opens a saved consultation (a `.smpc` file, or a folder from an earlier version).
     pub fn open_consultation(&mut self, path: &Path) -> Result<(), StudioError> {
         let path = path.to_path_buf();
-        self.spawn("open", move || {
+        self.spawn(JobKind::Open, move || {
             Done::Opened(
                 Consultation::load(&path)
                     .map(|c| Box::new((c, Origin::File(path), Vec::new())))
@@ -77,7 +115,7 @@ impl Studio {
     }
 
     pub fn open_sample(&mut self) -> Result<(), StudioError> {
-        self.spawn("open", || {
+        self.spawn(JobKind::Open, || {
             Done::Opened(
                 sample::load().map(|c| Box::new((c, Origin::Sample, Vec::new()))).map_err(StudioError::from),
             )
@@ -133,7 +171,7 @@ impl Studio {
         let snapshot = self.consultation().clone();
         let revision = self.document.revision();
         let path = consultation_path(path);
-        self.spawn("save", move || {
+        self.spawn(JobKind::Save, move || {
             Done::Saved(snapshot.save(&path).map(|()| (path, revision)).map_err(StudioError::from))
         })
     }
@@ -142,7 +180,7 @@ impl Studio {
     pub fn presets(&mut self, op: PresetOp) -> Result<(), StudioError> {
         let store = self.store.clone();
         let current = self.consultation().preset.clone();
-        self.spawn("presets", move || Done::Presets(Box::new(presets::run(store, op, current))))?;
+        self.spawn(JobKind::Presets, move || Done::Presets(Box::new(presets::run(store, op, current))))?;
         self.presets_busy = true;
         Ok(())
     }
@@ -151,7 +189,7 @@ impl Studio {
     pub fn restore(&mut self) -> Result<(), StudioError> {
         let Some(note) = self.restore_offer.take() else { return Ok(()) };
         let Some(file) = self.recovery.consultation_file() else { return Ok(()) };
-        self.spawn("open", move || {
+        self.spawn(JobKind::Open, move || {
             let opened = Consultation::load(&file)
                 .map(|mut c| {
                     c.photo_name = note.photo_name;
@@ -183,8 +221,8 @@ impl Studio {
     /// `limit`.
     pub fn finish(&mut self, limit: Duration) {
         let deadline = Instant::now() + limit;
-        for (what, rx) in std::mem::take(&mut self.jobs) {
-            if what != "open" {
+        for (kind, rx) in std::mem::take(&mut self.jobs) {
+            if kind.writes_files() {
                 let _ = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
             }
         }
@@ -213,4 +251,35 @@ fn open_photo(path: &Path, preset: Preset) -> Result<(Consultation, Origin, Vec<
     // A new consultation is dated today; the clinician can change it under Patient and notes.
     consultation.notes.date = crate::engine::consultation::PatientNotes::today();
     Ok((consultation, Origin::Photo(path.to_path_buf()), loaded.notices))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Suggest regions and Match stubble write nothing: while only they run, the window says
+    /// no file is being written and closing does not wait for them; a save does both.
+    #[test]
+    fn only_jobs_that_write_files_count_as_writing() {
+        let (mut studio, _) = Studio::new(Folders::default(), || {});
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let held = std::sync::Mutex::new(held);
+        let wait = move || {
+            let _ = held.lock().map(|rx| rx.recv_timeout(Duration::from_secs(5)));
+        };
+        let wait = Arc::new(wait);
+        for kind in [JobKind::Suggest, JobKind::Stubble, JobKind::Open] {
+            let wait = wait.clone();
+            studio
+                .spawn(kind, move || {
+                    wait();
+                    Done::Settings(Ok(()))
+                })
+                .unwrap();
+        }
+        assert!(!studio.writing(), "reading work counted as writing files");
+        studio.spawn(JobKind::Save, || Done::Settings(Ok(()))).unwrap();
+        assert!(studio.writing());
+        drop(release);
+    }
 }

@@ -1,7 +1,7 @@
 //! Hand-outs from the window: what the clinician chose in the export dialog, made in the
 //! background with progress a person can watch and a Cancel that stops it.
 
-use super::background::Done;
+use super::background::{Done, JobKind};
 use super::{Studio, StudioError};
 use crate::engine::consultation::Consultation;
 use crate::engine::export::{self, ExportOptions, ExportSize, ImageFormat};
@@ -136,7 +136,7 @@ impl Studio {
         let cancel = Arc::new(AtomicBool::new(false));
         let (report, stop) = (progress.clone(), cancel.clone());
         let wake = self.wake.clone();
-        self.spawn("export", move || {
+        self.spawn(JobKind::Export, move || {
             snapshot.refresh_for_scale();
             let step = |done: f32| {
                 report.store(done.to_bits(), Ordering::Relaxed);

@@ -18,7 +18,7 @@ pub mod settings;
 pub mod thumbnails;
 pub mod worker;
 
-use background::Done;
+use background::{Done, JobKind};
 pub use background::{Target, consultation_path};
 pub use document::{Document, Origin};
 pub use edit::{Change, Edit, Reading, RenderScope};
@@ -132,7 +132,7 @@ pub struct Studio {
     settings_path: Option<PathBuf>,
     thumbnails: Thumbnails,
     compare: compare::Compare,
-    jobs: Vec<(&'static str, Receiver<Done>)>,
+    jobs: Vec<(JobKind, Receiver<Done>)>,
     /// A document on its way in: edits wait until it is here.
     loading: bool,
     /// The hand-out being made, with its progress and Cancel.
@@ -245,7 +245,7 @@ impl Studio {
         }
         let Some(path) = self.settings_path.clone() else { return };
         let settings = self.settings.clone();
-        let written = self.spawn("settings", move || {
+        let written = self.spawn(JobKind::Settings, move || {
             Done::Settings(settings.save(&path).map_err(|e| {
                 StudioError::Settings(format!("Could not keep the settings in {} ({e}).", path.display()))
             }))
@@ -288,9 +288,9 @@ impl Studio {
         self.loading
     }
 
-    /// Files are being written (a save, an export, the settings).
+    /// Files are being written (a save, an export, the preset library, the settings).
     pub fn writing(&self) -> bool {
-        self.jobs.iter().any(|(what, _)| *what != "open")
+        self.jobs.iter().any(|(kind, _)| kind.writes_files())
     }
 
     pub fn presets_busy(&self) -> bool {
@@ -340,7 +340,7 @@ impl Studio {
         let c = self.consultation();
         let (photo, hair, scale) = (c.photo.clone(), c.hair.clone(), c.settings.scale);
         let analysis = c.analysis.clone();
-        self.spawn("suggest", move || {
+        self.spawn(JobKind::Suggest, move || {
             let hair = if hair.scale == Some(scale) {
                 hair
             } else {
@@ -373,7 +373,7 @@ impl Studio {
             radius_mm: stubble::DEFAULT_RADIUS_MM,
         };
         let (photo, preset) = (c.photo.clone(), c.preset.clone());
-        self.spawn("stubble", move || {
+        self.spawn(JobKind::Stubble, move || {
             let found = stubble::match_in(&photo, &preset, place).map(Box::new);
             Done::StubbleMatched(photo, found)
         })

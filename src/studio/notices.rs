@@ -30,8 +30,19 @@ pub fn default_dir() -> Option<PathBuf> {
 pub struct Notice {
     pub text: String,
     pub is_error: bool,
+    pub topic: Topic,
     /// When it was said, as the log writes it ("2026-12-07 21:50:03 UTC").
     pub at: String,
+}
+
+/// What a notice is about, where later news may add to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Topic {
+    #[default]
+    Other,
+    /// The photo or consultation just opened: what is found on it once it is measured (a
+    /// blurred photo) is said in the same notice.
+    Opening,
 }
 
 /// The notices of this session, newest last.
@@ -68,12 +79,17 @@ impl Notices {
 
     /// Says something: it becomes the notice on show, joins the list and is logged.
     pub fn push(&mut self, text: impl Into<String>, is_error: bool) {
+        self.push_about(Topic::Other, text, is_error);
+    }
+
+    /// Says `text` about `topic`.
+    pub fn push_about(&mut self, topic: Topic, text: impl Into<String>, is_error: bool) {
         let text = text.into();
         if text.trim().is_empty() {
             return;
         }
         let at = self.log(if is_error { "error" } else { "info " }, &text);
-        self.list.push_back(Notice { text, is_error, at });
+        self.list.push_back(Notice { text, is_error, topic, at });
         while self.list.len() > KEPT {
             self.list.pop_front();
         }
@@ -141,7 +157,8 @@ impl Notices {
                 "The log could not be written in {}: {e}. Notices are still listed here.",
                 folder.display()
             );
-            self.list.push_back(Notice { text, is_error: true, at: timestamp(SystemTime::now()) });
+            let at = timestamp(SystemTime::now());
+            self.list.push_back(Notice { text, is_error: true, topic: Topic::Other, at });
         }
     }
 }
