@@ -388,6 +388,15 @@ mod tests {
     use super::*;
     use crate::engine::synth::Stubble;
 
+    /// A bound on a path the limits table does not know would be silently ignored.
+    #[test]
+    fn every_match_bound_is_a_preset_field_within_its_limits() {
+        for (path, lo, hi) in MATCH_BOUNDS {
+            let limit = limits::field(path).unwrap_or_else(|| panic!("{path} is not a preset field"));
+            assert!(limit.contains(lo) && limit.contains(hi) && lo < hi, "{path}: {lo}–{hi}");
+        }
+    }
+
     fn stubble_photo(scale: Scale, diameter_mm: f32, per_cm2: f32, contrast: f32) -> RgbImage {
         let mut photo = RgbImage::from_pixel(400, 400, Rgb([200, 160, 140]));
         Stubble { diameter_mm, per_cm2, contrast, seed: 11 }.paint(&mut photo, scale, (0, 0, 400, 400));

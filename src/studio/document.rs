@@ -12,7 +12,6 @@ use crate::engine::hair::HairMap;
 use crate::engine::head::{Dome, OutlineChoice};
 use crate::engine::history::{Applied, Choices, History, MaskPatch, Step};
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
-use crate::engine::preset::limits;
 use crate::engine::sim::MAX_PHOTO_SHARPNESS_MM;
 use crate::engine::units::Scale;
 use std::path::{Path, PathBuf};
@@ -342,11 +341,7 @@ impl Document {
                 c.preset = *preset;
                 c.settings.session = c.settings.session.clamp(1, c.preset.session_count());
             }
-            Edit::SetPresetField { path, value } => {
-                if let Some(limit) = limits::field(path) {
-                    (limit.set)(&mut c.preset, limit.clamp(value));
-                }
-            }
+            Edit::SetPresetField { field, value } => (field.set)(&mut c.preset, field.clamp(value)),
             Edit::SetHairlineStyle(style) => c.preset.hairline.style = style,
             Edit::SetSession(session) => c.settings.session = session.clamp(1, c.preset.session_count()),
             Edit::SetStage(stage) => c.settings.stage = stage,

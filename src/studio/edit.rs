@@ -8,6 +8,7 @@ use crate::engine::consultation::PatientNotes;
 use crate::engine::design::HairlineDesign;
 use crate::engine::head::OutlineChoice;
 use crate::engine::mask::{Mask, PixelRect, RegionKind};
+use crate::engine::preset::limits::Limit;
 use crate::engine::preset::{HairlineStyle, Preset};
 use crate::engine::sim::Stage;
 use std::sync::Arc;
@@ -39,10 +40,10 @@ pub enum Edit {
     EndGesture,
     /// Applies a preset (from the library, or an adjusted copy).
     SetPreset(Box<Preset>),
-    /// One number of the applied preset, by its path in the limits table (`dots.darkness`);
-    /// values outside the field's range are brought into it.
+    /// One number of the applied preset, a field of the limits table (so never an unknown
+    /// one); values outside the field's range are brought into it.
     SetPresetField {
-        path: &'static str,
+        field: &'static Limit,
         value: f32,
     },
     SetHairlineStyle(HairlineStyle),

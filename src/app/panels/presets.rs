@@ -190,7 +190,7 @@ fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui
                 .max_decimals(readable_decimals(limit.range()))
                 .logarithmic(limit.path.ends_with("_mm") || limit.path.ends_with("cm2"));
             if ui.add(slider).labelled_by(name.id).on_hover_text(limit.doc).changed() {
-                actions.push(Action::Edit(Edit::SetPresetField { path: limit.path, value }));
+                actions.push(Action::Edit(Edit::SetPresetField { field: limit, value }));
             }
         }
         egui::ComboBox::from_label("Hairline style").selected_text(preset.hairline.style.label()).show_ui(
@@ -225,7 +225,16 @@ fn adjust_ui(state: &State, is_user: bool, applied: Option<usize>, ui: &mut egui
 
 #[cfg(test)]
 mod tests {
-    use super::readable_decimals;
+    use super::{ADJUSTABLE, readable_decimals};
+    use crate::engine::preset::limits;
+
+    /// A slider whose path is not in the limits table would silently not be drawn.
+    #[test]
+    fn every_adjustable_field_has_its_limits() {
+        for path in ADJUSTABLE {
+            assert!(limits::field(path).is_some(), "{path} is not a preset field");
+        }
+    }
 
     #[test]
     fn sliders_show_the_precision_a_person_reads() {

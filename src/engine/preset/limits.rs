@@ -22,6 +22,19 @@ pub struct Limit {
     pub set: fn(&mut Preset, f32),
 }
 
+/// A field is known by its path: two limits are the same field when their paths are.
+impl PartialEq for Limit {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl std::fmt::Debug for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Limit({})", self.path)
+    }
+}
+
 impl Limit {
     pub fn range(&self) -> RangeInclusive<f32> {
         self.min..=self.max

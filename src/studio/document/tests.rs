@@ -16,6 +16,10 @@ fn contents(doc: &Document) -> (crate::engine::mask::RegionMasks, Choices) {
     (doc.consultation().masks.clone(), doc.choices())
 }
 
+fn field(path: &str) -> &'static crate::engine::preset::limits::Limit {
+    crate::engine::preset::limits::field(path).unwrap()
+}
+
 fn paint(kind: RegionKind, from: (f32, f32), to: (f32, f32)) -> Edit {
     Edit::Paint {
         layers: vec![kind],
@@ -42,8 +46,8 @@ fn every_edit() -> Vec<Vec<Edit>> {
         }],
         vec![Edit::SetPreset(Box::new(other))],
         vec![
-            Edit::SetPresetField { path: "dots.darkness", value: 0.4 },
-            Edit::SetPresetField { path: "dots.darkness", value: 0.5 },
+            Edit::SetPresetField { field: field("dots.darkness"), value: 0.4 },
+            Edit::SetPresetField { field: field("dots.darkness"), value: 0.5 },
         ],
         vec![Edit::SetHairlineStyle(HairlineStyle::Defined)],
         vec![Edit::SetSession(1)],
@@ -163,7 +167,7 @@ fn redrawing_follows_what_changed() {
     // A scar's tone depends on all of it.
     let change = doc.apply(paint(RegionKind::Scar, (20.0, 80.0), (60.0, 80.0)));
     assert_eq!(change.render, Some(RenderScope::Everything));
-    let change = doc.apply(Edit::SetPresetField { path: "dots.dot_diameter_mm", value: 0.3 });
+    let change = doc.apply(Edit::SetPresetField { field: field("dots.dot_diameter_mm"), value: 0.3 });
     assert_eq!((change.render, change.tint), (Some(RenderScope::Everything), None));
     let change = doc.apply(Edit::ShowRegions(false));
     assert_eq!((change.render, change.tint, change.edited), (None, Some(PixelRect::full(200, 150)), false));
@@ -174,9 +178,9 @@ fn redrawing_follows_what_changed() {
 #[test]
 fn slider_values_outside_the_table_are_brought_into_range() {
     let mut doc = document();
-    doc.apply(Edit::SetPresetField { path: "dots.darkness", value: 7.0 });
+    doc.apply(Edit::SetPresetField { field: field("dots.darkness"), value: 7.0 });
     assert_eq!(doc.consultation().preset.dots.darkness, 1.0);
-    doc.apply(Edit::SetPresetField { path: "dots.darkness", value: f32::NAN });
+    doc.apply(Edit::SetPresetField { field: field("dots.darkness"), value: f32::NAN });
     assert_eq!(doc.consultation().preset.dots.darkness, 0.0);
     assert!(doc.consultation().preset.validate("doc").is_ok());
 }
