@@ -254,7 +254,7 @@ impl Document {
             return Change::NONE;
         }
         let scar = stroke.layers.contains(&RegionKind::Scar);
-        Change { render: Some(mask_scope(scar, dirty)), tint: Some(dirty), edited: true }
+        Change { render: Some(mask_scope(&self.consultation, scar, dirty)), tint: Some(dirty), edited: true }
     }
 
     /// The stroke under way becomes one undo step.
@@ -279,7 +279,7 @@ impl Document {
             let before = self.consultation.masks.get(kind).clone();
             let rect = fill_polygon(self.consultation.masks.get_mut(kind), outline_px, mode);
             if let Some(patch) = MaskPatch::capture(kind, rect, &before, &self.consultation.masks) {
-                let scope = mask_scope(kind == RegionKind::Scar, rect);
+                let scope = mask_scope(&self.consultation, kind == RegionKind::Scar, rect);
                 change = change.merge(Change { render: Some(scope), tint: Some(rect), edited: true });
                 patches.push(patch);
             }
@@ -310,7 +310,7 @@ impl Document {
             Some(patch) => {
                 self.history.push(Step::Masks(vec![patch]), "suggested region");
                 Change {
-                    render: Some(mask_scope(kind == RegionKind::Scar, rect)),
+                    render: Some(mask_scope(&self.consultation, kind == RegionKind::Scar, rect)),
                     tint: Some(rect),
                     edited: true,
                 }
@@ -464,7 +464,7 @@ impl Document {
         };
         let Some(Applied { masks, choices: choices_changed }) = applied else { return Change::NONE };
         let mut change = masks.into_iter().fold(Change::NONE, |change, (kind, rect)| {
-            let scope = mask_scope(kind == RegionKind::Scar, rect);
+            let scope = mask_scope(&self.consultation, kind == RegionKind::Scar, rect);
             change.merge(Change { render: Some(scope), tint: Some(rect), edited: true })
         });
         if choices_changed {
@@ -480,9 +480,21 @@ impl Document {
     }
 }
 
-/// A scar's tone blending depends on the whole scar, so a scar change re-renders everything.
-fn mask_scope(scar: bool, rect: PixelRect) -> RenderScope {
-    if scar { RenderScope::Everything } else { RenderScope::Region(rect) }
+/// A scar's tone blending depends on the whole scar and on how much of the skin around it is
+/// treated, so a change of the scar, or of another region near it, re-renders everything.
+fn mask_scope(consultation: &Consultation, scar: bool, rect: PixelRect) -> RenderScope {
+    if scar {
+        return RenderScope::Everything;
+    }
+    let masks = &consultation.masks;
+    let scar_layer = masks.get(RegionKind::Scar);
+    let reach = consultation.settings.scale.px(crate::engine::sim::SCAR_TONE_REACH_MM).ceil() as u32 + 1;
+    let near = scar_layer.painted_bounds().expand(reach, scar_layer.bounds());
+    if !near.is_empty() && !near.intersect(rect).is_empty() {
+        RenderScope::Everything
+    } else {
+        RenderScope::Region(rect)
+    }
 }
 
 fn choices_change(before: &Choices, after: &Choices) -> Change {

@@ -12,6 +12,10 @@ pub mod pattern;
 mod scar_tone;
 pub mod shadow;
 
+/// How far around the scar layer other regions change the scar's tone, mm: an edit of another
+/// region within it re-renders the whole scar.
+pub const SCAR_TONE_REACH_MM: f32 = scar_tone::RING_MM;
+
 pub use dots::{Dot, place_dots};
 
 use crate::engine::analysis::PhotoAnalysis;

@@ -23,7 +23,7 @@ use crate::engine::color::srgb8_to_linear;
 use crate::engine::mask::{PixelRect, RegionKind};
 
 /// Width of the ring of skin around a scar whose colour the scar is matched to.
-const RING_MM: f32 = 3.0;
+pub const RING_MM: f32 = 3.0;
 
 /// Side of the cells skin colour is averaged in.
 const CELL_MM: f32 = 0.25;
@@ -49,7 +49,7 @@ const LOCAL_SHARE: f64 = 0.15;
 
 pub struct ScarTone {
     /// Mean colour (linear light) of the ring of skin around the scar layer, hair excluded.
-    ring: [f32; 3],
+    ring: Option<[f32; 3]>,
     /// What the reference is scaled by, ≤ 1: the treated skin's darkening the scar's lighter
     /// dots fall short of.
     retention_gap: f32,
@@ -68,25 +68,33 @@ impl ScarTone {
         if painted.is_empty() {
             return None;
         }
-        let ring = ring_skin(scene, painted)?;
+        // Without a ring (the scar layer covers nearly the whole photo) the skin within reach
+        // of each pixel is the only reference.
+        let ring = ring_skin(scene, painted);
         // Treated skin beside the scar keeps 1 − D of its light, the scar's own dots 1 − r·D.
         let d = dots_darkening.clamp(0.0, 0.95);
-        let treated = ring.treated;
+        let treated = ring.as_ref().map_or(0.0, |r| r.treated);
         let retention = scene.preset.scar.retention.clamp(0.0, 1.0);
         let retention_gap = ((1.0 - treated * d) / (1.0 - retention * d)).min(1.0);
-        Some(ScarTone { ring: ring.colour, retention_gap, local: LocalSkin::compute(scene, painted) })
+        Some(ScarTone {
+            ring: ring.map(|r| r.colour),
+            retention_gap,
+            local: LocalSkin::compute(scene, painted),
+        })
     }
 
     /// The factor (linear light, per channel) for the photo's pixel at `(x, y)`, before
     /// blending: the step down from its surroundings' tone to the unscarred skin's (≤ 1).
     #[inline]
     pub fn factor(&self, x: u32, y: u32, skin: [f32; 3]) -> [f32; 3] {
-        let (reference, here) = match self.local.as_ref().and_then(|l| l.at(x, y)) {
-            Some((unscarred, share, here)) => {
+        let (reference, here) = match (self.local.as_ref().and_then(|l| l.at(x, y)), self.ring) {
+            (Some((unscarred, share, here)), Some(ring)) => {
                 let w = (share / LOCAL_SHARE).min(1.0) as f32;
-                (std::array::from_fn(|c| self.ring[c] + (unscarred[c] - self.ring[c]) * w), here)
+                (std::array::from_fn(|c| ring[c] + (unscarred[c] - ring[c]) * w), here)
             }
-            None => (self.ring, skin),
+            (Some((unscarred, share, here)), None) if share > 0.0 => (unscarred, here),
+            (None, Some(ring)) => (ring, skin),
+            _ => return [1.0; 3],
         };
         std::array::from_fn(|c| {
             let target = reference[c] * self.retention_gap * (1.0 + TOLERANCE);
@@ -223,18 +231,22 @@ impl LocalSkin {
         let cell = self.cell_px as f32;
         let gx = (x as f32 + 0.5) / cell - 0.5 - self.cx0 as f32;
         let gy = (y as f32 + 0.5) / cell - 0.5 - self.cy0 as f32;
-        let (c0, r0) = (gx.floor().max(0.0) as usize, gy.floor().max(0.0) as usize);
+        let c0 = (gx.floor().max(0.0) as usize).min(self.cols - 1);
+        let r0 = (gy.floor().max(0.0) as usize).min(self.rows - 1);
         let (c1, r1) = ((c0 + 1).min(self.cols - 1), (r0 + 1).min(self.rows - 1));
         let (fx, fy) = ((gx - c0 as f32).clamp(0.0, 1.0), (gy - r0 as f32).clamp(0.0, 1.0));
         let corners = [(c0, r0), (c1, r0), (c0, r1), (c1, r1)];
         let weights = [(1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy];
-        let mut here = [0.0f32; 3];
+        let (mut here, mut here_weight) = ([0.0f32; 3], 0.0f32);
         let (mut unscarred, mut share, mut unscarred_weight) = ([0.0f32; 3], 0.0f64, 0.0f32);
         for (&(c, r), &w) in corners.iter().zip(&weights) {
             let i = r * self.cols + c;
-            let h = self.here.get(i).copied().flatten()?;
-            for k in 0..3 {
-                here[k] += w * h[k];
+            // A corner of only hair has no skin tone; the others carry it.
+            if let Some(h) = self.here.get(i).copied().flatten() {
+                for k in 0..3 {
+                    here[k] += w * h[k];
+                }
+                here_weight += w;
             }
             if let Some((u, s)) = self.unscarred.get(i).copied().flatten() {
                 for k in 0..3 {
@@ -244,10 +256,13 @@ impl LocalSkin {
                 unscarred_weight += w;
             }
         }
+        if here_weight <= 0.0 {
+            return None;
+        }
         if unscarred_weight > 0.0 {
             unscarred = unscarred.map(|v| v / unscarred_weight);
         }
-        Some((unscarred, share, here))
+        Some((unscarred, share, here.map(|v| v / here_weight)))
     }
 }
 

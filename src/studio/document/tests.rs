@@ -335,3 +335,17 @@ fn soft_strokes_painted_one_after_the_other_join_without_a_seam() {
         "undo takes the second stroke back"
     );
 }
+
+/// The scar's tone reads how much of the skin around it is treated: painting another region
+/// near a scar re-renders the whole scar, painting it far away only its own area.
+#[test]
+fn another_region_painted_near_a_scar_re_renders_the_scar() {
+    let mut doc = document();
+    doc.apply(paint(RegionKind::Scar, (20.0, 20.0), (40.0, 20.0)));
+    doc.apply(Edit::EndGesture);
+    let near = doc.apply(paint(RegionKind::Bald, (70.0, 20.0), (75.0, 20.0)));
+    doc.apply(Edit::EndGesture);
+    assert_eq!(near.render, Some(RenderScope::Everything));
+    let far = doc.apply(paint(RegionKind::Bald, (170.0, 130.0), (175.0, 130.0)));
+    assert!(matches!(far.render, Some(RenderScope::Region(_))), "{:?}", far.render);
+}
