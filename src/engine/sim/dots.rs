@@ -261,9 +261,11 @@ fn make_dot(
     };
     let t = local.hairline_t;
     let needles = if region == RegionKind::Hairline && t < 0.5 { 1 } else { bulk_needles };
-    let (base_diameter_mm, darkness) = nominal_dot(preset, &local);
+    let (base_diameter_mm, mut darkness) = nominal_dot(preset, &local);
     let mut size_sd = style.size_jitter;
     if region == RegionKind::Scar {
+        // Scar tissue holds less pigment: its dots are lighter and vary more in size.
+        darkness *= preset.scar.retention;
         size_sd = (size_sd * size_sd + preset.scar.extra_size_jitter * preset.scar.extra_size_jitter).sqrt();
     }
     let size_factor = (1.0 + size_sd * rng.normal() as f32).clamp(0.5, 1.6);
@@ -284,8 +286,8 @@ fn make_dot(
     }
 }
 
-/// A dot's healed diameter (mm) and darkness before its own jitter: smaller and lighter across
-/// the hairline's feather, lighter toward a region's edge and in scar tissue.
+/// A dot's healed diameter (mm) and darkness before its own jitter and scar tissue's retention:
+/// smaller and lighter across the hairline's feather, lighter toward a region's edge.
 fn nominal_dot(preset: &Preset, local: &Local) -> (f32, f32) {
     let style = &preset.dots;
     let t = local.hairline_t;
@@ -293,11 +295,7 @@ fn nominal_dot(preset: &Preset, local: &Local) -> (f32, f32) {
         style.hairline_dot_diameter_mm + (style.dot_diameter_mm - style.hairline_dot_diameter_mm) * t;
     let strength = preset.hairline.front_strength + (1.0 - preset.hairline.front_strength) * t;
     let edge = EDGE_DARKNESS + (1.0 - EDGE_DARKNESS) * local.edge;
-    let mut darkness = style.darkness * strength * edge;
-    if local.region == RegionKind::Scar {
-        darkness *= preset.scar.retention;
-    }
-    (diameter_mm, darkness)
+    (diameter_mm, style.darkness * strength * edge)
 }
 
 /// The pigment the dots around a pixel hold on average, as a share of what the bulk's nominal
@@ -310,11 +308,10 @@ pub(super) fn pigment_share(scene: &Scene, fields: &Fields, x: u32, y: u32) -> f
     let session = scene.settings.session.clamp(1, preset.session_count());
     // A region's edge keeps a share of the whole treatment's darkening (see `edges`); the
     // shadow gives its part of it with the dots' number, whatever their lightness there.
-    // Scar tissue's lower retention shows in its dots; the pigment scattered between them runs
-    // on across a scar region's edge as it does in the skin beside it, so the shadow has no
-    // step there (`scar_tone` evens out what the lighter dots leave).
-    let region = if local.region == RegionKind::Scar { RegionKind::Bald } else { local.region };
-    let (diameter_mm, darkness) = nominal_dot(preset, &Local { edge: 1.0, region, ..local });
+    // Scar tissue's lower retention shows in its dots only; the pigment scattered between them
+    // runs on across a scar region's edge as it does in the skin beside it, so the shadow has
+    // no step there (`scar_tone` evens out what the lighter dots leave).
+    let (diameter_mm, darkness) = nominal_dot(preset, &Local { edge: 1.0, ..local });
     let size = diameter_mm / preset.dots.dot_diameter_mm.max(1e-3);
     let dark = darkness / preset.dots.darkness.max(1e-3) * stage_factors(scene).1;
     preset.session_fraction(session) * local.density * dark * size * size
